@@ -1,0 +1,54 @@
+package io.guestnode.agents.remote;
+
+import io.guestnode.agents.remote.message.ExecRequest;
+import io.guestnode.agents.remote.message.ExecResult;
+import io.guestnode.agents.remote.message.RecurringOp;
+import io.guestnode.agents.remote.message.ResourceSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A signed-on session with one pacemaker-remoted. Every method is asynchronous and every future has a
+ * deadline; when the session ends, outstanding futures fail with {@link ConnectionLostException}.
+ * Requests may be pipelined: replies are matched by message id, results by call id.
+ */
+public interface RemoteExecutor extends AutoCloseable {
+
+    Endpoint endpoint();
+
+    Registration registration();
+
+    boolean isOpen();
+
+    /** Sends {@code lrmd_rsc_poke}; completes with the round trip when its notification arrives. */
+    CompletableFuture<Duration> poke(Duration timeout);
+
+    /** Registers a resource with {@code drop_recurring}, as the controller does. */
+    CompletableFuture<Void> registerResource(ResourceSpec spec);
+
+    /** The agent the remote has registered for {@code resourceId}, if any. */
+    CompletableFuture<Optional<ResourceSpec>> resourceInfo(String resourceId);
+
+    CompletableFuture<Void> unregisterResource(String resourceId);
+
+    /** Submits an operation; completes once the remote returned its call id. */
+    CompletableFuture<Operation> exec(ExecRequest request);
+
+    /**
+     * Submits an operation and waits for its first result, bounded by its start delay plus timeout plus the
+     * session's request timeout.
+     */
+    CompletableFuture<ExecResult> execAndWait(ExecRequest request);
+
+    /** Cancels a recurring operation; fails with rc -95 when no such operation exists. */
+    CompletableFuture<Void> cancel(String resourceId, String action, long intervalMs);
+
+    /** The recurring operations the remote runs, for one resource or ({@code null}) all. */
+    CompletableFuture<List<RecurringOp>> recurringOps(String resourceId);
+
+    /** Sends close_notify and closes; the listener sees {@link ConnectionLost.Kind#LOCAL_CLOSE}. */
+    @Override
+    void close();
+}

@@ -1,0 +1,167 @@
+package io.guestnode.agents.remote.message;
+
+import java.io.StringReader;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * Writes XML the way libxml2's unformatted dump does (no declaration, no whitespace between elements),
+ * and parses peer XML with DTDs and external entities off and with bounded depth and element count.
+ */
+public final class XmlCodec {
+    /** Deepest nesting accepted from a peer; real messages are at most 5 levels deep. */
+    public static final int MAX_DEPTH = 32;
+    /** Most elements accepted in one message; a get_recurring reply for many resources stays far below. */
+    public static final int MAX_ELEMENTS = 100_000;
+
+    private static final XMLInputFactory FACTORY = newFactory();
+
+    private XmlCodec() {
+    }
+
+    private static XMLInputFactory newFactory() {
+        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, false);
+        f.setProperty(XMLInputFactory.IS_COALESCING, false);
+        return f;
+    }
+
+    public static String write(XmlElement e) {
+        StringBuilder sb = new StringBuilder(256);
+        write(e, sb);
+        return sb.toString();
+    }
+
+    private static void write(XmlElement e, StringBuilder sb) {
+        sb.append('<').append(e.name());
+        for (Map.Entry<String, String> a : e.attributes().entrySet()) {
+            sb.append(' ').append(a.getKey()).append("=\"");
+            escape(a.getValue(), sb);
+            sb.append('"');
+        }
+        if (e.children().isEmpty()) {
+            sb.append("/>");
+            return;
+        }
+        sb.append('>');
+        for (XmlElement c : e.children()) {
+            write(c, sb);
+        }
+        sb.append("</").append(e.name()).append('>');
+    }
+
+    /** Attribute escaping as libxml2 does it (markup characters plus tab, CR and LF as references). */
+    static void escape(String v, StringBuilder sb) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '&' -> sb.append("&amp;");
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '"' -> sb.append("&quot;");
+                case '\n' -> sb.append("&#10;");
+                case '\r' -> sb.append("&#13;");
+                case '\t' -> sb.append("&#9;");
+                default -> sb.append(c);
+            }
+        }
+    }
+
+    /** True when {@code name} can be written as an XML attribute name (ASCII subset, as libxml2 checks). */
+    public static boolean isValidName(String name) {
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        char f = name.charAt(0);
+        if (!(Character.isLetter(f) && f < 128) && f != '_' && f != ':') {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.' || c == ':');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Parses one message.
+     *
+     * @throws MessageException when the text is not well-formed XML, has a DTD, or exceeds the bounds
+     */
+    public static XmlElement parse(String xml) throws MessageException {
+        XMLStreamReader r = null;
+        try {
+            r = FACTORY.createXMLStreamReader(new StringReader(xml));
+            Deque<Pending> stack = new ArrayDeque<>();
+            XmlElement root = null;
+            int elements = 0;
+            while (r.hasNext()) {
+                int ev = r.next();
+                switch (ev) {
+                    case XMLStreamConstants.START_ELEMENT -> {
+                        if (root != null) {
+                            throw new MessageException("content after the root element");
+                        }
+                        if (++elements > MAX_ELEMENTS) {
+                            throw new MessageException("more than " + MAX_ELEMENTS + " elements");
+                        }
+                        if (stack.size() >= MAX_DEPTH) {
+                            throw new MessageException("nesting deeper than " + MAX_DEPTH);
+                        }
+                        LinkedHashMap<String, String> attrs = new LinkedHashMap<>();
+                        for (int i = 0; i < r.getAttributeCount(); i++) {
+                            attrs.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
+                        }
+                        stack.push(new Pending(r.getLocalName(), attrs, new ArrayList<>()));
+                    }
+                    case XMLStreamConstants.END_ELEMENT -> {
+                        Pending p = stack.pop();
+                        XmlElement done = new XmlElement(p.name, p.attrs, p.children);
+                        if (stack.isEmpty()) {
+                            root = done;
+                        } else {
+                            stack.peek().children.add(done);
+                        }
+                    }
+                    case XMLStreamConstants.DTD -> throw new MessageException("DTDs are not accepted");
+                    case XMLStreamConstants.ENTITY_REFERENCE ->
+                            throw new MessageException("entity references are not accepted");
+                    default -> {
+                        // text, comments, processing instructions: not meaningful in this protocol
+                    }
+                }
+            }
+            if (root == null) {
+                throw new MessageException("no root element");
+            }
+            return root;
+        } catch (XMLStreamException e) {
+            throw new MessageException("malformed XML: " + e.getMessage(), e);
+        } finally {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (XMLStreamException ignored) {
+                    // nothing to release beyond the string reader
+                }
+            }
+        }
+    }
+
+    private record Pending(String name, LinkedHashMap<String, String> attrs, List<XmlElement> children) {
+    }
+}

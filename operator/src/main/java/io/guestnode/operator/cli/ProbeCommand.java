@@ -1,0 +1,113 @@
+package io.guestnode.operator.cli;
+
+import io.guestnode.agents.remote.ConnectFailure;
+import io.guestnode.agents.remote.ConnectOptions;
+import io.guestnode.agents.remote.Endpoint;
+import io.guestnode.agents.remote.Registration;
+import io.guestnode.agents.remote.RemoteExecutor;
+import io.guestnode.agents.remote.RemoteExecutorClient;
+import io.guestnode.agents.remote.SessionListener;
+import io.guestnode.agents.remote.tls.AuthKey;
+import io.guestnode.agents.remote.tls.KeyFileException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code guestnode probe}: can this host reach a guest's pacemaker-remoted, and how fast. */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        description = {
+            "Connects to a pacemaker-remoted the way guestnode does (TCP, TLS-PSK, register, poke) and prints "
+                + "how long each step took. The troubleshooting step for a guest that will not come online.",
+            ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the remote answered",
+            "2:bad command line",
+            "3:the key file is missing, empty or unreadable",
+            "4:connection refused (nothing listens on the port)",
+            "5:unreachable (no route, or the name does not resolve)",
+            "6:timed out (connect, handshake or register)",
+            "7:key rejected (the remote does not accept this key)",
+            "8:something answered that is not pacemaker-remoted",
+            "9:pacemaker-remoted refused to register us"})
+final class ProbeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--addr", required = true, paramLabel = "HOST",
+            description = "Address or host name of the guest (remote-addr).")
+    String addr;
+
+    @Option(names = "--port", defaultValue = "3121", paramLabel = "PORT",
+            description = "pacemaker-remoted port (remote-port). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "Key file. Default: $PCMK_authkey_location, else /etc/pacemaker/authkey, "
+                    + "else /etc/corosync/authkey.")
+    Path key;
+
+    @Option(names = "--timeout", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Deadline of each step (connect, handshake, register, poke). Default: ${DEFAULT-VALUE}.")
+    Duration timeout;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (port < 1 || port > 65535) {
+            err.println("guestnode probe: --port " + port + " is outside 1-65535");
+            return ExitCodes.USAGE;
+        }
+        if (addr.isBlank()) {
+            err.println("guestnode probe: --addr is empty");
+            return ExitCodes.USAGE;
+        }
+        AuthKey authKey;
+        try {
+            authKey = key != null ? AuthKey.load(key) : AuthKey.locate(System.getenv());
+        } catch (KeyFileException e) {
+            err.println("guestnode probe: key unavailable: " + e.getMessage());
+            return ConnectFailure.Kind.KEY_UNAVAILABLE.exitCode();
+        }
+        Endpoint endpoint = new Endpoint(addr, port);
+        ConnectOptions options = ConnectOptions.defaults().withConnectTimeout(timeout).withHandshakeTimeout(timeout)
+                .withRequestTimeout(timeout).withClientName("guestnode-probe");
+        try (RemoteExecutorClient client = new RemoteExecutorClient();
+             RemoteExecutor session = client.connect(endpoint, authKey, options, SessionListener.NONE)) {
+            Duration poke;
+            try {
+                poke = session.poke(timeout).join();
+            } catch (CompletionException e) {
+                err.println("guestnode probe: timed out: " + endpoint + ": registered, but "
+                        + e.getCause().getMessage());
+                return ConnectFailure.Kind.TIMEOUT.exitCode();
+            }
+            Registration r = session.registration();
+            out.printf("pacemaker-remoted at %s answered%n", endpoint);
+            out.printf("  tcp connect     %8s%n", ms(r.connectNanos()));
+            out.printf("  tls handshake   %8s  (%s, %s, %s)%n", ms(r.handshakeNanos()), r.tls().version(),
+                    r.tls().cipherSuite(), r.tls().keyExchange());
+            out.printf("  register        %8s  (remote protocol %s)%n", ms(r.registerNanos()),
+                    r.remoteProtocolVersion());
+            out.printf("  poke            %8s%n", ms(poke.toNanos()));
+            out.printf("  key             %s (%d bytes, sha256:%s)%n", authKey.path(), authKey.length(),
+                    authKey.fingerprint());
+            return ExitCodes.OK;
+        } catch (ConnectFailure f) {
+            err.println("guestnode probe: " + f.oneLine());
+            return f.kind().exitCode();
+        }
+    }
+
+    private static String ms(long nanos) {
+        return String.format("%.2f ms", nanos / 1e6);
+    }
+}
