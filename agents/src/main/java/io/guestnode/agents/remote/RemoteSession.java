@@ -407,13 +407,14 @@ final class RemoteSession implements RemoteExecutor {
                 operations.remove(r.callId());
             }
         }
-        if (op != null) {
-            op.first().complete(r);
-        }
+        // The listener hears of a result before any future completes with it.
         try {
             listener.onExecResult(r, op != null);
         } catch (RuntimeException e) {
             LOG.warn("{}: listener failed on a result", endpoint, e);
+        }
+        if (op != null) {
+            op.first().complete(r);
         }
     }
 

@@ -125,7 +125,7 @@ public final class TlsTransport {
         }
         if (e instanceof TlsFatalAlert alert) {
             short ours = alert.getAlertDescription();
-            if (client.alertReceived() >= 0 || ours == AlertDescription.handshake_failure) {
+            if (client.alertReceived() >= 0) {
                 return new ConnectFailure(Kind.KEY_REJECTED, rejected, e);
             }
             return new ConnectFailure(Kind.NOT_A_REMOTED, ep + ": the peer does not speak TLS-PSK as "
