@@ -62,7 +62,7 @@ public final class Durations {
     /** Short human form: {@code 500ms}, {@code 60s}, {@code 2min}. */
     public static String format(Duration d) {
         long ms = d.toMillis();
-        if (ms % 60_000 == 0 && ms >= 60_000) {
+        if (ms % 60_000 == 0 && ms >= 120_000) {
             return (ms / 60_000) + "min";
         }
         if (ms % 1000 == 0) {
