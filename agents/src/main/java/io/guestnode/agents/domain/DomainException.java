@@ -1,0 +1,27 @@
+package io.guestnode.agents.domain;
+
+/** A domain action failed; the message names the domain and the hypervisor. */
+public final class DomainException extends Exception {
+
+    public enum Kind {
+        /** libvirt did not answer within the deadline. */
+        TIMEOUT,
+        /** libvirtd cannot be reached at that URI. */
+        UNAVAILABLE,
+        /** libvirt refused or failed the call. */
+        LIBVIRT_ERROR,
+        /** The domain XML is not acceptable to libvirt. */
+        INVALID_CONFIG
+    }
+
+    private final Kind kind;
+
+    public DomainException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

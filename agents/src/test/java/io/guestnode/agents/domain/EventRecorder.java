@@ -1,0 +1,31 @@
+package io.guestnode.agents.domain;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/** Collects domain events and waits for one. */
+final class EventRecorder implements DomainEventListener {
+    final List<DomainEvent> events = new CopyOnWriteArrayList<>();
+    final List<Long> nanos = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onEvent(DomainEvent event) {
+        nanos.add(System.nanoTime());
+        events.add(event);
+    }
+
+    /** Waits for a matching event; returns the nanoTime it arrived. */
+    long await(Predicate<DomainEvent> p, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (int i = 0; i < events.size(); i++) {
+                if (p.test(events.get(i))) {
+                    return nanos.get(i);
+                }
+            }
+            Thread.sleep(2);
+        }
+        throw new AssertionError("no matching event within " + timeoutMs + " ms; saw " + events);
+    }
+}

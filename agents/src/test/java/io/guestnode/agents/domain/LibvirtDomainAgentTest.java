@@ -1,0 +1,127 @@
+package io.guestnode.agents.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent on libvirt's in-process test driver: fast, no daemon. */
+class LibvirtDomainAgentTest {
+    static final String URI = "test:///default";
+    static final Duration T = Duration.ofSeconds(10);
+    static LibvirtDomainAgent agent;
+    static EventRecorder events = new EventRecorder();
+
+    @BeforeAll
+    static void open() {
+        agent = new LibvirtDomainAgent();
+        agent.addListener(events);
+    }
+
+    @AfterAll
+    static void close() {
+        agent.close();
+    }
+
+    static DomainSpec spec(String name, boolean force) {
+        String xml = "<domain type='test'><name>" + name + "</name><memory unit='MiB'>64</memory>"
+                + "<os><type>hvm</type></os></domain>";
+        return new DomainSpec(URI, name, xml, force);
+    }
+
+    static String unique() {
+        return "gn-unit-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void startDefinesAndRunsThenAdopts() throws Exception {
+        DomainSpec s = spec(unique(), false);
+        assertEquals(DomainState.Status.STOPPED, agent.monitor(s, T).status(), "not defined yet");
+        assertTrue(agent.start(s, T).isRunning());
+        assertTrue(agent.monitor(s, T).isRunning());
+        assertTrue(agent.start(s, T).isRunning(), "a running domain is adopted");
+        events.await(e -> e.domain().equals(s.name()) && e.kind() == DomainEvent.Kind.STARTED, 5000);
+        assertEquals("shut down", agent.stop(s, T).how());
+    }
+
+    @Test
+    void gracefulStopThenAlreadyStopped() throws Exception {
+        DomainSpec s = spec(unique(), false);
+        agent.start(s, T);
+        DomainAgent.StopResult r = agent.stop(s, T);
+        assertEquals("shut down", r.how());
+        assertEquals(DomainState.Status.STOPPED, agent.monitor(s, T).status());
+        assertEquals("already stopped", agent.stop(s, T).how());
+        events.await(e -> e.domain().equals(s.name()) && e.kind() == DomainEvent.Kind.STOPPED, 5000);
+    }
+
+    @Test
+    void forceStopDestroysAndIsSeenAsEvent() throws Exception {
+        DomainSpec s = spec(unique(), true);
+        agent.start(s, T);
+        assertEquals("destroyed", agent.stop(s, T).how());
+        events.await(e -> e.domain().equals(s.name()) && e.kind() == DomainEvent.Kind.STOPPED
+                && e.detail().equals("DESTROYED"), 5000);
+        assertEquals("already stopped", agent.destroy(s, T).how());
+    }
+
+    @Test
+    void stopOfAnUnknownDomainSucceeds() throws Exception {
+        assertEquals("already stopped", agent.stop(spec(unique(), false), T).how());
+        assertEquals("already stopped", agent.destroy(spec(unique(), true), T).how());
+    }
+
+    @Test
+    void invalidXmlIsReportedAsSuch() {
+        DomainSpec bad = new DomainSpec(URI, "gn-bad", "<domain type='test'><name>gn-bad</name></dom", false);
+        DomainException e = assertThrows(DomainException.class, () -> agent.start(bad, T));
+        assertEquals(DomainException.Kind.INVALID_CONFIG, e.kind());
+        assertTrue(e.getMessage().contains("gn-bad"), e.getMessage());
+    }
+
+    /** libvirtd unreachable: the verdict comes from the process table, never from the silence. */
+    @Test
+    void unreachableLibvirtFallsBackToProcessEvidence(@TempDir Path proc) throws Exception {
+        Path pid = Files.createDirectories(proc.resolve("4242"));
+        Files.write(pid.resolve("cmdline"), String.join("\0", List.of("/usr/lib/libvirt/libvirt_lxc", "--name",
+                "guest1", "--console", "28")).getBytes(StandardCharsets.UTF_8));
+        String dead = "lxc+unix:///system?socket=" + proc.resolve("no-such.sock");
+        try (LibvirtDomainAgent isolated = new LibvirtDomainAgent(2, Clock.systemUTC(), proc)) {
+            DomainState running = isolated.monitor(new DomainSpec(dead, "guest1", "<domain/>", true), T);
+            assertEquals(DomainState.Status.RUNNING, running.status());
+            assertEquals("emulator process 4242", running.evidence());
+            DomainState gone = isolated.monitor(new DomainSpec(dead, "guest2", "<domain/>", true), T);
+            assertEquals(DomainState.Status.STOPPED, gone.status());
+            assertEquals("no emulator process", gone.evidence());
+            DomainException e = assertThrows(DomainException.class,
+                    () -> isolated.start(new DomainSpec(dead, "guest1", "<domain/>", true), T));
+            assertEquals(DomainException.Kind.UNAVAILABLE, e.kind());
+        }
+        try (LibvirtDomainAgent blind = new LibvirtDomainAgent(2, Clock.systemUTC(), proc.resolve("absent"))) {
+            DomainState unknown = blind.monitor(new DomainSpec(dead, "guest1", "<domain/>", true), T);
+            assertEquals(DomainState.Status.UNKNOWN, unknown.status(), "no libvirt, no process table: unknown");
+        }
+    }
+
+    @Test
+    void emulatorCommandLines() {
+        assertTrue(EmulatorProcesses.matches(List.of("/usr/lib/libvirt/libvirt_lxc", "--name", "g1"), "g1"));
+        assertFalse(EmulatorProcesses.matches(List.of("/usr/lib/libvirt/libvirt_lxc", "--name", "g10"), "g1"));
+        assertTrue(EmulatorProcesses.matches(List.of("/usr/bin/qemu-system-x86_64", "-name",
+                "guest=g1,debug-threads=on"), "g1"));
+        assertTrue(EmulatorProcesses.matches(List.of("qemu-kvm", "-name", "g1"), "g1"));
+        assertFalse(EmulatorProcesses.matches(List.of("/bin/bash", "--name", "g1"), "g1"));
+    }
+}
