@@ -1,0 +1,53 @@
+package io.guestnode.operator.definitions;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Everything declared, validated and immutable: the VM resources (each a guest node), the services that run in
+ * guest nodes, groups and constraints. The host is a node too ({@code hostNode}), but services never run on it.
+ */
+public record Definitions(String hostNode, List<VmResource> vms, List<Service> services, List<Group> groups,
+                          List<LocationRule> locations, List<OrderRule> orders, Set<String> otherNodes) {
+
+    public Definitions {
+        vms = List.copyOf(vms);
+        services = List.copyOf(services);
+        groups = List.copyOf(groups);
+        locations = List.copyOf(locations);
+        orders = List.copyOf(orders);
+        otherNodes = Set.copyOf(otherNodes);
+    }
+
+    public static Definitions empty(String hostNode) {
+        return new Definitions(hostNode, List.of(), List.of(), List.of(), List.of(), List.of(), Set.of());
+    }
+
+    public Optional<VmResource> vm(String id) {
+        return vms.stream().filter(v -> v.id().equals(id)).findFirst();
+    }
+
+    public Optional<VmResource> vmOfNode(String node) {
+        return vms.stream().filter(v -> v.node().equals(node)).findFirst();
+    }
+
+    public Optional<Service> service(String id) {
+        return services.stream().filter(s -> s.id().equals(id)).findFirst();
+    }
+
+    public Optional<Group> group(String id) {
+        return groups.stream().filter(g -> g.id().equals(id)).findFirst();
+    }
+
+    public List<String> guestNodes() {
+        return vms.stream().map(VmResource::node).toList();
+    }
+
+    /** Every resource id: VM resources, services and groups. */
+    public Stream<String> resourceIds() {
+        return Stream.of(vms.stream().map(VmResource::id), services.stream().map(Service::id),
+                groups.stream().map(Group::id)).flatMap(s -> s);
+    }
+}

@@ -1,0 +1,801 @@
+package io.guestnode.operator.definitions;
+
+import io.guestnode.operator.definitions.XmlTree.Element;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SequencedMap;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Loads guest definitions written in Pacemaker's CIB language: a whole {@code <cib>} (only its configuration is
+ * read), a {@code <configuration>}, or files holding {@code <resources>}, {@code <constraints>},
+ * {@code <rsc_defaults>} or {@code <op_defaults>}; and directories of such files ({@code *.xml}), merged.
+ * Every problem names the file, line and element; anything unsupported is an error, never a silent drop.
+ */
+public final class DefinitionsLoader {
+    private static final Duration DEFAULT_OP_TIMEOUT = Duration.ofSeconds(20);
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Set<String> IGNORED_SECTIONS = Set.of("crm_config", "alerts", "acls", "tags",
+            "fencing-topology", "status");
+
+    private final XmlTree xml = new XmlTree();
+    private final String hostNode;
+
+    /** @param hostNode the host's node name ({@code uname -n} unless configured) */
+    public DefinitionsLoader(String hostNode) {
+        this.hostNode = hostNode;
+    }
+
+    /** The host's node name as Pacemaker would use it: the short {@code uname -n}. */
+    public static String defaultHostNode() {
+        try {
+            String n = InetAddress.getLocalHost().getHostName();
+            int dot = n.indexOf('.');
+            return dot > 0 ? n.substring(0, dot) : n;
+        } catch (IOException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null || env.isBlank() ? "localhost" : env;
+        }
+    }
+
+    /** Definitions plus every problem found; use the definitions only when {@link #ok()}. */
+    public record Result(Definitions definitions, List<Problem> problems, List<Path> files) {
+        public Result {
+            problems = List.copyOf(problems);
+            files = List.copyOf(files);
+        }
+
+        public boolean ok() {
+            return problems.stream().noneMatch(Problem::isError);
+        }
+
+        public long errors() {
+            return problems.stream().filter(Problem::isError).count();
+        }
+    }
+
+    public Result load(List<Path> paths) {
+        Run run = new Run();
+        List<Path> files = run.expand(paths);
+        for (Path f : files) {
+            try {
+                run.section(xml.parse(f), true);
+            } catch (XmlTree.ParseException e) {
+                run.error(e.at(), e.getMessage());
+            }
+        }
+        Definitions d = run.build();
+        return new Result(d, run.problems, files);
+    }
+
+    /** The state of one load: raw sections collected from every file, then validated into the model. */
+    private final class Run {
+        final List<Problem> problems = new ArrayList<>();
+        final List<Element> resources = new ArrayList<>();
+        final List<Element> constraints = new ArrayList<>();
+        final List<Element> rscDefaults = new ArrayList<>();
+        final List<Element> opDefaults = new ArrayList<>();
+        final Set<String> clusterNodes = new LinkedHashSet<>();
+        final Map<String, SourceLocation> ids = new HashMap<>();
+
+        void error(SourceLocation at, String msg) {
+            problems.add(Problem.error(at, msg));
+        }
+
+        void warn(SourceLocation at, String msg) {
+            problems.add(Problem.warning(at, msg));
+        }
+
+        List<Path> expand(List<Path> paths) {
+            List<Path> out = new ArrayList<>();
+            for (Path p : paths) {
+                if (Files.isDirectory(p)) {
+                    TreeSet<Path> xmls = new TreeSet<>();
+                    try (DirectoryStream<Path> ds = Files.newDirectoryStream(p, "*.xml")) {
+                        ds.forEach(xmls::add);
+                    } catch (IOException e) {
+                        error(new SourceLocation(p, 0), "cannot list directory: " + e.getMessage());
+                    }
+                    out.addAll(xmls);
+                } else if (Files.exists(p)) {
+                    out.add(p);
+                } else {
+                    error(new SourceLocation(p, 0), "no such file or directory");
+                }
+            }
+            return out;
+        }
+
+        /** Dispatches a top-level element: cib, configuration, or one of its sections. */
+        void section(Element e, boolean top) {
+            switch (e.name()) {
+                case "cib" -> {
+                    Optional<Element> conf = e.child("configuration");
+                    if (conf.isEmpty()) {
+                        error(e.at(), "<cib> has no <configuration>");
+                    } else {
+                        section(conf.get(), false);
+                    }
+                }
+                case "configuration" -> e.children().forEach(c -> section(c, false));
+                case "resources" -> resources.addAll(e.children());
+                case "constraints" -> constraints.addAll(e.children());
+                case "rsc_defaults" -> rscDefaults.add(e);
+                case "op_defaults" -> opDefaults.add(e);
+                case "nodes" -> {
+                    for (Element n : e.children("node")) {
+                        String uname = n.attr("uname");
+                        if (uname != null && !uname.isBlank()) {
+                            clusterNodes.add(uname);
+                        }
+                    }
+                }
+                default -> {
+                    if (!top && IGNORED_SECTIONS.contains(e.name())) {
+                        return;
+                    }
+                    error(e.at(), top ? "root element <" + e.name() + "> is not a CIB document (expected <cib>, "
+                            + "<configuration>, <resources>, <constraints>, <rsc_defaults> or <op_defaults>)"
+                            : "unsupported configuration section <" + e.name() + ">");
+                }
+            }
+        }
+
+        void claimId(Element e) {
+            String id = e.attr("id");
+            if (id == null) {
+                return;
+            }
+            SourceLocation first = ids.putIfAbsent(id, e.at());
+            if (first != null) {
+                error(e.at(), e.describe() + ": duplicate id '" + id + "' (first declared at " + first + ")");
+            }
+        }
+
+        String requireId(Element e) {
+            String id = e.attr("id");
+            if (id == null || id.isBlank()) {
+                error(e.at(), "<" + e.name() + "> has no id");
+                return null;
+            }
+            claimId(e);
+            return id;
+        }
+
+        /** Reads the nvpairs of every set named {@code setName} under {@code owner}; the first value wins. */
+        SequencedMap<String, String> nvpairs(Element owner, String setName) {
+            SequencedMap<String, String> out = new LinkedHashMap<>();
+            for (Element set : owner.children(setName)) {
+                claimId(set);
+                if (set.attr("id-ref") != null) {
+                    error(set.at(), "<" + setName + " id-ref=\"" + set.attr("id-ref") + "\"> is not supported; "
+                            + "write the values in place");
+                    continue;
+                }
+                for (Element c : set.children()) {
+                    switch (c.name()) {
+                        case "nvpair" -> {
+                            claimId(c);
+                            String name = c.attr("name");
+                            String value = c.attr("value");
+                            if (c.attr("id-ref") != null) {
+                                error(c.at(), "<nvpair id-ref> is not supported");
+                            } else if (name == null || name.isBlank()) {
+                                error(c.at(), "<nvpair> in " + owner.describe() + " has no name");
+                            } else if (value == null) {
+                                error(c.at(), "<nvpair name=\"" + name + "\"> in " + owner.describe() + " has no value");
+                            } else {
+                                out.putIfAbsent(name, value);
+                            }
+                        }
+                        case "rule" -> error(c.at(), "rules are not supported (in " + set.describe() + " of "
+                                + owner.describe() + ")");
+                        default -> error(c.at(), "unexpected <" + c.name() + "> in " + set.describe());
+                    }
+                }
+            }
+            return out;
+        }
+
+        SequencedMap<String, String> defaults(List<Element> sections) {
+            SequencedMap<String, String> out = new LinkedHashMap<>();
+            for (Element s : sections) {
+                out.putAll(nvpairs(s, "meta_attributes"));
+                for (Element c : s.children()) {
+                    if (!c.name().equals("meta_attributes")) {
+                        error(c.at(), "unexpected <" + c.name() + "> in <" + s.name() + ">");
+                    }
+                }
+            }
+            return out;
+        }
+
+        // ------------------------------------------------------------ model
+
+        Definitions build() {
+            SequencedMap<String, String> rscDef = defaults(rscDefaults);
+            SequencedMap<String, String> opDef = defaults(opDefaults);
+            Duration opTimeout = DEFAULT_OP_TIMEOUT;
+            if (opDef.containsKey("timeout")) {
+                opTimeout = duration(opDefaults.get(0).at(), "op_defaults timeout", opDef.get("timeout"), false)
+                        .orElse(DEFAULT_OP_TIMEOUT);
+            }
+
+            List<VmResource> vms = new ArrayList<>();
+            List<Service> services = new ArrayList<>();
+            List<Group> groups = new ArrayList<>();
+            Map<String, Element> declared = new LinkedHashMap<>();
+
+            for (Element r : resources) {
+                switch (r.name()) {
+                    case "primitive" -> primitive(r, Map.of(), Optional.empty(), rscDef, opTimeout, vms, services,
+                            declared);
+                    case "group" -> {
+                        String gid = requireId(r);
+                        if (gid == null) {
+                            continue;
+                        }
+                        declared.put(gid, r);
+                        SequencedMap<String, String> gmeta = nvpairs(r, "meta_attributes");
+                        if (gmeta.containsKey("remote-node")) {
+                            error(r.at(), r.describe() + ": remote-node belongs on a primitive, not on a group");
+                        }
+                        List<String> members = new ArrayList<>();
+                        for (Element c : r.children()) {
+                            switch (c.name()) {
+                                case "primitive" -> {
+                                    String mid = primitive(c, gmeta, Optional.of(gid), rscDef, opTimeout, vms,
+                                            services, declared);
+                                    if (mid != null) {
+                                        members.add(mid);
+                                    }
+                                }
+                                case "meta_attributes", "instance_attributes" -> {
+                                    // read above; group instance attributes have no meaning here
+                                }
+                                default -> error(c.at(), unsupported(c) + " inside " + r.describe());
+                            }
+                        }
+                        if (members.isEmpty()) {
+                            error(r.at(), r.describe() + " has no primitives");
+                        }
+                        groups.add(new Group(gid, members, r.at()));
+                    }
+                    default -> error(r.at(), unsupported(r));
+                }
+            }
+
+            // A group may hold VM resources (whitebox-nested-group) or services, not both.
+            for (Group g : groups) {
+                long vmCount = g.members().stream().filter(m -> vms.stream().anyMatch(v -> v.id().equals(m))).count();
+                if (vmCount > 0 && vmCount < g.members().size()) {
+                    error(g.at(), "<group id=\"" + g.id() + "\"> mixes VM resources and services; VM resources run "
+                            + "on the host and services inside guest nodes");
+                }
+            }
+
+            guestRules(vms, services, groups);
+
+            Set<String> nodes = new LinkedHashSet<>();
+            nodes.add(hostNode);
+            vms.forEach(v -> nodes.add(v.node()));
+            nodes.addAll(clusterNodes);
+
+            List<LocationRule> locations = new ArrayList<>();
+            List<OrderRule> orders = new ArrayList<>();
+            for (Element c : constraints) {
+                switch (c.name()) {
+                    case "rsc_location" -> location(c, declared, nodes, vms).ifPresent(locations::add);
+                    case "rsc_order" -> order(c, declared).ifPresent(orders::add);
+                    default -> error(c.at(), unsupported(c));
+                }
+            }
+            Set<String> others = new LinkedHashSet<>(clusterNodes);
+            others.remove(hostNode);
+            return new Definitions(hostNode, vms, services, groups, locations, orders, others);
+        }
+
+        String unsupported(Element e) {
+            return switch (e.name()) {
+                case "clone", "master" -> e.describe() + ": clones are not supported (guestnode runs one instance "
+                        + "of each service)";
+                case "bundle" -> e.describe() + ": bundles are not supported";
+                case "template" -> e.describe() + ": resource templates are not supported";
+                case "rsc_colocation" -> e.describe() + ": colocation constraints are not supported (use a group, "
+                        + "or rsc_location to a guest node)";
+                case "rsc_ticket" -> e.describe() + ": tickets are not supported";
+                case "rsc_set", "resource_set" -> e.describe() + ": resource sets are not supported";
+                default -> e.describe() + ": unsupported element";
+            };
+        }
+
+        /** Reads one primitive; returns its id, or null when it was skipped. */
+        String primitive(Element p, Map<String, String> inheritedMeta, Optional<String> group,
+                         Map<String, String> rscDef, Duration opTimeout, List<VmResource> vms, List<Service> services,
+                         Map<String, Element> declared) {
+            String id = requireId(p);
+            if (id == null) {
+                return null;
+            }
+            String standard = p.attr("class");
+            String provider = p.attr("provider");
+            String type = p.attr("type");
+            if (p.attr("template") != null) {
+                error(p.at(), p.describe() + ": template references are not supported");
+                return null;
+            }
+            if (standard == null || type == null) {
+                error(p.at(), p.describe() + " needs class and type");
+                return null;
+            }
+            if ("stonith".equals(standard)) {
+                warn(p.at(), p.describe() + ": fence device skipped (guests are fenced by stopping their VM)");
+                return null;
+            }
+            if (standard.equals("ocf") && (provider == null || provider.isBlank())) {
+                error(p.at(), p.describe() + ": class ocf needs a provider");
+                return null;
+            }
+            declared.put(id, p);
+            SequencedMap<String, String> params = nvpairs(p, "instance_attributes");
+            SequencedMap<String, String> ownMeta = nvpairs(p, "meta_attributes");
+            for (Element c : p.children()) {
+                switch (c.name()) {
+                    case "instance_attributes", "meta_attributes", "operations", "utilization" -> {
+                    }
+                    default -> error(c.at(), "unexpected <" + c.name() + "> in " + p.describe());
+                }
+            }
+            Map<String, String> meta = new LinkedHashMap<>(rscDef);
+            meta.putAll(inheritedMeta);
+            meta.putAll(ownMeta);
+            ResourceMeta rm = resourceMeta(p, meta);
+            List<OpDef> ops = operations(p, opTimeout);
+            Agent agent = new Agent(standard, "ocf".equals(standard) ? provider : null, type);
+            if (ownMeta.containsKey("remote-node")) {
+                vm(p, id, agent, params, ownMeta, rm, ops).ifPresent(vms::add);
+            } else {
+                for (String k : List.of("remote-addr", "remote-port", "remote-connect-timeout", "remote-allow-migrate")) {
+                    if (ownMeta.containsKey(k)) {
+                        warn(p.at(), p.describe() + ": " + k + " has no effect without remote-node");
+                    }
+                }
+                services.add(new Service(id, agent, params, rm, ops, group, p.at()));
+            }
+            return id;
+        }
+
+        Optional<VmResource> vm(Element p, String id, Agent agent, Map<String, String> params,
+                                Map<String, String> meta, ResourceMeta rm, List<OpDef> ops) {
+            String node = meta.get("remote-node").trim();
+            boolean ok = true;
+            if (node.isEmpty()) {
+                error(p.at(), p.describe() + ": remote-node is empty");
+                return Optional.empty();
+            }
+            if (node.equals(id)) {
+                error(p.at(), p.describe() + ": remote-node '" + node + "' equals the VM resource's own id; "
+                        + "the implicit connection resource carries that id (use e.g. id=\"vm-" + node + "\")");
+                ok = false;
+            }
+            String addr = meta.getOrDefault("remote-addr", node).trim();
+            if (!validAddress(addr)) {
+                error(p.at(), p.describe() + ": remote-addr '" + addr + "' is neither a host name nor an IP address");
+                ok = false;
+            }
+            int port = GuestConnection.DEFAULT_PORT;
+            if (meta.containsKey("remote-port")) {
+                try {
+                    port = Integer.parseInt(meta.get("remote-port").trim());
+                    if (port < 1 || port > 65535) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    error(p.at(), p.describe() + ": remote-port '" + meta.get("remote-port")
+                            + "' is not a port number (1-65535)");
+                    ok = false;
+                }
+            }
+            Duration connect = GuestConnection.DEFAULT_CONNECT_TIMEOUT;
+            if (meta.containsKey("remote-connect-timeout")) {
+                Optional<Duration> d = duration(p.at(), p.describe() + ": remote-connect-timeout",
+                        meta.get("remote-connect-timeout"), false);
+                ok &= d.isPresent();
+                connect = d.orElse(connect);
+            }
+            boolean allowMigrate = true;
+            if (meta.containsKey("remote-allow-migrate")) {
+                Optional<Boolean> b = bool(p.at(), p.describe() + ": remote-allow-migrate",
+                        meta.get("remote-allow-migrate"));
+                ok &= b.isPresent();
+                allowMigrate = b.orElse(true);
+            }
+            Duration monInterval = GuestConnection.DEFAULT_MONITOR_INTERVAL;
+            Duration monTimeout = GuestConnection.DEFAULT_MONITOR_TIMEOUT;
+            if (meta.containsKey("connection-monitor-interval")) {
+                Optional<Duration> d = duration(p.at(), p.describe() + ": connection-monitor-interval",
+                        meta.get("connection-monitor-interval"), false);
+                ok &= d.isPresent();
+                monInterval = d.orElse(monInterval);
+            }
+            if (meta.containsKey("connection-monitor-timeout")) {
+                Optional<Duration> d = duration(p.at(), p.describe() + ": connection-monitor-timeout",
+                        meta.get("connection-monitor-timeout"), false);
+                ok &= d.isPresent();
+                monTimeout = d.orElse(monTimeout);
+            }
+
+            // VirtualDomain's shape
+            String hypervisor = params.getOrDefault("hypervisor", "qemu:///system").trim();
+            boolean forceStop = false;
+            if (params.containsKey("force_stop")) {
+                Optional<Boolean> b = bool(p.at(), p.describe() + ": force_stop", params.get("force_stop"));
+                ok &= b.isPresent();
+                forceStop = b.orElse(false);
+            }
+            String shutdownMode = params.getOrDefault("shutdown_mode", "").trim();
+            if (!shutdownMode.isEmpty()) {
+                for (String m : shutdownMode.split("[,\\s]+")) {
+                    if (!Set.of("acpi", "agent", "initctl", "signal", "paravirt").contains(m)) {
+                        error(p.at(), p.describe() + ": shutdown_mode '" + m
+                                + "' is not one of acpi, agent, initctl, signal, paravirt");
+                        ok = false;
+                    }
+                }
+            }
+            if (params.containsKey("snapshot") && forceStop) {
+                error(p.at(), p.describe() + ": snapshot cannot be combined with force_stop");
+                ok = false;
+            }
+            String config = params.get("config");
+            if (config == null || config.isBlank()) {
+                error(p.at(), p.describe() + ": instance attribute 'config' (the libvirt domain XML) is required");
+                return Optional.empty();
+            }
+            Path configPath = Path.of(config.trim());
+            if (!configPath.isAbsolute()) {
+                error(p.at(), p.describe() + ": config '" + config + "' must be an absolute path");
+                return Optional.empty();
+            }
+            Optional<String[]> domain = readDomain(p, configPath);
+            if (domain.isEmpty() || !ok) {
+                return Optional.empty();
+            }
+            return Optional.of(new VmResource(id, agent,
+                    new DomainRef(hypervisor, configPath, domain.get()[0], domain.get()[1], forceStop, shutdownMode),
+                    new GuestConnection(node, addr, port, connect, allowMigrate, monInterval, monTimeout),
+                    rm, ops, params, p.at()));
+        }
+
+        /** Reads the domain XML; returns {name, xml}. */
+        Optional<String[]> readDomain(Element p, Path config) {
+            if (!Files.isRegularFile(config)) {
+                error(p.at(), p.describe() + ": config " + config + " does not exist");
+                return Optional.empty();
+            }
+            Element root;
+            try {
+                root = xml.parse(config);
+            } catch (XmlTree.ParseException e) {
+                error(p.at(), p.describe() + ": config " + e.at() + ": " + e.getMessage());
+                return Optional.empty();
+            }
+            if (!root.name().equals("domain")) {
+                error(p.at(), p.describe() + ": config " + config + " is not a libvirt domain (root element <"
+                        + root.name() + ">)");
+                return Optional.empty();
+            }
+            Optional<String> name = root.child("name").map(Element::text);
+            if (name.isEmpty() || name.get().isBlank()) {
+                error(p.at(), p.describe() + ": config " + config + " has no domain <name>");
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new String[] {name.get().trim(), Files.readString(config, StandardCharsets.UTF_8)});
+            } catch (IOException e) {
+                error(p.at(), p.describe() + ": config " + config + ": " + e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        void guestRules(List<VmResource> vms, List<Service> services, List<Group> groups) {
+            Set<String> resourceIds = new HashSet<>();
+            vms.forEach(v -> resourceIds.add(v.id()));
+            services.forEach(s -> resourceIds.add(s.id()));
+            groups.forEach(g -> resourceIds.add(g.id()));
+            Map<String, VmResource> byNode = new HashMap<>();
+            Map<Path, VmResource> byConfig = new HashMap<>();
+            Map<String, VmResource> byDomain = new HashMap<>();
+            for (VmResource v : vms) {
+                String node = v.node();
+                VmResource other = byNode.putIfAbsent(node, v);
+                if (other != null) {
+                    error(v.at(), "<primitive id=\"" + v.id() + "\">: remote-node '" + node + "' is already the guest "
+                            + "node of " + other.id() + " (" + other.at() + ")");
+                }
+                if (resourceIds.contains(node) && !node.equals(v.id())) {
+                    error(v.at(), "<primitive id=\"" + v.id() + "\">: remote-node '" + node + "' is also a resource id; "
+                            + "the implicit connection resource carries that id");
+                }
+                if (node.equals(hostNode)) {
+                    error(v.at(), "<primitive id=\"" + v.id() + "\">: remote-node '" + node + "' is the host's node name");
+                } else if (clusterNodes.contains(node)) {
+                    error(v.at(), "<primitive id=\"" + v.id() + "\">: remote-node '" + node + "' is a node of the CIB's "
+                            + "<nodes>; the guest would be merged with it");
+                }
+                VmResource sameConfig = byConfig.putIfAbsent(v.domain().config(), v);
+                if (sameConfig != null) {
+                    error(v.at(), "<primitive id=\"" + v.id() + "\">: config " + v.domain().config()
+                            + " is already used by " + sameConfig.id());
+                }
+                String dkey = v.domain().hypervisor() + " " + v.domain().domainName();
+                VmResource sameDomain = byDomain.putIfAbsent(dkey, v);
+                if (sameDomain != null && sameConfig == null) {
+                    error(v.at(), "<primitive id=\"" + v.id() + "\">: domain '" + v.domain().domainName()
+                            + "' is already managed by " + sameDomain.id());
+                }
+            }
+        }
+
+        Optional<LocationRule> location(Element c, Map<String, Element> declared, Set<String> nodes,
+                                        List<VmResource> vms) {
+            String id = requireId(c);
+            if (c.attr("rsc-pattern") != null) {
+                error(c.at(), c.describe() + ": rsc-pattern is not supported");
+                return Optional.empty();
+            }
+            if (!c.children().isEmpty()) {
+                error(c.children().get(0).at(), c.describe() + ": " + (c.children().get(0).name().equals("rule")
+                        ? "rules are not supported" : "resource sets are not supported") + "; use rsc and node");
+                return Optional.empty();
+            }
+            String rsc = c.attr("rsc");
+            String node = c.attr("node");
+            if (id == null || rsc == null || node == null) {
+                error(c.at(), c.describe() + " needs id, rsc and node");
+                return Optional.empty();
+            }
+            if (c.attr("role") != null && !"Started".equalsIgnoreCase(c.attr("role"))) {
+                error(c.at(), c.describe() + ": role '" + c.attr("role") + "' is not supported");
+            }
+            if (!declared.containsKey(rsc)) {
+                error(c.at(), c.describe() + ": resource '" + rsc + "' does not exist");
+                return Optional.empty();
+            }
+            Score score;
+            try {
+                score = Score.parse(c.optAttr("score").orElse("0"));
+            } catch (IllegalArgumentException e) {
+                error(c.at(), c.describe() + ": " + e.getMessage());
+                return Optional.empty();
+            }
+            if (!nodes.contains(node)) {
+                warn(c.at(), c.describe() + ": node '" + node + "' is neither the host nor a guest node");
+            }
+            boolean isVm = vms.stream().anyMatch(v -> v.id().equals(rsc));
+            if (isVm && !node.equals(hostNode) && score.value() > 0 && vms.stream().anyMatch(v -> v.node().equals(node))) {
+                error(c.at(), c.describe() + ": VM resource '" + rsc + "' cannot run inside guest node '" + node
+                        + "' (guests are not nested)");
+                return Optional.empty();
+            }
+            return Optional.of(new LocationRule(id, rsc, node, score, c.at()));
+        }
+
+        Optional<OrderRule> order(Element c, Map<String, Element> declared) {
+            String id = requireId(c);
+            if (!c.children().isEmpty()) {
+                error(c.children().get(0).at(), c.describe() + ": resource sets are not supported; use first and then");
+                return Optional.empty();
+            }
+            String first = c.attr("first");
+            String then = c.attr("then");
+            if (id == null || first == null || then == null) {
+                error(c.at(), c.describe() + " needs id, first and then");
+                return Optional.empty();
+            }
+            boolean ok = true;
+            for (String r : List.of(first, then)) {
+                if (!declared.containsKey(r)) {
+                    error(c.at(), c.describe() + ": resource '" + r + "' does not exist");
+                    ok = false;
+                }
+            }
+            for (String a : List.of("first-action", "then-action")) {
+                String v = c.attr(a);
+                if (v != null && !v.equals("start") && !(a.equals("then-action") && v.equals("start"))) {
+                    error(c.at(), c.describe() + ": " + a + " '" + v + "' is not supported (only start)");
+                    ok = false;
+                }
+            }
+            OrderRule.Kind kind = OrderRule.Kind.MANDATORY;
+            String k = c.attr("kind");
+            if (k != null) {
+                switch (k) {
+                    case "Mandatory" -> kind = OrderRule.Kind.MANDATORY;
+                    case "Optional" -> kind = OrderRule.Kind.OPTIONAL;
+                    case "Serialize" -> kind = OrderRule.Kind.SERIALIZE;
+                    default -> {
+                        error(c.at(), c.describe() + ": kind '" + k + "' is not Mandatory, Optional or Serialize");
+                        ok = false;
+                    }
+                }
+            } else if (c.attr("score") != null) {
+                try {
+                    kind = Score.parse(c.attr("score")).value() > 0 ? OrderRule.Kind.MANDATORY : OrderRule.Kind.OPTIONAL;
+                } catch (IllegalArgumentException e) {
+                    error(c.at(), c.describe() + ": " + e.getMessage());
+                    ok = false;
+                }
+            }
+            boolean symmetrical = kind != OrderRule.Kind.SERIALIZE;
+            if (c.attr("symmetrical") != null) {
+                Optional<Boolean> b = bool(c.at(), c.describe() + ": symmetrical", c.attr("symmetrical"));
+                ok &= b.isPresent();
+                symmetrical = b.orElse(symmetrical);
+            }
+            return ok ? Optional.of(new OrderRule(id, first, then, kind, symmetrical, c.at())) : Optional.empty();
+        }
+
+        ResourceMeta resourceMeta(Element p, Map<String, String> meta) {
+            ResourceMeta d = ResourceMeta.DEFAULT;
+            ResourceMeta.TargetRole role = d.targetRole();
+            String tr = meta.get("target-role");
+            if (tr != null) {
+                switch (tr.trim().toLowerCase(Locale.ROOT)) {
+                    case "started" -> role = ResourceMeta.TargetRole.STARTED;
+                    case "stopped" -> role = ResourceMeta.TargetRole.STOPPED;
+                    default -> error(p.at(), p.describe() + ": target-role '" + tr + "' is not Started or Stopped");
+                }
+            }
+            boolean managed = meta.containsKey("is-managed")
+                    ? bool(p.at(), p.describe() + ": is-managed", meta.get("is-managed")).orElse(true) : true;
+            boolean maintenance = meta.containsKey("maintenance")
+                    ? bool(p.at(), p.describe() + ": maintenance", meta.get("maintenance")).orElse(false) : false;
+            long threshold = d.migrationThreshold();
+            if (meta.containsKey("migration-threshold")) {
+                try {
+                    threshold = Score.parse(meta.get("migration-threshold")).value();
+                    if (threshold < 0) {
+                        throw new IllegalArgumentException("negative");
+                    }
+                } catch (IllegalArgumentException e) {
+                    error(p.at(), p.describe() + ": migration-threshold '" + meta.get("migration-threshold")
+                            + "' is not INFINITY or a non-negative integer");
+                }
+            }
+            Duration failureTimeout = meta.containsKey("failure-timeout")
+                    ? duration(p.at(), p.describe() + ": failure-timeout", meta.get("failure-timeout"), true)
+                    .orElse(Duration.ZERO) : Duration.ZERO;
+            long stickiness = 0;
+            if (meta.containsKey("resource-stickiness")) {
+                try {
+                    stickiness = Score.parse(meta.get("resource-stickiness")).value();
+                } catch (IllegalArgumentException e) {
+                    error(p.at(), p.describe() + ": resource-stickiness: " + e.getMessage());
+                }
+            }
+            int priority = 0;
+            if (meta.containsKey("priority")) {
+                try {
+                    priority = Integer.parseInt(meta.get("priority").trim());
+                } catch (NumberFormatException e) {
+                    error(p.at(), p.describe() + ": priority '" + meta.get("priority") + "' is not an integer");
+                }
+            }
+            return new ResourceMeta(role, managed, maintenance, threshold, failureTimeout, stickiness, priority);
+        }
+
+        List<OpDef> operations(Element p, Duration defaultTimeout) {
+            List<OpDef> out = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (Element ops : p.children("operations")) {
+                for (Element op : ops.children()) {
+                    if (!op.name().equals("op")) {
+                        error(op.at(), "unexpected <" + op.name() + "> in <operations> of " + p.describe());
+                        continue;
+                    }
+                    claimId(op);
+                    String name = op.attr("name");
+                    if (name == null || name.isBlank()) {
+                        error(op.at(), "<op> of " + p.describe() + " has no name");
+                        continue;
+                    }
+                    if (op.attr("role") != null) {
+                        error(op.at(), "<op name=\"" + name + "\"> of " + p.describe() + ": role '" + op.attr("role")
+                                + "' is not supported");
+                        continue;
+                    }
+                    String what = "<op name=\"" + name + "\"> of " + p.describe();
+                    Duration interval = duration(op.at(), what + ": interval", op.optAttr("interval").orElse("0"), true)
+                            .orElse(Duration.ZERO);
+                    Duration timeout = op.attr("timeout") == null ? defaultTimeout
+                            : duration(op.at(), what + ": timeout", op.attr("timeout"), false).orElse(defaultTimeout);
+                    Optional<OnFail> onFail = Optional.empty();
+                    if (op.attr("on-fail") != null) {
+                        try {
+                            onFail = Optional.of(OnFail.parse(op.attr("on-fail")));
+                        } catch (IllegalArgumentException e) {
+                            error(op.at(), what + ": " + e.getMessage());
+                        }
+                    }
+                    boolean enabled = op.attr("enabled") == null
+                            || bool(op.at(), what + ": enabled", op.attr("enabled")).orElse(true);
+                    if (!seen.add(name + "/" + interval.toMillis())) {
+                        error(op.at(), what + ": a " + name + " with interval " + Durations.format(interval)
+                                + " is already defined");
+                    }
+                    Map<String, String> params = new LinkedHashMap<>(nvpairs(op, "instance_attributes"));
+                    out.add(new OpDef(name, interval, timeout, onFail, enabled, params, op.at()));
+                }
+            }
+            return out;
+        }
+
+        Optional<Duration> duration(SourceLocation at, String what, String text, boolean zeroAllowed) {
+            try {
+                Duration d = Durations.parse(text);
+                if (d.isZero() && !zeroAllowed) {
+                    error(at, what + " must be longer than zero");
+                    return Optional.empty();
+                }
+                return Optional.of(d);
+            } catch (IllegalArgumentException e) {
+                error(at, what + ": " + e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        Optional<Boolean> bool(SourceLocation at, String what, String text) {
+            String t = text.trim().toLowerCase(Locale.ROOT);
+            return switch (t) {
+                case "true", "on", "yes", "y", "1" -> Optional.of(true);
+                case "false", "off", "no", "n", "0" -> Optional.of(false);
+                default -> {
+                    error(at, what + " '" + text + "' is not a boolean (true/false)");
+                    yield Optional.empty();
+                }
+            };
+        }
+    }
+
+    static boolean validAddress(String addr) {
+        if (addr.isEmpty()) {
+            return false;
+        }
+        var m = IPV4.matcher(addr);
+        if (m.matches()) {
+            for (int i = 1; i <= 4; i++) {
+                if (Integer.parseInt(m.group(i)) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (addr.contains(":")) {
+            String a = addr.startsWith("[") && addr.endsWith("]") ? addr.substring(1, addr.length() - 1) : addr;
+            return a.matches("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?") && a.chars().filter(ch -> ch == ':').count() >= 2;
+        }
+        if (addr.matches("[0-9.]+")) {
+            return false;
+        }
+        return HOST_NAME.matcher(addr).matches();
+    }
+}

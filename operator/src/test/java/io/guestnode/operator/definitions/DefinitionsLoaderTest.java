@@ -1,0 +1,334 @@
+package io.guestnode.operator.definitions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DefinitionsLoaderTest {
+    static final String HOST = "host1";
+
+    @TempDir
+    Path dir;
+    Path domains;
+
+    @BeforeEach
+    void domains() throws IOException {
+        domains = Files.createDirectories(dir.resolve("domains"));
+        for (String g : List.of("guest1", "guest2", "guest3")) {
+            Files.writeString(domains.resolve(g + ".xml"), "<domain type='lxc'>\n  <name>" + g
+                    + "</name>\n  <memory unit='MiB'>128</memory>\n</domain>\n");
+        }
+    }
+
+    DefinitionsLoader.Result load(String... files) throws IOException {
+        List<Path> paths = new java.util.ArrayList<>();
+        for (int i = 0; i < files.length; i++) {
+            Path f = dir.resolve("defs" + i + ".xml");
+            Files.writeString(f, files[i].replace("@D@", domains.toString()));
+            paths.add(f);
+        }
+        return new DefinitionsLoader(HOST).load(paths);
+    }
+
+    static String vm(String id, String node, String extraMeta) {
+        return "<primitive id=\"" + id + "\" class=\"ocf\" provider=\"heartbeat\" type=\"VirtualDomain\">"
+                + "<instance_attributes id=\"" + id + "-ia\"><nvpair id=\"" + id + "-config\" name=\"config\" "
+                + "value=\"@D@/" + node + ".xml\"/><nvpair id=\"" + id + "-hv\" name=\"hypervisor\" value=\"lxc:///\"/>"
+                + "<nvpair id=\"" + id + "-fs\" name=\"force_stop\" value=\"true\"/></instance_attributes>"
+                + "<meta_attributes id=\"" + id + "-meta\"><nvpair id=\"" + id + "-rn\" name=\"remote-node\" value=\""
+                + node + "\"/>" + extraMeta + "</meta_attributes></primitive>";
+    }
+
+    static String dummy(String id) {
+        return "<primitive id=\"" + id + "\" class=\"ocf\" provider=\"pacemaker\" type=\"Dummy\"/>";
+    }
+
+    static String resources(String... items) {
+        return "<resources>\n" + String.join("\n", items) + "\n</resources>\n";
+    }
+
+    static String messages(DefinitionsLoader.Result r) {
+        return r.problems().stream().map(Problem::toString).collect(Collectors.joining("\n"));
+    }
+
+    static void assertError(DefinitionsLoader.Result r, String fragment) {
+        assertFalse(r.ok(), "expected an error containing '" + fragment + "'");
+        assertTrue(r.problems().stream().anyMatch(p -> p.isError() && p.message().contains(fragment)),
+                "no error containing '" + fragment + "' in:\n" + messages(r));
+    }
+
+    // ------------------------------------------------------------------ documents
+
+    @Test
+    void cibProducedByPacemakerToolsLoads() throws IOException {
+        String cib;
+        try (InputStream in = getClass().getResourceAsStream("/cib/pacemaker-tools.xml")) {
+            cib = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("/etc/guestnode/domains", "@D@");
+        }
+        DefinitionsLoader.Result r = load(cib);
+        assertTrue(r.ok(), messages(r));
+        Definitions d = r.definitions();
+        assertEquals(List.of("guest1", "guest2"), d.guestNodes());
+        assertEquals(List.of("dummy1", "dummy2"), d.services().stream().map(Service::id).toList());
+        VmResource vm1 = d.vm("vm-guest1").orElseThrow();
+        assertEquals("10.250.0.11", vm1.connection().addr());
+        assertEquals(3121, vm1.connection().port());
+        assertEquals(Duration.ofSeconds(30), vm1.connection().connectTimeout());
+        assertEquals("lxc:///", vm1.domain().hypervisor());
+        assertEquals("guest1", vm1.domain().domainName());
+        assertTrue(vm1.domain().forceStop());
+        assertEquals(100, vm1.meta().stickiness(), "rsc_defaults apply");
+        assertEquals(2, d.locations().size());
+        assertEquals(OrderRule.Kind.OPTIONAL, d.orders().get(0).kind());
+        assertEquals(1, r.problems().size(), messages(r));
+        assertTrue(r.problems().get(0).message().contains("fence device skipped"), messages(r));
+        assertTrue(r.problems().get(0).toString().matches(".*defs0\\.xml:\\d+: warning: .*"), messages(r));
+    }
+
+    @Test
+    void defaultsOfAGuestNode() throws IOException {
+        DefinitionsLoader.Result r = load(resources(vm("vm-guest1", "guest1", "")));
+        assertTrue(r.ok(), messages(r));
+        GuestConnection c = r.definitions().vms().get(0).connection();
+        assertEquals("guest1", c.addr(), "remote-addr defaults to remote-node");
+        assertEquals(3121, c.port());
+        assertEquals(Duration.ofSeconds(60), c.connectTimeout());
+        assertTrue(c.allowMigrate());
+        assertEquals(Duration.ofSeconds(5), c.monitorInterval());
+        assertEquals(Duration.ofSeconds(10), c.monitorTimeout());
+    }
+
+    @Test
+    void configurationRootAndSplitFilesAndDirectoriesMerge() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("guests.d"));
+        Files.writeString(d.resolve("10-guests.xml"), resources(vm("vm-guest1", "guest1", ""), dummy("web"))
+                .replace("@D@", domains.toString()));
+        Files.writeString(d.resolve("20-constraints.xml"),
+                "<constraints><rsc_location id=\"l1\" rsc=\"web\" node=\"guest1\" score=\"INFINITY\"/></constraints>");
+        Files.writeString(d.resolve("30-defaults.xml"), "<configuration><op_defaults><meta_attributes id=\"od\">"
+                + "<nvpair name=\"timeout\" value=\"45s\"/></meta_attributes></op_defaults></configuration>");
+        Files.writeString(d.resolve("notes.txt"), "not read");
+        DefinitionsLoader.Result r = new DefinitionsLoader(HOST).load(List.of(d));
+        assertTrue(r.ok(), messages(r));
+        assertEquals(3, r.files().size());
+        assertEquals(Score.PLUS_INFINITY, r.definitions().locations().get(0).score());
+        assertEquals(List.of(), r.definitions().service("web").orElseThrow().ops());
+    }
+
+    @Test
+    void opDefaultsTimeoutAndOperations() throws IOException {
+        DefinitionsLoader.Result r = load("<configuration><resources>" + dummy("x").replace("/>",
+                "><operations><op id=\"x-mon\" name=\"monitor\" interval=\"10s\" on-fail=\"fence\"/>"
+                        + "<op id=\"x-start\" name=\"start\" interval=\"0\" timeout=\"2min\"/></operations></primitive>")
+                + "</resources><op_defaults><meta_attributes id=\"o\"><nvpair id=\"o1\" name=\"timeout\" value=\"33s\"/>"
+                + "</meta_attributes></op_defaults></configuration>");
+        assertTrue(r.ok(), messages(r));
+        Service x = r.definitions().service("x").orElseThrow();
+        OpDef mon = x.op("monitor", true).orElseThrow();
+        assertEquals(Duration.ofSeconds(10), mon.interval());
+        assertEquals(Duration.ofSeconds(33), mon.timeout());
+        assertEquals(OnFail.FENCE, mon.onFail().orElseThrow());
+        assertEquals(Duration.ofMinutes(2), x.op("start", false).orElseThrow().timeout());
+    }
+
+    @Test
+    void groupMembersInheritMetaAndKeepOrder() throws IOException {
+        DefinitionsLoader.Result r = load(resources("<group id=\"g\"><meta_attributes id=\"gm\"><nvpair id=\"gm1\" "
+                + "name=\"target-role\" value=\"Stopped\"/></meta_attributes>" + dummy("a") + dummy("b") + "</group>"));
+        assertTrue(r.ok(), messages(r));
+        assertEquals(List.of("a", "b"), r.definitions().group("g").orElseThrow().members());
+        assertEquals(ResourceMeta.TargetRole.STOPPED, r.definitions().service("b").orElseThrow().meta().targetRole());
+        assertEquals("g", r.definitions().service("a").orElseThrow().group().orElseThrow());
+    }
+
+    @Test
+    void metaAttributesAreRead() throws IOException {
+        DefinitionsLoader.Result r = load(resources(dummy("x").replace("/>", "><meta_attributes id=\"m\">"
+                + "<nvpair name=\"migration-threshold\" value=\"3\"/><nvpair name=\"failure-timeout\" value=\"2min\"/>"
+                + "<nvpair name=\"is-managed\" value=\"false\"/><nvpair name=\"maintenance\" value=\"yes\"/>"
+                + "<nvpair name=\"resource-stickiness\" value=\"INFINITY\"/><nvpair name=\"priority\" value=\"7\"/>"
+                + "</meta_attributes></primitive>")));
+        assertTrue(r.ok(), messages(r));
+        ResourceMeta m = r.definitions().service("x").orElseThrow().meta();
+        assertEquals(3, m.migrationThreshold());
+        assertEquals(Duration.ofMinutes(2), m.failureTimeout());
+        assertFalse(m.managed());
+        assertTrue(m.maintenance());
+        assertEquals(Score.INFINITY, m.stickiness());
+        assertEquals(7, m.priority());
+    }
+
+    // ------------------------------------------------------------------ rules
+
+    @Test
+    void remoteNodeMayNotEqualItsOwnVmId() throws IOException {
+        assertError(load(resources(vm("guest1", "guest1", ""))), "equals the VM resource's own id");
+    }
+
+    @Test
+    void remoteNodeMayNotEqualAnyResourceId() throws IOException {
+        assertError(load(resources(vm("vm-guest1", "guest1", ""), dummy("guest1"))), "is also a resource id");
+    }
+
+    @Test
+    void remoteNodeMayNotEqualTheHostOrACibNode() throws IOException {
+        Files.writeString(domains.resolve("host1.xml"), "<domain><name>host1</name></domain>");
+        assertError(load(resources(vm("vm-h", "host1", ""))), "is the host's node name");
+        Files.writeString(domains.resolve("node9.xml"), "<domain><name>node9</name></domain>");
+        assertError(load("<configuration><nodes><node id=\"1\" uname=\"node9\"/></nodes>"
+                + resources(vm("vm-n", "node9", "")) + "</configuration>"), "is a node of the CIB's <nodes>");
+    }
+
+    @Test
+    void remoteNodeIsUniqueAndNotEmpty() throws IOException {
+        DefinitionsLoader.Result r = load(resources(vm("vm-a", "guest1", ""),
+                vm("vm-b", "guest1", "").replace("guest1.xml", "guest2.xml")));
+        assertError(r, "remote-node 'guest1' is already the guest node of vm-a");
+        assertError(load(resources(vm("vm-a", "", "").replace("/.xml", "/guest1.xml"))), "remote-node is empty");
+    }
+
+    @Test
+    void remoteNodeOnlyOnPrimitives() throws IOException {
+        assertError(load(resources("<group id=\"g\"><meta_attributes id=\"gm\"><nvpair id=\"gm1\" name=\"remote-node\" "
+                + "value=\"x\"/></meta_attributes>" + dummy("a") + "</group>")), "belongs on a primitive");
+    }
+
+    @Test
+    void portRangeAndDurationsAndAddresses() throws IOException {
+        assertError(load(resources(vm("vm-a", "guest1", "<nvpair name=\"remote-port\" value=\"70000\"/>"))),
+                "remote-port '70000' is not a port number");
+        assertError(load(resources(vm("vm-a", "guest1", "<nvpair name=\"remote-port\" value=\"abc\"/>"))),
+                "remote-port 'abc'");
+        assertError(load(resources(vm("vm-a", "guest1", "<nvpair name=\"remote-connect-timeout\" value=\"soon\"/>"))),
+                "remote-connect-timeout: 'soon' is not a duration");
+        assertError(load(resources(vm("vm-a", "guest1", "<nvpair name=\"remote-connect-timeout\" value=\"0\"/>"))),
+                "remote-connect-timeout must be longer than zero");
+        assertError(load(resources(vm("vm-a", "guest1", "<nvpair name=\"remote-addr\" value=\"10.0.0.300\"/>"))),
+                "remote-addr '10.0.0.300'");
+        assertError(load(resources(vm("vm-a", "guest1", "<nvpair name=\"remote-addr\" value=\"bad host!\"/>"))),
+                "remote-addr 'bad host!'");
+        for (String t : List.of("60", "60s", "500ms", "2min", "1h", "PT1M")) {
+            DefinitionsLoader.Result ok = load(resources(vm("vm-a", "guest1",
+                    "<nvpair name=\"remote-connect-timeout\" value=\"" + t + "\"/>"
+                            + "<nvpair name=\"remote-addr\" value=\"fd00::11\"/>")));
+            assertTrue(ok.ok(), t + ": " + messages(ok));
+        }
+    }
+
+    @Test
+    void configMustBeALibvirtDomainWithAName() throws IOException {
+        assertError(load(resources(vm("vm-a", "nope", ""))), "does not exist");
+        Files.writeString(domains.resolve("bad.xml"), "<network><name>x</name></network>");
+        assertError(load(resources(vm("vm-a", "guest1", "").replace("guest1.xml", "bad.xml"))),
+                "is not a libvirt domain");
+        Files.writeString(domains.resolve("noname.xml"), "<domain type='lxc'><memory>1</memory></domain>");
+        assertError(load(resources(vm("vm-a", "guest1", "").replace("guest1.xml", "noname.xml"))), "has no domain <name>");
+        Files.writeString(domains.resolve("broken.xml"), "<domain><name>x</name>");
+        assertError(load(resources(vm("vm-a", "guest1", "").replace("guest1.xml", "broken.xml"))), "not well-formed");
+        assertError(load(resources(vm("vm-a", "guest1", "").replace("@D@/guest1.xml", "guest1.xml"))),
+                "must be an absolute path");
+        assertError(load(resources(vm("vm-a", "guest1", "").replace("name=\"config\"", "name=\"cfg\""))),
+                "'config' (the libvirt domain XML) is required");
+        assertError(load(resources(vm("vm-a", "guest1", ""), vm("vm-b", "guest2", "").replace("guest2.xml", "guest1.xml"))),
+                "is already used by vm-a");
+    }
+
+    @Test
+    void unsupportedElementsAreErrorsWithIdAndLine() throws IOException {
+        DefinitionsLoader.Result r = load(resources(dummy("a"), "<clone id=\"c1\">" + dummy("b") + "</clone>",
+                "<bundle id=\"b1\"/>", "<master id=\"m1\"/>"));
+        assertError(r, "<clone id=\"c1\">: clones are not supported");
+        assertError(r, "<bundle id=\"b1\">: bundles are not supported");
+        assertError(r, "<master id=\"m1\">: clones are not supported");
+        Problem clone = r.problems().stream().filter(p -> p.message().contains("c1")).findFirst().orElseThrow();
+        assertEquals(3, clone.at().line(), "line of the <clone>");
+        assertError(load("<constraints><rsc_colocation id=\"co\" rsc=\"a\" with-rsc=\"b\" score=\"INFINITY\"/></constraints>"),
+                "colocation constraints are not supported");
+        assertError(load(resources(dummy("a")), "<constraints><rsc_location id=\"l\" rsc=\"a\"><rule id=\"r\" score=\"1\"/>"
+                + "</rsc_location></constraints>"), "rules are not supported");
+        assertError(load(resources(dummy("a").replace("/>", "><meta_attributes id=\"m\"><rule id=\"r\"/>"
+                + "</meta_attributes></primitive>"))), "rules are not supported");
+    }
+
+    @Test
+    void duplicateIds() throws IOException {
+        DefinitionsLoader.Result r = load(resources(dummy("a")), resources(dummy("a")));
+        assertError(r, "duplicate id 'a' (first declared at ");
+    }
+
+    @Test
+    void badMetaAndOps() throws IOException {
+        assertError(load(resources(dummy("a").replace("/>", "><meta_attributes id=\"m\"><nvpair name=\"target-role\" "
+                + "value=\"Promoted\"/></meta_attributes></primitive>"))), "target-role 'Promoted'");
+        assertError(load(resources(dummy("a").replace("/>", "><meta_attributes id=\"m\"><nvpair "
+                + "name=\"migration-threshold\" value=\"-1\"/></meta_attributes></primitive>"))), "migration-threshold");
+        assertError(load(resources(dummy("a").replace("/>", "><operations><op id=\"o\" name=\"monitor\" interval=\"10s\" "
+                + "on-fail=\"reboot\"/></operations></primitive>"))), "unknown on-fail 'reboot'");
+        assertError(load(resources(dummy("a").replace("/>", "><operations><op id=\"o\" name=\"monitor\" interval=\"10s\" "
+                + "role=\"Promoted\"/></operations></primitive>"))), "role 'Promoted' is not supported");
+        assertError(load(resources(dummy("a").replace("/>", "><meta_attributes id=\"m\"><nvpair name=\"is-managed\" "
+                + "value=\"perhaps\"/></meta_attributes></primitive>"))), "is not a boolean");
+    }
+
+    @Test
+    void constraintsReferToRealResources() throws IOException {
+        assertError(load(resources(dummy("a")), "<constraints><rsc_location id=\"l\" rsc=\"zz\" node=\"guest1\" "
+                + "score=\"10\"/></constraints>"), "resource 'zz' does not exist");
+        assertError(load(resources(dummy("a")), "<constraints><rsc_order id=\"o\" first=\"a\" then=\"zz\"/></constraints>"),
+                "resource 'zz' does not exist");
+        assertError(load(resources(dummy("a")), "<constraints><rsc_location id=\"l\" rsc=\"a\" node=\"guest1\" "
+                + "score=\"lots\"/></constraints>"), "'lots' is not a score");
+        assertError(load(resources(vm("vm-a", "guest1", ""), vm("vm-b", "guest2", "")),
+                "<constraints><rsc_location id=\"l\" rsc=\"vm-b\" node=\"guest1\" score=\"INFINITY\"/></constraints>"),
+                "cannot run inside guest node 'guest1'");
+        DefinitionsLoader.Result hostOk = load(resources(dummy("a")), "<constraints><rsc_location id=\"l\" rsc=\"a\" "
+                + "node=\"host1\" score=\"INFINITY\"/></constraints>");
+        assertTrue(hostOk.ok(), "a constraint naming the host is accepted: " + messages(hostOk));
+    }
+
+    @Test
+    void malformedFilesAndHostileXml() throws IOException {
+        DefinitionsLoader.Result r = load("<resources>\n<primitive id=\"a\"\n</resources>");
+        assertFalse(r.ok());
+        assertTrue(r.problems().get(0).toString().matches(".*defs0\\.xml:[23]: not well-formed XML: .*"), messages(r));
+        Path secret = Files.writeString(dir.resolve("secret"), "TOPSECRET");
+        DefinitionsLoader.Result xxe = load("<!DOCTYPE r [<!ENTITY e SYSTEM \"file://" + secret + "\">]>"
+                + "<resources><primitive id=\"&e;\" class=\"ocf\" provider=\"p\" type=\"t\"/></resources>");
+        assertFalse(xxe.ok());
+        assertFalse(messages(xxe).contains("TOPSECRET"), messages(xxe));
+        assertError(load("<html/>"), "root element <html> is not a CIB document");
+        DefinitionsLoader.Result missing = new DefinitionsLoader(HOST).load(List.of(dir.resolve("absent.xml")));
+        assertError(missing, "no such file or directory");
+    }
+
+    @Test
+    void nvpairsWithoutIdsAreFine() throws IOException {
+        DefinitionsLoader.Result r = load(resources(dummy("a").replace("/>",
+                "><instance_attributes><nvpair name=\"state\" value=\"/run/a\"/></instance_attributes></primitive>")));
+        assertTrue(r.ok(), messages(r));
+        assertEquals("/run/a", r.definitions().service("a").orElseThrow().params().get("state"));
+    }
+
+    @Test
+    void addresses() {
+        assertTrue(DefinitionsLoader.validAddress("guest1"));
+        assertTrue(DefinitionsLoader.validAddress("guest1.example.org"));
+        assertTrue(DefinitionsLoader.validAddress("10.250.0.11"));
+        assertTrue(DefinitionsLoader.validAddress("fd00::1"));
+        assertFalse(DefinitionsLoader.validAddress("256.1.1.1"));
+        assertFalse(DefinitionsLoader.validAddress("-bad"));
+        assertFalse(DefinitionsLoader.validAddress(""));
+    }
+}
