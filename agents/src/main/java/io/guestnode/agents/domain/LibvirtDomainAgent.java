@@ -47,6 +47,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
     private final List<DomainEventListener> listeners = new CopyOnWriteArrayList<>();
     private final EmulatorProcesses processes;
     private final Clock clock;
+    private final org.libvirt.event.LifecycleListener lifecycle = this::onLifecycle;
     private volatile boolean closed;
 
     /** A connection to one URI; {@code connect} is touched only on the call threads. */
@@ -319,7 +320,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
             LOG.debug("{}: no keepalive on this driver: {}", link.uri, e.getMessage());
         }
         c.registerCloseListener((conn, reason) -> onClosed(link, String.valueOf(reason)));
-        c.addLifecycleListener(this::onLifecycle);
+        c.addLifecycleListener(lifecycle);
         link.connect = c;
         boolean reopened = link.everOpened;
         link.everOpened = true;
@@ -335,6 +336,12 @@ public final class LibvirtDomainAgent implements DomainAgent {
         link.connect = null;
         if (c != null) {
             calls.execute(() -> {
+                try {
+                    c.removeLifecycleListener(lifecycle);
+                    c.unregisterCloseListener();
+                } catch (LibvirtException | RuntimeException ignored) {
+                    // the connection may be broken already
+                }
                 try {
                     c.close();
                 } catch (LibvirtException ignored) {

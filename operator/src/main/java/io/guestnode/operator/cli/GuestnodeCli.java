@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code guestnode}: the runbook CLI. */
 @Command(name = "guestnode", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Guest-node lifecycle operator: libvirt domains that run pacemaker-remoted.",
-        subcommands = {CheckCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, ProbeCommand.class, TemplateCommand.class,
+            CommandLine.HelpCommand.class})
 public final class GuestnodeCli {
 
     public static void main(String[] args) {
