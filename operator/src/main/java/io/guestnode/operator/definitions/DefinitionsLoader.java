@@ -308,9 +308,25 @@ public final class DefinitionsLoader {
                     default -> error(c.at(), unsupported(c));
                 }
             }
+            unplaceable(services, groups, vms, locations);
             Set<String> others = new LinkedHashSet<>(clusterNodes);
             others.remove(hostNode);
             return new Definitions(hostNode, vms, services, groups, locations, orders, others);
+        }
+
+        /** Services run only in guest nodes: one that no guest node may run stays stopped; say so now. */
+        void unplaceable(List<Service> services, List<Group> groups, List<VmResource> vms,
+                         List<LocationRule> locations) {
+            for (Service s : services) {
+                String placed = s.group().orElse(s.id());
+                boolean anywhere = vms.stream().anyMatch(v -> locations.stream().noneMatch(l ->
+                        (l.resource().equals(s.id()) || l.resource().equals(placed)) && l.node().equals(v.node())
+                                && l.score().isMinusInfinity()));
+                if (vms.isEmpty() || !anywhere) {
+                    warn(s.at(), "<primitive id=\"" + s.id() + "\">: no guest node may run it"
+                            + (vms.isEmpty() ? " (there are no guest nodes)" : "") + "; it will stay stopped");
+                }
+            }
         }
 
         String unsupported(Element e) {

@@ -314,6 +314,16 @@ class DefinitionsLoaderTest {
     }
 
     @Test
+    void aServiceNoGuestNodeMayRunIsReported() throws IOException {
+        DefinitionsLoader.Result r = load(resources(vm("vm-a", "guest1", ""), dummy("x"), dummy("y")),
+                "<constraints><rsc_location id=\"l\" rsc=\"x\" node=\"guest1\" score=\"-INFINITY\"/></constraints>");
+        assertTrue(r.ok(), messages(r));
+        assertTrue(r.problems().stream().anyMatch(p -> !p.isError() && p.message().contains("<primitive id=\"x\">: "
+                + "no guest node may run it; it will stay stopped")), messages(r));
+        assertTrue(r.problems().stream().noneMatch(p -> p.message().contains("\"y\"")), messages(r));
+    }
+
+    @Test
     void nvpairsWithoutIdsAreFine() throws IOException {
         DefinitionsLoader.Result r = load(resources(dummy("a").replace("/>",
                 "><instance_attributes><nvpair name=\"state\" value=\"/run/a\"/></instance_attributes></primitive>")));
