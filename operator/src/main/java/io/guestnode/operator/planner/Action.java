@@ -1,0 +1,157 @@
+package io.guestnode.operator.planner;
+
+import io.guestnode.operator.definitions.Durations;
+import java.time.Duration;
+
+/**
+ * What the planner asks for. Each action belongs to one guest node's lane ({@link #lane()}), carries a key
+ * (at most one action per key is in flight) and says why. {@link #toString()} is the form used in scenario
+ * files and logs.
+ */
+public sealed interface Action {
+    /** The guest node whose executor lane runs it. */
+    String lane();
+
+    /** What it acts on; one action per key at a time. */
+    String key();
+
+    String reason();
+
+    record StartVm(String vm, String node, String host, String reason) implements Action {
+        public String lane() {
+            return node;
+        }
+
+        public String key() {
+            return "vm:" + vm;
+        }
+
+        @Override
+        public String toString() {
+            return "start " + vm + " on " + host;
+        }
+    }
+
+    record StopVm(String vm, String node, String host, String reason) implements Action {
+        public String lane() {
+            return node;
+        }
+
+        public String key() {
+            return "vm:" + vm;
+        }
+
+        @Override
+        public String toString() {
+            return "stop " + vm + " on " + host;
+        }
+    }
+
+    /** Fencing a guest node is stopping (destroying) its VM; everything inside is then known stopped. */
+    record Fence(String node, String vm, String reason) implements Action {
+        public String lane() {
+            return node;
+        }
+
+        public String key() {
+            return "vm:" + vm;
+        }
+
+        @Override
+        public String toString() {
+            return "fence " + node + " by stopping " + vm;
+        }
+    }
+
+    /** Start of the implicit connection resource: connect and register within remote-connect-timeout. */
+    record Connect(String node, String reason) implements Action {
+        public String lane() {
+            return node;
+        }
+
+        public String key() {
+            return "conn:" + node;
+        }
+
+        @Override
+        public String toString() {
+            return "connect " + node;
+        }
+    }
+
+    record Disconnect(String node, String reason) implements Action {
+        public String lane() {
+            return node;
+        }
+
+        public String key() {
+            return "conn:" + node;
+        }
+
+        @Override
+        public String toString() {
+            return "disconnect " + node;
+        }
+    }
+
+    /** A probe: monitor with interval 0, which adopts what already runs. */
+    record Probe(String service, String node, String reason) implements Action {
+        public String lane() {
+            return node;
+        }
+
+        public String key() {
+            return "svc:" + service + "@" + node;
+        }
+
+        @Override
+        public String toString() {
+            return "probe " + service + " on " + node;
+        }
+    }
+
+    record StartService(String service, String node, String reason) implements Action {
+        public String lane() {
+            return node;
+        }
+
+        public String key() {
+            return "svc:" + service + "@" + node;
+        }
+
+        @Override
+        public String toString() {
+            return "start " + service + " on " + node;
+        }
+    }
+
+    record StopService(String service, String node, String reason) implements Action {
+        public String lane() {
+            return node;
+        }
+
+        public String key() {
+            return "svc:" + service + "@" + node;
+        }
+
+        @Override
+        public String toString() {
+            return "stop " + service + " on " + node;
+        }
+    }
+
+    record StartMonitor(String service, String node, Duration interval, String reason) implements Action {
+        public String lane() {
+            return node;
+        }
+
+        public String key() {
+            return "svc:" + service + "@" + node;
+        }
+
+        @Override
+        public String toString() {
+            return "monitor " + service + " on " + node + " every " + Durations.format(interval);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.guestnode.operator.planner;
+
+import java.util.Optional;
+
+/** What observers and the executor report to the control loop; the reducer folds them into observed state. */
+public sealed interface Event {
+
+    /** libvirt (an event or a monitor) says what state a VM resource's domain is in. */
+    record VmSeen(String vm, Observed.VmStatus status, String detail) implements Event {
+    }
+
+    /** The executor began an action. */
+    record ActionStarted(Action action) implements Event {
+    }
+
+    /**
+     * The executor finished an action.
+     *
+     * @param ok     the action did what it should (for a probe: the probe ran; its rc says what it found)
+     * @param rc     OCF exit code of a service operation (0 otherwise)
+     * @param status execution status word: {@code complete}, {@code Timed Out}, {@code Error}, {@code not connected},
+     *               a connection failure class ({@code key rejected}, {@code timed out}, ...)
+     * @param reason exit reason or error message
+     */
+    record ActionFinished(Action action, boolean ok, int rc, String status, String reason) implements Event {
+        public static ActionFinished ok(Action a) {
+            return new ActionFinished(a, true, 0, "complete", "");
+        }
+
+        public static ActionFinished failed(Action a, String status, String reason) {
+            return new ActionFinished(a, false, 1, status, reason);
+        }
+    }
+
+    /** A result of a recurring monitor inside a guest node. */
+    record MonitorResult(String service, String node, long intervalMs, int rc, String status, String reason)
+            implements Event {
+    }
+
+    /** The connection to a guest node's pacemaker-remoted was lost (EOF, reset, poke unanswered). */
+    record ConnectionLost(String node, String reason, long monitorIntervalMs) implements Event {
+    }
+
+    /** An operator cleaned up a resource's failures (on one node, or everywhere). */
+    record Cleanup(String resource, Optional<String> node) implements Event {
+    }
+}

@@ -1,0 +1,87 @@
+package io.guestnode.operator.planner;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The value types of observed state. */
+public final class Observed {
+    private Observed() {
+    }
+
+    public enum VmStatus { UNKNOWN, STOPPED, RUNNING, FAILED }
+
+    /** What libvirt (or the process fallback) last said of a VM resource's domain. */
+    public record Vm(VmStatus status, String detail, Instant since) {
+        public static final Vm UNKNOWN = new Vm(VmStatus.UNKNOWN, "not yet observed", Instant.EPOCH);
+    }
+
+    /** The implicit connection resource of a guest node. */
+    public record Connection(boolean up, Instant since) {
+        public static final Connection DOWN = new Connection(false, Instant.EPOCH);
+    }
+
+    public enum ServiceStatus { STOPPED, RUNNING, FAILED, STOP_FAILED }
+
+    /**
+     * A service in one guest node; absent from the map means "not probed since the connection came up".
+     *
+     * @param monitors intervals (ms) of the recurring monitors running for it
+     */
+    public record Service(ServiceStatus status, Set<Long> monitors, Instant since) {
+        public Service {
+            monitors = Set.copyOf(new TreeSet<>(monitors));
+        }
+
+        public Service withMonitor(long intervalMs) {
+            TreeSet<Long> m = new TreeSet<>(monitors);
+            m.add(intervalMs);
+            return new Service(status, m, since);
+        }
+
+        public boolean active() {
+            return status == ServiceStatus.RUNNING || status == ServiceStatus.FAILED || status == ServiceStatus.STOP_FAILED;
+        }
+    }
+
+    /**
+     * Failures of a resource on a node: its fail count and the last failed action, as crm_mon shows them.
+     *
+     * @param count      fail count; {@code Score.INFINITY} after a fatal start failure
+     * @param op         operation that failed (start, stop, monitor)
+     * @param intervalMs its interval
+     * @param rc         OCF exit code
+     * @param status     execution status word (complete, Timed Out, Error, ...)
+     * @param reason     exit reason
+     * @param onFail     the on-fail policy applied (restart, stop, block, fence, ignore)
+     * @param last       when it last failed
+     */
+    public record Failure(long count, String op, long intervalMs, int rc, String status, String reason,
+                          String onFail, Instant last) {
+    }
+
+    /**
+     * A guest node's health.
+     *
+     * @param unclean       it must be fenced (its VM stopped) before anything else happens to it
+     * @param uncleanReason why
+     * @param recoveries    fences or unexpected VM stops in a row (crash-loop back-off grows with it)
+     * @param lastFenceAt   when it was last fenced or stopped by itself
+     * @param backoffUntil  no VM start before this
+     * @param fenceRetryAt  after a failed fence, the next attempt
+     */
+    public record Guest(boolean unclean, String uncleanReason, int recoveries, Instant lastFenceAt,
+                       Instant backoffUntil, Instant fenceRetryAt) {
+        public static final Guest CLEAN = new Guest(false, "", 0, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH);
+
+        public Guest unclean(String reason) {
+            return new Guest(true, unclean ? uncleanReason : reason, recoveries, lastFenceAt, backoffUntil,
+                    fenceRetryAt);
+        }
+
+        public Guest fenceFailed(String why, Instant retryAt) {
+            return new Guest(true, uncleanReason + "; fence failed: " + why, recoveries, lastFenceAt, backoffUntil,
+                    retryAt);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.guestnode.operator.planner;
+
+import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What operators said at run time, on top of the definitions: enable/disable (target role), maintenance of
+ * a guest node or of the whole host.
+ */
+public record Overrides(Map<String, TargetRole> targetRoles, Set<String> maintenanceGuests, boolean hostMaintenance) {
+    public static final Overrides NONE = new Overrides(Map.of(), Set.of(), false);
+
+    public Overrides {
+        targetRoles = Map.copyOf(targetRoles);
+        maintenanceGuests = Set.copyOf(maintenanceGuests);
+    }
+
+    public Overrides withTargetRole(String resource, TargetRole role) {
+        var m = new java.util.HashMap<>(targetRoles);
+        m.put(resource, role);
+        return new Overrides(m, maintenanceGuests, hostMaintenance);
+    }
+
+    public Overrides withMaintenance(String guest, boolean on) {
+        var s = new java.util.HashSet<>(maintenanceGuests);
+        if (on) {
+            s.add(guest);
+        } else {
+            s.remove(guest);
+        }
+        return new Overrides(targetRoles, s, hostMaintenance);
+    }
+
+    public Overrides withHostMaintenance(boolean on) {
+        return new Overrides(targetRoles, maintenanceGuests, on);
+    }
+}

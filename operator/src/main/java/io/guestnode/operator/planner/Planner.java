@@ -1,0 +1,590 @@
+package io.guestnode.operator.planner;
+
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.definitions.Group;
+import io.guestnode.operator.definitions.LocationRule;
+import io.guestnode.operator.definitions.OpDef;
+import io.guestnode.operator.definitions.OrderRule;
+import io.guestnode.operator.definitions.ResourceMeta;
+import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
+import io.guestnode.operator.definitions.Score;
+import io.guestnode.operator.definitions.Service;
+import io.guestnode.operator.definitions.VmResource;
+import io.guestnode.operator.planner.Observed.Failure;
+import io.guestnode.operator.planner.Observed.Guest;
+import io.guestnode.operator.planner.Observed.ServiceStatus;
+import io.guestnode.operator.planner.Observed.VmStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The heart of guestnode: a pure function from (definitions, observed state, overrides, now) to the actions
+ * to start now. No I/O, no clock, no threads. It plans one step at a time: an action is proposed only when
+ * everything it depends on is already observed, and a resource with an action in flight is left alone; the
+ * control loop plans again after every event. What Pacemaker orders in a transition graph falls out of
+ * that: VM, then connection, then probes, then services in order; services, then connection, then VM when
+ * stopping.
+ */
+public final class Planner {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private Planner() {
+    }
+
+    public static Plan plan(Definitions d, ObservedState s, Overrides o, Instant now) {
+        return new Run(d, s, o, now).plan();
+    }
+
+    /** Effective fail count: 0 once the failure is older than the resource's failure-timeout. */
+    public static long failCount(ObservedState s, String resource, String node, ResourceMeta meta, Instant now) {
+        Optional<Failure> f = s.failure(resource, node);
+        if (f.isEmpty()) {
+            return 0;
+        }
+        if (!meta.failureTimeout().isZero() && !now.isBefore(f.get().last().plus(meta.failureTimeout()))) {
+            return 0;
+        }
+        return f.get().count();
+    }
+
+    private static final class Run {
+        final Definitions d;
+        final ObservedState s;
+        final Overrides o;
+        final Instant now;
+        final List<Action> actions = new ArrayList<>();
+        final Map<String, String> notes = new TreeMap<>();
+        Instant wake;
+
+        /** Guest nodes where services may run now: connection up, clean, wanted, nothing in flight on them. */
+        final Set<String> online = new HashSet<>();
+        /** Guest nodes that are going down: their services must stop first. */
+        final Set<String> leaving = new HashSet<>();
+        /**
+         * Guest nodes on their way up (starting, connecting, being recovered): services may be placed there and
+         * wait for them, as Pacemaker places them on a guest that the same transition brings back.
+         */
+        final Set<String> coming = new HashSet<>();
+
+        Run(Definitions d, ObservedState s, Overrides o, Instant now) {
+            this.d = d;
+            this.s = s;
+            this.o = o;
+            this.now = now;
+        }
+
+        Plan plan() {
+            Map<String, Runnable> guestSteps = new LinkedHashMap<>();
+            for (VmResource vm : d.vms()) {
+                guestSteps.put(vm.node(), guest(vm));
+            }
+            services();
+            guestSteps.values().forEach(Runnable::run);
+            return new Plan(actions, Optional.ofNullable(wake), notes);
+        }
+
+        void wakeAt(Instant t) {
+            if (t.isAfter(now) && (wake == null || t.isBefore(wake))) {
+                wake = t;
+            }
+        }
+
+        ResourceMeta meta(String id, ResourceMeta m) {
+            TargetRole r = o.targetRoles().get(id);
+            return r == null ? m : m.withTargetRole(r);
+        }
+
+        boolean guestManaged(VmResource vm) {
+            return meta(vm.id(), vm.meta()).actionable() && !o.hostMaintenance()
+                    && !o.maintenanceGuests().contains(vm.node());
+        }
+
+        // ------------------------------------------------------------ guest nodes
+
+        /**
+         * Decides a guest node's VM and connection. Runs in two halves: the part that classifies the guest
+         * (online, leaving) runs now, so that services can be planned against it; the actions on the VM and
+         * the connection are returned to run after the services, which must stop first.
+         */
+        Runnable guest(VmResource vm) {
+            String g = vm.node();
+            String host = d.hostNode();
+            if (!guestManaged(vm)) {
+                notes.put(g, "unmanaged: observed, never acted on");
+                return () -> { };
+            }
+            ResourceMeta m = meta(vm.id(), vm.meta());
+            Guest health = s.guest(g);
+            Observed.Vm vmObs = s.vm(vm.id());
+            boolean vmBusy = s.busy("vm:" + vm.id());
+            boolean connBusy = s.busy("conn:" + g);
+            boolean up = s.connection(g).up();
+
+            long vmFails = failCount(s, vm.id(), host, m, now);
+            long connFails = failCount(s, g, host, m, now);
+            Optional<String> down = Optional.empty();
+            if (m.targetRole() == TargetRole.STOPPED) {
+                down = Optional.of("disabled");
+            } else if (m.migrationThreshold() > 0 && vmFails >= m.migrationThreshold()) {
+                down = Optional.of("its VM failed " + count(vmFails) + " on " + host + " (migration-threshold "
+                        + count(m.migrationThreshold()) + "); clean up " + vm.id() + " to start it again");
+                failureExpiry(vm.id(), host, m);
+            } else if (connFails >= Score.INFINITY) {
+                Failure f = s.failure(g, host).orElseThrow();
+                down = Optional.of("its connection failed to start (" + f.reason() + "); clean up " + g
+                        + " to try again");
+                failureExpiry(g, host, m);
+            }
+            if (down.isEmpty() && !(up && vmObs.status() == VmStatus.RUNNING && !health.unclean() && !vmBusy
+                    && !connBusy)) {
+                coming.add(g);
+            }
+            if (vmBusy || connBusy) {
+                return () -> { };
+            }
+            if (health.unclean() || vmObs.status() == VmStatus.FAILED) {
+                if (vmObs.status() != VmStatus.STOPPED) {
+                    if (health.fenceRetryAt().isAfter(now)) {
+                        notes.put(g, "unclean (" + health.uncleanReason() + "); next fence attempt at "
+                                + TIME.format(health.fenceRetryAt()));
+                        wakeAt(health.fenceRetryAt());
+                        return () -> { };
+                    }
+                    String why = health.unclean() ? health.uncleanReason() : "its VM failed";
+                    return () -> actions.add(new Action.Fence(g, vm.id(), why));
+                }
+            }
+            if (down.isPresent()) {
+                String why = down.get();
+                if (up || vmObs.status() == VmStatus.RUNNING) {
+                    leaving.add(g);
+                }
+                return () -> stopGuest(vm, g, host, up, vmObs, why);
+            }
+            switch (vmObs.status()) {
+                case UNKNOWN -> {
+                    notes.put(g, "waiting for the state of " + vm.id());
+                    return () -> { };
+                }
+                case STOPPED -> {
+                    if (health.backoffUntil().isAfter(now)) {
+                        notes.put(g, "recovering: " + vm.id() + " starts at " + TIME.format(health.backoffUntil())
+                                + " (" + health.recoveries() + " recoveries in a row; crash-loop back-off)");
+                        wakeAt(health.backoffUntil());
+                        return () -> { };
+                    }
+                    String why = health.recoveries() > 0 ? "recover guest node " + g : "start guest node " + g;
+                    return () -> actions.add(new Action.StartVm(vm.id(), g, host, why));
+                }
+                case RUNNING -> {
+                    if (!up) {
+                        return () -> actions.add(new Action.Connect(g, "start the connection to guest node " + g));
+                    }
+                    online.add(g);
+                    return () -> { };
+                }
+                default -> {
+                    return () -> { };
+                }
+            }
+        }
+
+        void stopGuest(VmResource vm, String g, String host, boolean up, Observed.Vm vmObs, String why) {
+            notes.put(g, "stays down: " + why);
+            boolean servicesActive = s.services().entrySet().stream()
+                    .anyMatch(e -> e.getKey().node().equals(g) && e.getValue().active());
+            if (servicesActive) {
+                return;
+            }
+            if (up) {
+                actions.add(new Action.Disconnect(g, "guest node " + g + " " + why));
+            } else if (vmObs.status() == VmStatus.RUNNING) {
+                actions.add(new Action.StopVm(vm.id(), g, host, "guest node " + g + " " + why));
+            }
+        }
+
+        void failureExpiry(String resource, String node, ResourceMeta m) {
+            if (!m.failureTimeout().isZero()) {
+                s.failure(resource, node).ifPresent(f -> wakeAt(f.last().plus(m.failureTimeout())));
+            }
+        }
+
+        // ------------------------------------------------------------ services
+
+        /** Where each service (or group) should run; absent means stopped. */
+        final Map<String, String> targets = new HashMap<>();
+
+        void services() {
+            // Probes first, on every online guest node: nothing starts before its state is known everywhere.
+            Set<String> unknown = new HashSet<>();
+            for (Service svc : d.services()) {
+                for (String g : sorted(online)) {
+                    if (s.service(svc.id(), g).isEmpty()) {
+                        unknown.add(svc.id());
+                        if (!s.busy(key(svc.id(), g))) {
+                            actions.add(new Action.Probe(svc.id(), g, "find out whether " + svc.id() + " runs in " + g));
+                        }
+                    }
+                }
+            }
+            computeTargets(unknown);
+            for (Service svc : d.services()) {
+                service(svc, unknown.contains(svc.id()));
+            }
+        }
+
+        String placementUnit(Service svc) {
+            return svc.group().orElse(svc.id());
+        }
+
+        List<Service> members(String unit) {
+            Optional<Group> g = d.group(unit);
+            if (g.isPresent()) {
+                return g.get().members().stream().map(id -> d.service(id).orElseThrow()).toList();
+            }
+            return d.service(unit).map(List::of).orElse(List.of());
+        }
+
+        void computeTargets(Set<String> unknown) {
+            Map<String, Integer> load = new HashMap<>();
+            List<String> units = new ArrayList<>();
+            for (Service svc : d.services()) {
+                String u = placementUnit(svc);
+                if (!units.contains(u)) {
+                    units.add(u);
+                }
+            }
+            // Units already running keep their load where they are, so that new ones spread out.
+            for (String u : units) {
+                for (String g : online) {
+                    if (members(u).stream().anyMatch(m -> running(m.id(), g))) {
+                        load.merge(g, 1, Integer::sum);
+                    }
+                }
+            }
+            // Orders: a unit starts only where its mandatory predecessors are placed; repeat until stable.
+            boolean changed = true;
+            for (int round = 0; changed && round <= units.size(); round++) {
+                changed = false;
+                for (String u : units) {
+                    Optional<String> t = place(u, unknown, load);
+                    String old = targets.get(u);
+                    if (!Optional.ofNullable(old).equals(t)) {
+                        changed = true;
+                        if (t.isPresent()) {
+                            targets.put(u, t.get());
+                        } else {
+                            targets.remove(u);
+                        }
+                    }
+                }
+            }
+        }
+
+        Optional<String> place(String unit, Set<String> unknown, Map<String, Integer> load) {
+            List<Service> ms = members(unit);
+            if (ms.isEmpty()) {
+                return Optional.empty();
+            }
+            if (meta(ms.get(0).id(), ms.get(0).meta()).targetRole() == TargetRole.STOPPED) {
+                notes.put(ms.get(0).id(), "disabled");
+                return Optional.empty();
+            }
+            for (Service m : ms) {
+                if (unknown.contains(m.id())) {
+                    return currentNode(ms);
+                }
+            }
+            for (Service m : ms) {
+                ResourceMeta meta = meta(m.id(), m.meta());
+                for (Map.Entry<ResourceNode, Failure> f : s.failures().entrySet()) {
+                    if (f.getKey().resource().equals(m.id()) && f.getValue().onFail().equals("stop")
+                            && failCount(s, m.id(), f.getKey().node(), meta, now) > 0) {
+                        notes.put(m.id(), "stopped after a failed " + f.getValue().op() + " in " + f.getKey().node()
+                                + " (on-fail=stop); clean up " + m.id() + " to start it again");
+                        failureExpiry(m.id(), f.getKey().node(), meta);
+                        return Optional.empty();
+                    }
+                }
+            }
+            TargetRole groupRole = o.targetRoles().get(unit);
+            if (groupRole == TargetRole.STOPPED) {
+                notes.put(unit, "disabled");
+                return Optional.empty();
+            }
+            for (OrderRule r : d.orders()) {
+                if (r.kind() == OrderRule.Kind.MANDATORY && ms.stream().anyMatch(m -> m.id().equals(r.then())
+                        || unit.equals(r.then()))) {
+                    String firstUnit = d.service(r.first()).map(this::placementUnit).orElse(r.first());
+                    if (!targets.containsKey(firstUnit)) {
+                        notes.put(unit, "waits for " + r.first() + " (order " + r.id() + ")");
+                        return Optional.empty();
+                    }
+                }
+            }
+            Service first = ms.get(0);
+            String best = null;
+            long bestScore = Long.MIN_VALUE;
+            List<String> why = new ArrayList<>();
+            Set<String> candidates = new HashSet<>(online);
+            candidates.addAll(coming);
+            for (String g : sorted(candidates)) {
+                long score = 0;
+                boolean allowed = true;
+                for (Service m : ms) {
+                    ResourceMeta meta = meta(m.id(), m.meta());
+                    for (LocationRule l : d.locations()) {
+                        if ((l.resource().equals(m.id()) || l.resource().equals(unit)) && l.node().equals(g)) {
+                            if (l.score().isMinusInfinity()) {
+                                allowed = false;
+                            }
+                            score = Score.add(new Score(score), l.score()).value();
+                        }
+                    }
+                    long fails = failCount(s, m.id(), g, meta, now);
+                    if (meta.migrationThreshold() > 0 && fails >= meta.migrationThreshold()) {
+                        allowed = false;
+                        why.add(m.id() + " failed " + count(fails) + " in " + g);
+                        failureExpiry(m.id(), g, meta);
+                    }
+                    if (failed(m.id(), g, "stop")) {
+                        allowed = false;
+                    }
+                    if (running(m.id(), g)) {
+                        score = Score.add(new Score(score), new Score(meta.stickiness())).value();
+                    }
+                }
+                if (!allowed) {
+                    continue;
+                }
+                boolean better = best == null || score > bestScore
+                        || (score == bestScore && load.getOrDefault(g, 0) < load.getOrDefault(best, 0));
+                if (better) {
+                    best = g;
+                    bestScore = score;
+                }
+            }
+            if (best == null) {
+                String detail = why.isEmpty() ? "" : " (" + String.join(", ", why) + ")";
+                notes.put(unit, candidates.isEmpty() ? "no guest node is up or coming up"
+                        : "no guest node may run it" + detail);
+                return Optional.empty();
+            }
+            String cur = currentNode(ms).orElse(null);
+            if (!best.equals(cur)) {
+                load.merge(best, 1, Integer::sum);
+                if (cur != null) {
+                    load.merge(cur, -1, Integer::sum);
+                }
+            }
+            return Optional.of(best);
+        }
+
+        /** Where an unprobed unit runs already, so that it is not moved before its state is known. */
+        Optional<String> currentNode(List<Service> ms) {
+            for (Service m : ms) {
+                for (String g : sorted(online)) {
+                    if (running(m.id(), g)) {
+                        return Optional.of(g);
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+
+        boolean running(String svc, String g) {
+            return s.service(svc, g).map(x -> x.status() == ServiceStatus.RUNNING).orElse(false);
+        }
+
+        boolean failed(String svc, String g, String op) {
+            return s.failure(svc, g).map(f -> f.op().equals(op) && f.count() > 0).orElse(false)
+                    && s.service(svc, g).map(x -> x.status() == ServiceStatus.STOP_FAILED).orElse(false);
+        }
+
+        void service(Service svc, boolean unknownSomewhere) {
+            String id = svc.id();
+            ResourceMeta meta = meta(id, svc.meta());
+            String unit = placementUnit(svc);
+            String target = meta.targetRole() == TargetRole.STOPPED ? null : targets.get(unit);
+            if (meta.targetRole() == TargetRole.STOPPED) {
+                notes.put(id, "disabled");
+            }
+            List<Service> unitMembers = members(unit);
+            int index = unitMembers.indexOf(svc);
+
+            // Every guest node where it is (or may be) active, including guests that are leaving.
+            for (Map.Entry<ResourceNode, Observed.Service> e : s.services().entrySet()) {
+                if (!e.getKey().resource().equals(id)) {
+                    continue;
+                }
+                String g = e.getKey().node();
+                Observed.Service obs = e.getValue();
+                if (!online.contains(g) && !leaving.contains(g)) {
+                    continue;
+                }
+                if (!meta.actionable()) {
+                    notes.put(id, "unmanaged: observed, never acted on");
+                    continue;
+                }
+                if (s.busy(key(id, g))) {
+                    continue;
+                }
+                switch (obs.status()) {
+                    case STOP_FAILED -> notes.put(id, "stop failed in " + g + "; " + g + " is fenced");
+                    case FAILED -> {
+                        Failure f = s.failure(id, g).orElse(null);
+                        String policy = f == null ? "restart" : f.onFail();
+                        switch (policy) {
+                            case "block" -> notes.put(id, "blocked in " + g + " after a failed " + (f == null ? "operation"
+                                    : f.op()) + " (on-fail=block); clean up " + id + " to act again");
+                            case "ignore" -> monitors(svc, g, obs);
+                            default -> {
+                                if (dependentsStopped(svc, g)) {
+                                    actions.add(new Action.StopService(id, g, "recover " + id + " in " + g
+                                            + " after a failed " + (f == null ? "operation" : f.op())));
+                                }
+                            }
+                        }
+                    }
+                    case RUNNING -> {
+                        boolean stays = g.equals(target) && !leaving.contains(g);
+                        if (!stays && target != null && !online.contains(target) && !leaving.contains(g)) {
+                            notes.put(id, "runs in " + g + " until " + target + " is online");
+                            monitors(svc, g, obs);
+                        } else if (!stays) {
+                            if (dependentsStopped(svc, g)) {
+                                actions.add(new Action.StopService(id, g, target == null
+                                        ? id + " should not run" + (leaving.contains(g) ? " (" + g + " is going down)" : "")
+                                        : "move " + id + " from " + g + " to " + target));
+                            }
+                        } else {
+                            monitors(svc, g, obs);
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            if (target != null && !online.contains(target)) {
+                notes.putIfAbsent(id, "waits for guest node " + target);
+            }
+            if (target == null || unknownSomewhere || !meta.actionable() || !online.contains(target)) {
+                return;
+            }
+            if (s.busy(key(id, target)) || s.service(id, target).map(Observed.Service::active).orElse(false)) {
+                return;
+            }
+            // Not yet running at its target: start once it is known to run nowhere else (a guest whose state is
+            // unknown counts only when its VM is stopped, i.e. everything in it is stopped) and its predecessors run.
+            for (VmResource other : d.vms()) {
+                String g = other.node();
+                if (g.equals(target)) {
+                    continue;
+                }
+                Optional<Observed.Service> there = s.service(id, g);
+                if (there.map(Observed.Service::active).orElse(false)) {
+                    notes.putIfAbsent(id, "waits until it has stopped in " + g);
+                    return;
+                }
+                if (there.isEmpty() && s.vm(other.id()).status() != VmStatus.STOPPED) {
+                    notes.putIfAbsent(id, "waits until its state in " + g + " is known");
+                    return;
+                }
+            }
+            if (index > 0 && !running(unitMembers.get(index - 1).id(), target)) {
+                return;
+            }
+            for (OrderRule r : d.orders()) {
+                if (r.kind() != OrderRule.Kind.MANDATORY) {
+                    continue;
+                }
+                boolean applies = r.then().equals(id) || (r.then().equals(unit) && index == 0);
+                if (applies && !anyRunning(r.first())) {
+                    return;
+                }
+            }
+            actions.add(new Action.StartService(id, target, "start " + id + " in " + target));
+        }
+
+        boolean anyRunning(String resource) {
+            List<Service> ms = members(d.service(resource).map(this::placementUnit).orElse(resource));
+            if (d.group(resource).isPresent()) {
+                Service last = ms.get(ms.size() - 1);
+                return s.services().entrySet().stream().anyMatch(e -> e.getKey().resource().equals(last.id())
+                        && e.getValue().status() == ServiceStatus.RUNNING);
+            }
+            return s.services().entrySet().stream().anyMatch(e -> e.getKey().resource().equals(resource)
+                    && e.getValue().status() == ServiceStatus.RUNNING);
+        }
+
+        /** A service stops only after what depends on it: later group members and mandatory "then"s. */
+        boolean dependentsStopped(Service svc, String g) {
+            String unit = placementUnit(svc);
+            List<Service> ms = members(unit);
+            int index = ms.indexOf(svc);
+            for (int i = index + 1; i < ms.size(); i++) {
+                if (s.service(ms.get(i).id(), g).map(Observed.Service::active).orElse(false)) {
+                    return false;
+                }
+            }
+            for (OrderRule r : d.orders()) {
+                if (r.kind() != OrderRule.Kind.MANDATORY || !r.symmetrical()) {
+                    continue;
+                }
+                if (r.first().equals(svc.id()) || (r.first().equals(unit) && index == ms.size() - 1)) {
+                    List<Service> thens = members(d.service(r.then()).map(this::placementUnit).orElse(r.then()));
+                    for (Service t : thens) {
+                        boolean active = s.services().entrySet().stream().anyMatch(e -> e.getKey().resource()
+                                .equals(t.id()) && e.getValue().active());
+                        if (active) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            return true;
+        }
+
+        void monitors(Service svc, String g, Observed.Service obs) {
+            for (OpDef op : svc.recurringMonitors()) {
+                if (!obs.monitors().contains(op.interval().toMillis())) {
+                    actions.add(new Action.StartMonitor(svc.id(), g, op.interval(),
+                            "watch " + svc.id() + " in " + g));
+                    return;
+                }
+            }
+        }
+    }
+
+    static String key(String svc, String node) {
+        return "svc:" + svc + "@" + node;
+    }
+
+    static List<String> sorted(Set<String> s) {
+        return s.stream().sorted().toList();
+    }
+
+    static String count(long c) {
+        return c >= Score.INFINITY ? "INFINITY times" : c + (c == 1 ? " time" : " times");
+    }
+
+    /** Back-off before the n-th recovery in a row: none for the first, then 1, 2, 4, ... seconds, at most 60. */
+    public static Duration backoff(int recoveries) {
+        if (recoveries <= 1) {
+            return Duration.ZERO;
+        }
+        long secs = 1L << Math.min(recoveries - 2, 6);
+        return Duration.ofSeconds(Math.min(secs, 60));
+    }
+}

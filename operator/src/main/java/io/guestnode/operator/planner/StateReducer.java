@@ -1,0 +1,273 @@
+package io.guestnode.operator.planner;
+
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.definitions.OnFail;
+import io.guestnode.operator.definitions.OpDef;
+import io.guestnode.operator.definitions.Score;
+import io.guestnode.operator.definitions.Service;
+import io.guestnode.operator.definitions.VmResource;
+import io.guestnode.operator.planner.Observed.Connection;
+import io.guestnode.operator.planner.Observed.Failure;
+import io.guestnode.operator.planner.Observed.Guest;
+import io.guestnode.operator.planner.Observed.ServiceStatus;
+import io.guestnode.operator.planner.Observed.Vm;
+import io.guestnode.operator.planner.Observed.VmStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Folds an event into observed state: a pure function, as the planner is. This is where guest-node semantics
+ * that depend on what happened (rather than on what is) live: a lost connection makes the guest unclean; a VM
+ * that stops by itself counts as fenced; a finished fence erases what was known of the guest's services;
+ * fail counts grow.
+ */
+public final class StateReducer {
+    /** Fence or unexpected stop within this time of the previous one continues a crash loop. */
+    static final Duration CRASH_LOOP_WINDOW = Duration.ofMinutes(10);
+    static final Duration FENCE_RETRY = Duration.ofSeconds(5);
+    public static final String NOT_CONNECTED = "not connected";
+
+    private StateReducer() {
+    }
+
+    public static ObservedState apply(Definitions d, ObservedState s, Event e, Instant now) {
+        ObservedState.Mutable m = s.edit();
+        switch (e) {
+            case Event.ActionStarted a -> m.inFlight.add(a.action().key());
+            case Event.ActionFinished f -> {
+                m.inFlight.remove(f.action().key());
+                finished(d, m, f, now);
+            }
+            case Event.VmSeen v -> vmSeen(d, m, v, now);
+            case Event.MonitorResult r -> monitor(d, m, r, now);
+            case Event.ConnectionLost l -> lost(d, m, l, now);
+            case Event.Cleanup c -> cleanup(d, m, c);
+        }
+        return m.done();
+    }
+
+    private static void finished(Definitions d, ObservedState.Mutable m, Event.ActionFinished f, Instant now) {
+        String host = d.hostNode();
+        switch (f.action()) {
+            case Action.StartVm a -> {
+                if (f.ok()) {
+                    m.vms.put(a.vm(), new Vm(VmStatus.RUNNING, "started", now));
+                } else {
+                    fail(m, a.vm(), host, Score.INFINITY, "start", 0, f, "restart", now);
+                }
+            }
+            case Action.StopVm a -> {
+                if (f.ok()) {
+                    m.vms.put(a.vm(), new Vm(VmStatus.STOPPED, "stopped", now));
+                    m.connections.put(a.node(), new Connection(false, now));
+                    m.eraseServices(a.node());
+                } else {
+                    fail(m, a.vm(), host, 1, "stop", 0, f, "fence", now);
+                    m.guests.put(a.node(), m.guest(a.node()).unclean("stop of " + a.vm() + " failed"));
+                }
+            }
+            case Action.Fence a -> {
+                if (f.ok()) {
+                    m.vms.put(a.vm(), new Vm(VmStatus.STOPPED, "fenced", now));
+                    fenced(m, a.node(), now);
+                } else {
+                    m.guests.put(a.node(), m.guest(a.node()).fenceFailed(f.reason(), now.plus(FENCE_RETRY)));
+                }
+            }
+            case Action.Connect a -> {
+                if (f.ok()) {
+                    m.connections.put(a.node(), new Connection(true, now));
+                    m.eraseServices(a.node());
+                } else {
+                    m.connections.put(a.node(), new Connection(false, now));
+                    fail(m, a.node(), host, Score.INFINITY, "start", 0, f, "restart-container", now);
+                    m.guests.put(a.node(), m.guest(a.node()).unclean("connection failed to start: " + f.reason()));
+                }
+            }
+            case Action.Disconnect a -> m.connections.put(a.node(), new Connection(false, now));
+            case Action.Probe a -> {
+                if (notConnected(f)) {
+                    return;
+                }
+                if (!f.ok() || (f.rc() != 0 && f.rc() != 7)) {
+                    m.services.put(new ResourceNode(a.service(), a.node()),
+                            new Observed.Service(ServiceStatus.FAILED, Set.of(), now));
+                    fail(m, a.service(), a.node(), 1, "monitor", 0, f, policy(d, a.service(), "monitor", 0), now);
+                } else {
+                    m.services.put(new ResourceNode(a.service(), a.node()), new Observed.Service(
+                            f.rc() == 0 ? ServiceStatus.RUNNING : ServiceStatus.STOPPED, Set.of(), now));
+                }
+            }
+            case Action.StartService a -> {
+                if (notConnected(f)) {
+                    return;
+                }
+                ResourceNode k = new ResourceNode(a.service(), a.node());
+                if (f.ok() && f.rc() == 0) {
+                    m.services.put(k, new Observed.Service(ServiceStatus.RUNNING, Set.of(), now));
+                } else {
+                    m.services.put(k, new Observed.Service(ServiceStatus.FAILED, Set.of(), now));
+                    // start-failure-is-fatal: the service may not start in this guest node again until cleanup
+                    String policy = policy(d, a.service(), "start", 0);
+                    fail(m, a.service(), a.node(), Score.INFINITY, "start", 0, f, policy, now);
+                    if (policy.equals("fence")) {
+                        m.guests.put(a.node(), m.guest(a.node()).unclean(a.service() + " failed to start (on-fail=fence)"));
+                    }
+                }
+            }
+            case Action.StopService a -> {
+                if (notConnected(f)) {
+                    return;
+                }
+                ResourceNode k = new ResourceNode(a.service(), a.node());
+                if (f.ok() && (f.rc() == 0 || f.rc() == 7)) {
+                    m.services.put(k, new Observed.Service(ServiceStatus.STOPPED, Set.of(), now));
+                } else {
+                    String policy = policy(d, a.service(), "stop", 0);
+                    m.services.put(k, new Observed.Service(ServiceStatus.STOP_FAILED, Set.of(), now));
+                    fail(m, a.service(), a.node(), Score.INFINITY, "stop", 0, f, policy, now);
+                    if (!policy.equals("block") && !policy.equals("ignore")) {
+                        m.guests.put(a.node(), m.guest(a.node()).unclean("stop of " + a.service() + " failed"));
+                    }
+                }
+            }
+            case Action.StartMonitor a -> {
+                if (notConnected(f)) {
+                    return;
+                }
+                ResourceNode k = new ResourceNode(a.service(), a.node());
+                Observed.Service cur = m.services.get(k);
+                if (cur == null) {
+                    return;
+                }
+                if (f.ok() && f.rc() == 0) {
+                    m.services.put(k, cur.withMonitor(a.interval().toMillis()));
+                } else {
+                    monitorFailed(d, m, a.service(), a.node(), a.interval().toMillis(), f.rc(), f.status(),
+                            f.reason(), now);
+                }
+            }
+        }
+    }
+
+    private static boolean notConnected(Event.ActionFinished f) {
+        return !f.ok() && NOT_CONNECTED.equals(f.status());
+    }
+
+    private static void vmSeen(Definitions d, ObservedState.Mutable m, Event.VmSeen v, Instant now) {
+        Optional<VmResource> vm = d.vm(v.vm());
+        Vm prev = m.vms.getOrDefault(v.vm(), Vm.UNKNOWN);
+        if (v.status() == VmStatus.UNKNOWN) {
+            return; // silence from libvirt is never a verdict
+        }
+        boolean ours = m.inFlight.contains("vm:" + v.vm());
+        m.vms.put(v.vm(), new Vm(v.status(), v.detail(), now));
+        if (vm.isEmpty() || ours || prev.status() != VmStatus.RUNNING || v.status() == VmStatus.RUNNING) {
+            return;
+        }
+        String node = vm.get().node();
+        boolean managed = vm.get().meta().actionable();
+        if (v.status() == VmStatus.STOPPED) {
+            // A VM that stops by itself is treated as fenced: what ran inside is known to be stopped.
+            if (managed) {
+                fail(m, v.vm(), d.hostNode(), 1, "monitor", 0, new Event.ActionFinished(null, false, 7, "complete",
+                        "VM stopped unexpectedly (" + v.detail() + ")"), "restart", now);
+            }
+            fenced(m, node, now);
+        } else if (v.status() == VmStatus.FAILED && managed) {
+            fail(m, v.vm(), d.hostNode(), 1, "monitor", 0, new Event.ActionFinished(null, false, 1, "complete",
+                    "VM failed (" + v.detail() + ")"), "restart", now);
+            m.guests.put(node, m.guest(node).unclean("its VM failed"));
+        }
+    }
+
+    private static void monitor(Definitions d, ObservedState.Mutable m, Event.MonitorResult r, Instant now) {
+        ResourceNode k = new ResourceNode(r.service(), r.node());
+        Observed.Service cur = m.services.get(k);
+        if (cur == null || cur.status() != ServiceStatus.RUNNING) {
+            return;
+        }
+        if (r.rc() == 0 && "complete".equals(r.status())) {
+            return;
+        }
+        monitorFailed(d, m, r.service(), r.node(), r.intervalMs(), r.rc(), r.status(), r.reason(), now);
+    }
+
+    private static void monitorFailed(Definitions d, ObservedState.Mutable m, String svc, String node, long interval,
+                                      int rc, String status, String reason, Instant now) {
+        String policy = policy(d, svc, "monitor", interval);
+        // a monitor that finds it stopped behind our back is a failure too (Pacemaker counts it)
+        m.services.put(new ResourceNode(svc, node), new Observed.Service(ServiceStatus.FAILED, Set.of(), now));
+        fail(m, svc, node, 1, "monitor", interval, new Event.ActionFinished(null, false, rc, status, reason), policy, now);
+        if (policy.equals("fence")) {
+            m.guests.put(node, m.guest(node).unclean(svc + " failed (on-fail=fence)"));
+        }
+    }
+
+    private static void lost(Definitions d, ObservedState.Mutable m, Event.ConnectionLost l, Instant now) {
+        Connection c = m.connections.getOrDefault(l.node(), Connection.DOWN);
+        if (!c.up()) {
+            return;
+        }
+        m.connections.put(l.node(), new Connection(false, now));
+        Optional<VmResource> vm = d.vmOfNode(l.node());
+        if (vm.isEmpty() || !vm.get().meta().actionable()) {
+            return; // unmanaged: a clean stop, history kept
+        }
+        fail(m, l.node(), d.hostNode(), 1, "monitor", l.monitorIntervalMs(),
+                new Event.ActionFinished(null, false, 1, "Error", l.reason()), "restart-container", now);
+        if (m.vms.getOrDefault(vm.get().id(), Vm.UNKNOWN).status() != VmStatus.STOPPED) {
+            m.guests.put(l.node(), m.guest(l.node()).unclean("connection lost: " + l.reason()));
+        }
+    }
+
+    private static void cleanup(Definitions d, ObservedState.Mutable m, Event.Cleanup c) {
+        String r = c.resource();
+        Optional<VmResource> vm = d.vm(r).or(() -> d.vmOfNode(r));
+        if (vm.isPresent()) {
+            m.failures.keySet().removeIf(k -> k.resource().equals(vm.get().id()) || k.resource().equals(vm.get().node()));
+            Guest g = m.guest(vm.get().node());
+            m.guests.put(vm.get().node(), new Guest(g.unclean(), g.uncleanReason(), 0, g.lastFenceAt(), Instant.EPOCH,
+                    Instant.EPOCH));
+            return;
+        }
+        m.failures.keySet().removeIf(k -> k.resource().equals(r) && c.node().map(k.node()::equals).orElse(true));
+        // forget what is known, so that it is probed again (and a failed service is adopted or recovered)
+        m.services.entrySet().removeIf(e -> e.getKey().resource().equals(r)
+                && c.node().map(e.getKey().node()::equals).orElse(true)
+                && e.getValue().status() != ServiceStatus.RUNNING);
+    }
+
+    /** The guest's VM is down: everything inside is stopped, its history is erased, and a recovery is counted. */
+    private static void fenced(ObservedState.Mutable m, String node, Instant now) {
+        Guest g = m.guest(node);
+        int n = g.lastFenceAt().plus(CRASH_LOOP_WINDOW).isAfter(now) ? g.recoveries() + 1 : 1;
+        m.guests.put(node, new Guest(false, "", n, now, now.plus(Planner.backoff(n)), Instant.EPOCH));
+        m.connections.put(node, new Connection(false, now));
+        m.eraseServices(node);
+    }
+
+    private static void fail(ObservedState.Mutable m, String resource, String node, long add, String op, long interval,
+                             Event.ActionFinished f, String policy, Instant now) {
+        ResourceNode k = new ResourceNode(resource, node);
+        Failure prev = m.failures.get(k);
+        long count = add >= Score.INFINITY ? Score.INFINITY
+                : Math.min(Score.INFINITY, (prev == null ? 0 : prev.count()) + add);
+        m.failures.put(k, new Failure(count, op, interval, f.rc(), f.status(), f.reason(), policy, now));
+    }
+
+    /** The on-fail policy of a service's operation: the op's own, else restart (fence for stop). */
+    static String policy(Definitions d, String service, String op, long intervalMs) {
+        Optional<Service> svc = d.service(service);
+        Optional<OnFail> configured = svc.flatMap(s -> s.ops().stream()
+                .filter(o -> o.name().equals(op) && o.interval().toMillis() == intervalMs).findFirst())
+                .flatMap(OpDef::onFail);
+        if (configured.isEmpty() && op.equals("monitor") && intervalMs == 0) {
+            configured = svc.flatMap(s -> s.ops().stream().filter(o -> o.name().equals("monitor"))
+                    .findFirst()).flatMap(OpDef::onFail);
+        }
+        return configured.map(OnFail::word).orElse(op.equals("stop") ? "fence" : "restart");
+    }
+}
