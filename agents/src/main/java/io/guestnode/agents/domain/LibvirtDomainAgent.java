@@ -94,16 +94,20 @@ public final class LibvirtDomainAgent implements DomainAgent {
         long deadline = System.nanoTime() + timeout.toNanos();
         String how = call(spec, "start", remaining(deadline), c -> {
             Domain d = lookup(c, spec.name());
+            String xml = spec.configXml();
             try {
                 if (d != null && d.isActive() == 1) {
                     return "already running";
+                }
+                if (d != null) {
+                    xml = withUuid(xml, d.getUUIDString());
                 }
             } finally {
                 free(d);
             }
             Domain defined;
             try {
-                defined = c.domainDefineXML(spec.configXml());
+                defined = c.domainDefineXML(xml);
             } catch (LibvirtException e) {
                 throw new ConfigRejected(e);
             }
@@ -430,6 +434,22 @@ public final class LibvirtDomainAgent implements DomainAgent {
                 }
             }
         });
+    }
+
+    /**
+     * A redefinition keeps the domain's identity: a config without {@code <uuid>} gets the existing one, or libvirt
+     * would refuse it ("already exists with uuid ...").
+     */
+    static String withUuid(String xml, String uuid) {
+        if (xml.contains("<uuid>")) {
+            return xml;
+        }
+        int end = xml.indexOf("</name>");
+        if (end < 0) {
+            return xml;
+        }
+        int at = end + "</name>".length();
+        return xml.substring(0, at) + "\n  <uuid>" + uuid + "</uuid>" + xml.substring(at);
     }
 
     private static Domain lookup(Connect c, String name) throws LibvirtException {

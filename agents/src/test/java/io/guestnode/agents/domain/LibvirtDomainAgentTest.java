@@ -56,6 +56,18 @@ class LibvirtDomainAgentTest {
         assertEquals("shut down", agent.stop(s, T).how());
     }
 
+    /** A defined, stopped domain is started again from a config without <uuid> (the usual template). */
+    @Test
+    void startsAgainAfterAStop() throws Exception {
+        DomainSpec s = spec(unique(), true);
+        agent.start(s, T);
+        agent.stop(s, T);
+        assertTrue(agent.start(s, T).isRunning(), "second start of a defined domain");
+        agent.stop(s, T);
+        assertEquals("<domain><name>x</name>\n  <uuid>u-1</uuid></domain>",
+                LibvirtDomainAgent.withUuid("<domain><name>x</name></domain>", "u-1"));
+    }
+
     @Test
     void gracefulStopThenAlreadyStopped() throws Exception {
         DomainSpec s = spec(unique(), false);

@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 /** {@code guestnode}: the runbook CLI. */
 @Command(name = "guestnode", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Guest-node lifecycle operator: libvirt domains that run pacemaker-remoted.",
-        subcommands = {CheckCommand.class, ProbeCommand.class, TemplateCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, StatusCommand.class, SmallVerbs.Cleanup.class, SmallVerbs.Disable.class,
+            SmallVerbs.Enable.class, SmallVerbs.Fence.class, SmallVerbs.Maintenance.class, CheckCommand.class,
+            ProbeCommand.class, TemplateCommand.class, CommandLine.HelpCommand.class})
 public final class GuestnodeCli {
 
     public static void main(String[] args) {
@@ -18,7 +19,8 @@ public final class GuestnodeCli {
     /** Runs one invocation; returns the exit code. Never prints a stack trace for a user error. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         if (System.getProperty("guestnode.log.level") == null) {
-            System.setProperty("guestnode.log.level", "WARN");
+            boolean daemon = args.length > 0 && args[0].equals("run");
+            System.setProperty("guestnode.log.level", daemon ? "INFO" : "WARN");
         }
         CommandLine cl = new CommandLine(new GuestnodeCli());
         cl.setOut(out);

@@ -91,6 +91,7 @@ final class TemplateCommand implements Callable<Integer> {
         values.put("PREFIX", Integer.toString(prefix));
         values.put("MEMORY_MIB", Integer.toString(memory));
         values.put("NETWORK", network);
+        values.put("MAC", mac(addr));
         if (kind == Kind.lxc) {
             values.put("ROOT", abs(root != null ? root : img.resolve("root")));
             values.put("KEY_DIR", abs(keyDir != null ? keyDir : Path.of("/var/lib/guestnode/keys", name)));
@@ -134,6 +135,17 @@ final class TemplateCommand implements Callable<Integer> {
             return "--network '" + network + "' is not a libvirt network name";
         }
         return null;
+    }
+
+    /**
+     * A MAC derived from the address (52:54:00 and its last three bytes): a recovered guest comes back with the
+     * same MAC, so the host's neighbour entry for its address stays valid and the first connection does not wait
+     * for ARP to notice a new interface.
+     */
+    static String mac(String ipv4) {
+        String[] o = ipv4.split("\\.");
+        return String.format("52:54:00:%02x:%02x:%02x", Integer.parseInt(o[1]), Integer.parseInt(o[2]),
+                Integer.parseInt(o[3]));
     }
 
     static String load(String file) throws IOException {

@@ -41,6 +41,7 @@ class TemplateCommandTest {
         assertTrue(r[1].contains("<source dir='/img/root'/>"), r[1]);
         assertTrue(r[1].contains("<source dir='/keys/guest1'/>"), r[1]);
         assertTrue(r[1].contains("<ip address='10.250.0.11' prefix='16'/>"), r[1]);
+        assertTrue(r[1].contains("<mac address='52:54:00:fa:00:0b'/>"), "MAC derived from the address: " + r[1]);
     }
 
     @Test

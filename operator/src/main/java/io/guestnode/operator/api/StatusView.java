@@ -1,0 +1,91 @@
+package io.guestnode.operator.api;
+
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
+import io.guestnode.operator.definitions.Service;
+import io.guestnode.operator.definitions.VmResource;
+import io.guestnode.operator.engine.Engine;
+import io.guestnode.operator.planner.Observed;
+import io.guestnode.operator.planner.Observed.ServiceStatus;
+import io.guestnode.operator.planner.Observed.VmStatus;
+import io.guestnode.operator.planner.ObservedState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** What {@code guestnode status} shows, in Pacemaker's words; built by the daemon from a snapshot. */
+public record StatusView(String host, String updated, List<GuestView> guests, List<ResourceView> resources,
+                         List<FailedAction> failedActions, Map<String, String> notes, List<JournalLine> journal) {
+
+    public record GuestView(String node, String vm, String addr, boolean online, boolean unclean, boolean maintenance) {
+    }
+
+    public record ResourceView(String id, String agent, String role, String node, boolean disabled) {
+    }
+
+    public record FailedAction(String resource, String node, String op, long intervalMs, int rc, String status,
+                               String reason, long count, String last) {
+    }
+
+    public record JournalLine(String at, String what) {
+    }
+
+    public static StatusView of(Engine.Snapshot snap, int journalLines) {
+        Definitions d = snap.definitions();
+        ObservedState s = snap.state();
+        String host = d.hostNode();
+        List<GuestView> guests = new ArrayList<>();
+        List<ResourceView> resources = new ArrayList<>();
+        for (VmResource vm : d.vms()) {
+            boolean online = s.connection(vm.node()).up() && s.vm(vm.id()).status() == VmStatus.RUNNING;
+            boolean maint = snap.overrides().maintenanceGuests().contains(vm.node()) || snap.overrides().hostMaintenance()
+                    || !vm.meta().actionable();
+            guests.add(new GuestView(vm.node(), vm.id(), vm.connection().addr(), online, s.guest(vm.node()).unclean(),
+                    maint));
+            Observed.Vm v = s.vm(vm.id());
+            String role = switch (v.status()) {
+                case RUNNING -> s.guest(vm.node()).unclean() ? "FAILED" : "Started";
+                case STOPPED -> "Stopped";
+                case FAILED -> "FAILED";
+                case UNKNOWN -> "Unknown";
+            };
+            if (s.busy("vm:" + vm.id())) {
+                role = v.status() == VmStatus.RUNNING ? "Stopping" : "Starting";
+            }
+            resources.add(new ResourceView(vm.id(), vm.agent().toString(), role,
+                    v.status() == VmStatus.STOPPED || v.status() == VmStatus.UNKNOWN ? "" : host, disabled(snap, vm.id(),
+                            vm.meta().targetRole())));
+        }
+        for (Service svc : d.services()) {
+            String role = "Stopped";
+            String node = "";
+            for (Map.Entry<io.guestnode.operator.planner.ResourceNode, Observed.Service> e : s.services().entrySet()) {
+                if (!e.getKey().resource().equals(svc.id())) {
+                    continue;
+                }
+                ServiceStatus st = e.getValue().status();
+                if (st == ServiceStatus.RUNNING) {
+                    role = "Started";
+                    node = e.getKey().node();
+                } else if (st == ServiceStatus.FAILED || st == ServiceStatus.STOP_FAILED) {
+                    role = "FAILED";
+                    node = e.getKey().node();
+                }
+            }
+            resources.add(new ResourceView(svc.id(), svc.agent().toString(), role, node,
+                    disabled(snap, svc.id(), svc.meta().targetRole())));
+        }
+        List<FailedAction> failed = new ArrayList<>();
+        s.failures().forEach((k, f) -> failed.add(new FailedAction(k.resource(), k.node(), f.op(), f.intervalMs(),
+                f.rc(), f.status(), f.reason(), f.count(), f.last().toString())));
+        List<Engine.Journal.Entry> j = snap.journal();
+        List<JournalLine> tail = j.subList(Math.max(0, j.size() - journalLines), j.size()).stream()
+                .map(e -> new JournalLine(e.at().toString(), e.what())).toList();
+        return new StatusView(host, snap.at().toString(), guests, resources, failed, snap.plan().notes(), tail);
+    }
+
+    private static boolean disabled(Engine.Snapshot snap, String id, TargetRole configured) {
+        TargetRole r = snap.overrides().targetRoles().getOrDefault(id, configured);
+        return r == TargetRole.STOPPED;
+    }
+}

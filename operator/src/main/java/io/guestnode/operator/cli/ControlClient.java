@@ -1,0 +1,47 @@
+package io.guestnode.operator.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Sends one request to the daemon's control socket and reads its one-line answer. */
+final class ControlClient {
+    static final Path DEFAULT_SOCKET = Path.of("/run/guestnode/guestnode.sock");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_REPLY = 16 * 1024 * 1024;
+
+    /** The daemon cannot be reached; the message says why and what to do. */
+    static final class NotRunning extends Exception {
+        NotRunning(String message) {
+            super(message);
+        }
+    }
+
+    static JsonNode request(Path socket, Map<String, Object> request) throws NotRunning, IOException {
+        if (!Files.exists(socket)) {
+            throw new NotRunning("guestnode is not running (no control socket at " + socket
+                    + "); start it with 'guestnode run'");
+        }
+        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            try {
+                c.connect(UnixDomainSocketAddress.of(socket));
+            } catch (IOException e) {
+                throw new NotRunning("guestnode is not running (" + socket + ": " + e.getMessage() + ")");
+            }
+            c.write(ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8)));
+            InputStream in = Channels.newInputStream(c);
+            byte[] reply = in.readNBytes(MAX_REPLY);
+            return JSON.readTree(new String(reply, StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.guestnode.operator.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Shared by the verbs that talk to the daemon: the socket option and the exit codes. */
+abstract class DaemonVerb {
+    /** The daemon is not running or cannot be reached. */
+    static final int NOT_RUNNING = 69;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "The daemon's control socket. Default: /run/guestnode/guestnode.sock.")
+    Path socket = ControlClient.DEFAULT_SOCKET;
+
+    /** Sends {@code request}; prints the daemon's message or error; returns the exit code. */
+    int send(Map<String, Object> request) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String name = "guestnode " + spec.name();
+        try {
+            JsonNode reply = ControlClient.request(socket, request);
+            if (reply.path("ok").asBoolean(false)) {
+                out.println(reply.path("message").asText("done"));
+                return ExitCodes.OK;
+            }
+            err.println(name + ": " + reply.path("error").asText("failed"));
+            return ExitCodes.PROBLEM;
+        } catch (ControlClient.NotRunning e) {
+            err.println(name + ": " + e.getMessage());
+            return NOT_RUNNING;
+        } catch (IOException e) {
+            err.println(name + ": cannot talk to the daemon: " + e.getMessage());
+            return NOT_RUNNING;
+        }
+    }
+
+    static String exitCodes() {
+        return "0:done, 1:refused by the daemon (unknown resource or guest), 2:bad command line, "
+                + "69:the daemon is not running";
+    }
+}

@@ -1,0 +1,197 @@
+package io.guestnode.operator.cli;
+
+import io.guestnode.agents.domain.LibvirtDomainAgent;
+import io.guestnode.agents.remote.tls.AuthKey;
+import io.guestnode.agents.remote.tls.KeyFileException;
+import io.guestnode.operator.api.ControlServer;
+import io.guestnode.operator.definitions.DefinitionsLoader;
+import io.guestnode.operator.definitions.Problem;
+import io.guestnode.operator.engine.Engine;
+import io.guestnode.operator.state.StateStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code guestnode run}: the daemon, in the foreground. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs the daemon in the foreground: starts, watches, fences and recovers the guest nodes the "
+                + "definitions declare. Stopping it leaves guests and services running; it adopts them on its next "
+                + "start. SIGHUP or a change to the definitions reloads them (an invalid change is reported and the "
+                + "running configuration stays).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by a signal", "1:cannot start (invalid definitions, no key, socket in use)",
+            "2:bad command line"})
+final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger("guestnode");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--definitions", paramLabel = "PATH", description = "Definitions (file or directory). "
+            + "Default: /etc/guestnode/guests.d.")
+    List<Path> definitions = List.of(CheckCommand.DEFAULT_DEFINITIONS);
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Default: /var/lib/guestnode.")
+    Path stateDir = Path.of("/var/lib/guestnode");
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "Default: /run/guestnode/guestnode.sock.")
+    Path socket = ControlClient.DEFAULT_SOCKET;
+
+    @Option(names = "--node-name", paramLabel = "NAME", description = "The host's node name (default: uname -n).")
+    String nodeName;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "Pacemaker Remote key. Default: "
+            + "$PCMK_authkey_location, else /etc/pacemaker/authkey, else /etc/corosync/authkey.")
+    Path keyFile;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        String host = nodeName != null ? nodeName : DefinitionsLoader.defaultHostNode();
+        DefinitionsLoader loader = new DefinitionsLoader(host);
+        DefinitionsLoader.Result r = loader.load(definitions);
+        for (Problem p : r.problems()) {
+            err.println(p);
+        }
+        if (!r.ok()) {
+            err.println("guestnode run: " + r.errors() + " error(s) in the definitions; not starting");
+            return ExitCodes.PROBLEM;
+        }
+        AuthKey key;
+        try {
+            key = keyFile != null ? AuthKey.load(keyFile) : AuthKey.locate(System.getenv());
+        } catch (KeyFileException e) {
+            err.println("guestnode run: " + e.getMessage());
+            return ExitCodes.PROBLEM;
+        }
+        if (Files.exists(socket) && socketAnswers()) {
+            err.println("guestnode run: another guestnode answers on " + socket);
+            return ExitCodes.PROBLEM;
+        }
+        StateStore store = new StateStore(stateDir);
+        StateStore.Loaded loaded = store.load();
+        LibvirtDomainAgent domains = new LibvirtDomainAgent();
+        Engine engine = new Engine(r.definitions(), loaded.state(), loaded.overrides(), loaded.journal(), domains,
+                () -> key, Clock.systemUTC(), store::save);
+        Object reloadLock = new Object();
+        java.util.function.Supplier<String> reload = () -> {
+            synchronized (reloadLock) {
+                DefinitionsLoader.Result nr = loader.load(definitions);
+                if (!nr.ok()) {
+                    nr.problems().forEach(p -> LOG.error("reload rejected: {}", p));
+                    return "invalid definitions, the running configuration stays: "
+                            + nr.problems().stream().filter(Problem::isError).findFirst().map(Problem::toString).orElse("");
+                }
+                try {
+                    engine.call(e -> {
+                        e.replaceDefinitions(nr.definitions());
+                        return null;
+                    });
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return "interrupted";
+                }
+                LOG.info("definitions reloaded: {} guest nodes, {} services", nr.definitions().vms().size(),
+                        nr.definitions().services().size());
+                return null;
+            }
+        };
+        ControlServer control;
+        try {
+            control = new ControlServer(socket, engine, reload);
+        } catch (IOException e) {
+            err.println("guestnode run: cannot open the control socket " + socket + ": " + e.getMessage());
+            engine.close();
+            domains.close();
+            return ExitCodes.PROBLEM;
+        }
+        LOG.info("guestnode started on {}: {} guest nodes, {} services; key {} (sha256:{}); control socket {}", host,
+                r.definitions().vms().size(), r.definitions().services().size(), key.path(), key.fingerprint(), socket);
+        CountDownLatch stop = new CountDownLatch(1);
+        installSignals(stop, reload);
+        Thread watcher = Thread.ofVirtual().name("definitions-watch").start(() -> watch(reload));
+        stop.await();
+        LOG.info("guestnode stopping; guests and services keep running");
+        watcher.interrupt();
+        control.close();
+        engine.close();
+        domains.close();
+        return ExitCodes.OK;
+    }
+
+    private boolean socketAnswers() {
+        try {
+            ControlClient.request(socket, java.util.Map.of("verb", "status"));
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @SuppressWarnings("restriction")
+    private static void installSignals(CountDownLatch stop, java.util.function.Supplier<String> reload) {
+        for (String s : List.of("TERM", "INT")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(s), sig -> stop.countDown());
+        }
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().start(() -> {
+            LOG.info("SIGHUP: reloading the definitions");
+            String problem = reload.get();
+            if (problem != null) {
+                LOG.error(problem);
+            }
+        }));
+    }
+
+    /** Reloads when a definitions file changes (debounced), as a SIGHUP would. */
+    private void watch(java.util.function.Supplier<String> reload) {
+        Set<Path> dirs = new LinkedHashSet<>();
+        for (Path p : definitions) {
+            Path abs = p.toAbsolutePath();
+            dirs.add(Files.isDirectory(abs) ? abs : abs.getParent());
+        }
+        try (WatchService ws = definitions.get(0).toAbsolutePath().getFileSystem().newWatchService()) {
+            for (Path d : dirs) {
+                d.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                        StandardWatchEventKinds.ENTRY_DELETE);
+            }
+            while (true) {
+                var k = ws.take();
+                Thread.sleep(300);
+                k.pollEvents();
+                k.reset();
+                while (true) {
+                    var more = ws.poll();
+                    if (more == null) {
+                        break;
+                    }
+                    more.pollEvents();
+                    more.reset();
+                }
+                String problem = reload.get();
+                if (problem != null) {
+                    LOG.error(problem);
+                }
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warn("cannot watch the definitions for changes ({}); SIGHUP still reloads", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.guestnode.operator.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+import io.guestnode.operator.api.StatusView;
+import io.guestnode.operator.definitions.Durations;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code guestnode status}: one shot, in the shape of crm_mon. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Shows guest nodes, resources and failed actions once, in the shape of crm_mon.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:shown", "2:bad command line", "69:the daemon is not running"})
+final class StatusCommand extends DaemonVerb implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    enum Format { text, xml, json }
+
+    @Option(names = "--output-as", defaultValue = "text", paramLabel = "FORMAT",
+            description = "text, xml or json. Default: ${DEFAULT-VALUE}.")
+    Format format;
+
+    @Option(names = "--journal", defaultValue = "0", paramLabel = "N", description = "Also show the last N journal lines.")
+    int journal;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        JsonNode reply;
+        try {
+            reply = ControlClient.request(socket, Map.of("verb", "status", "journal", Math.max(journal, 20)));
+        } catch (ControlClient.NotRunning e) {
+            err.println("guestnode status: " + e.getMessage());
+            return NOT_RUNNING;
+        } catch (IOException e) {
+            err.println("guestnode status: cannot talk to the daemon: " + e.getMessage());
+            return NOT_RUNNING;
+        }
+        if (!reply.path("ok").asBoolean(false)) {
+            err.println("guestnode status: " + reply.path("error").asText());
+            return ExitCodes.PROBLEM;
+        }
+        StatusView v;
+        try {
+            v = JSON.treeToValue(reply.get("status"), StatusView.class);
+            switch (format) {
+                case json -> out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(v));
+                case xml -> out.println(new XmlMapper().writerWithDefaultPrettyPrinter().withRootName("guestnode")
+                        .writeValueAsString(v));
+                case text -> out.print(text(v, journal));
+            }
+        } catch (IOException e) {
+            err.println("guestnode status: unreadable answer from the daemon: " + e.getMessage());
+            return ExitCodes.INTERNAL;
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    static String text(StatusView v, int journalLines) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Cluster Summary:\n");
+        sb.append("  * Stack: guestnode (no corosync)\n");
+        sb.append("  * Current DC: ").append(v.host()).append(" (guestnode)\n");
+        sb.append("  * Last updated: ").append(v.updated()).append('\n');
+        sb.append("  * ").append(v.guests().size()).append(" guest node").append(v.guests().size() == 1 ? "" : "s")
+                .append(" configured\n");
+        sb.append("  * ").append(v.resources().size()).append(" resource instances configured\n\n");
+        sb.append("Node List:\n");
+        sb.append("  * Online: [ ").append(v.host()).append(" ]\n");
+        List<String> online = new ArrayList<>();
+        for (StatusView.GuestView g : v.guests()) {
+            if (g.online()) {
+                online.add(g.node() + "@" + v.host());
+            }
+        }
+        if (!online.isEmpty()) {
+            sb.append("  * GuestOnline: [ ").append(String.join(" ", online)).append(" ]\n");
+        }
+        for (StatusView.GuestView g : v.guests()) {
+            if (g.maintenance()) {
+                sb.append("  * Node ").append(g.node()).append(": maintenance\n");
+            } else if (g.unclean()) {
+                sb.append("  * Node ").append(g.node()).append(": UNCLEAN (offline)\n");
+            }
+        }
+        sb.append("\nFull List of Resources:\n");
+        for (StatusView.ResourceView r : v.resources()) {
+            sb.append("  * ").append(r.id()).append("\t(").append(r.agent()).append("):\t ").append(r.role());
+            if (!r.node().isEmpty()) {
+                sb.append(' ').append(r.node());
+            }
+            if (r.disabled()) {
+                sb.append(" (disabled)");
+            }
+            sb.append('\n');
+        }
+        if (!v.failedActions().isEmpty()) {
+            sb.append("\nFailed Resource Actions:\n");
+            for (StatusView.FailedAction f : v.failedActions()) {
+                String what = (f.intervalMs() > 0 ? Durations.format(Duration.ofMillis(f.intervalMs())) + "-interval " : "")
+                        + f.op();
+                sb.append("  * ").append(f.resource()).append(' ').append(what).append(" on ").append(f.node());
+                if ("complete".equals(f.status())) {
+                    sb.append(" returned '").append(rcText(f.rc())).append("'");
+                    if (!f.reason().isEmpty()) {
+                        sb.append(" (").append(f.reason()).append(')');
+                    }
+                } else {
+                    sb.append(" could not be executed (").append(f.status()).append(") because '").append(f.reason())
+                            .append("'");
+                }
+                sb.append(" at ").append(f.last());
+                sb.append(" (fail count ").append(f.count() >= 1_000_000 ? "INFINITY" : Long.toString(f.count()))
+                        .append(")\n");
+            }
+        }
+        if (!v.notes().isEmpty()) {
+            sb.append("\nNotes:\n");
+            v.notes().forEach((k, n) -> sb.append("  * ").append(k).append(": ").append(n).append('\n'));
+        }
+        if (journalLines > 0 && !v.journal().isEmpty()) {
+            sb.append("\nJournal:\n");
+            List<StatusView.JournalLine> j = v.journal();
+            for (StatusView.JournalLine l : j.subList(Math.max(0, j.size() - journalLines), j.size())) {
+                sb.append("  ").append(l.at()).append("  ").append(l.what()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    static String rcText(int rc) {
+        return io.guestnode.agents.remote.message.OcfExit.describe(rc);
+    }
+}
