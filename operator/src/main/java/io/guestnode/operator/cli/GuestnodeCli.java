@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "guestnode", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Guest-node lifecycle operator: libvirt domains that run pacemaker-remoted.",
         subcommands = {RunCommand.class, StatusCommand.class, SmallVerbs.Cleanup.class, SmallVerbs.Disable.class,
-            SmallVerbs.Enable.class, SmallVerbs.Fence.class, SmallVerbs.Maintenance.class, CheckCommand.class,
+            SmallVerbs.Enable.class, SmallVerbs.Fence.class, SmallVerbs.Maintenance.class, SmallVerbs.Reload.class,
+            CheckCommand.class,
             ProbeCommand.class, TemplateCommand.class, CommandLine.HelpCommand.class})
 public final class GuestnodeCli {
 

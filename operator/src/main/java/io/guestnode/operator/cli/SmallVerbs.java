@@ -95,4 +95,15 @@ final class SmallVerbs {
             return send(Map.of("verb", "maintenance", "on", state == OnOff.on, "guest", guest == null ? "" : guest));
         }
     }
+
+    @Command(name = "reload", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_HEADING,
+            exitCodeList = {"0:reloaded", "1:invalid definitions (the running configuration stays)",
+                "2:bad command line", "69:the daemon is not running"},
+            description = "Reloads the definitions now (as SIGHUP does). An invalid change is reported and changes nothing.")
+    static final class Reload extends DaemonVerb implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return send(Map.of("verb", "reload"));
+        }
+    }
 }

@@ -79,7 +79,7 @@ public final class Engine implements AutoCloseable {
         this.journal.addAll(journal);
         this.domains = domains;
         this.client = new RemoteExecutorClient(clock);
-        this.sessions = new GuestSessions(this::submit);
+        this.sessions = new GuestSessions(this::onSessionEvent);
         this.runner = new ActionRunner(domains, new Connector(client), sessions, key,
                 "guestnode@" + definitions.hostNode());
         this.clock = clock;
@@ -115,6 +115,32 @@ public final class Engine implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the control loop did not answer within 30 s");
         }
+    }
+
+    /**
+     * A lost connection is first checked against libvirt, on the guest's lane: a VM that is gone already (destroyed
+     * or shut down behind our back, which is also what killed the connection) is recorded as stopped by itself
+     * before the loss is, so that it is not fenced a second time. The check costs one libvirt call and waits for
+     * a destroy that is still in progress.
+     */
+    private void onSessionEvent(Event e) {
+        if (!(e instanceof Event.ConnectionLost l)) {
+            submit(e);
+            return;
+        }
+        Definitions d = definitions;
+        var vm = d.vmOfNode(l.node());
+        if (vm.isEmpty()) {
+            submit(e);
+            return;
+        }
+        lane(l.node()).execute(() -> {
+            DomainState s = domains.monitor(ActionRunner.domainSpec(vm.get()), Duration.ofSeconds(2));
+            if (s.status() == DomainState.Status.STOPPED) {
+                submit(new Event.VmSeen(vm.get().id(), VmStatus.STOPPED, s.detail() + " (" + s.evidence() + ")"));
+            }
+            submit(e);
+        });
     }
 
     private void submitTask(Runnable r) {

@@ -1,0 +1,243 @@
+package io.guestnode.operator.e2e;
+
+import static io.guestnode.operator.e2e.GuestLab.failure;
+import static io.guestnode.operator.e2e.GuestLab.journal;
+import static io.guestnode.operator.e2e.GuestLab.online;
+import static io.guestnode.operator.e2e.GuestLab.role;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.guestnode.agents.testing.RemotedSandbox;
+import io.guestnode.agents.testing.Shell;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * guest nodes end to end, against real libvirtd (LXC), real pacemaker-remoted in guests built by vm-images,
+ * on the isolated network, with the daemon as its own process. guest1 and guest2 run a Dummy each; "mover"
+ * prefers guest1 and leaves it after one failure; guest3 has another key; guest4's remoted never answers (its
+ * remote-port has no listener) and its remote-connect-timeout is 3 s.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GuestNodesIT {
+    static final String FAST_MONITOR = "<nvpair name=\"connection-monitor-interval\" value=\"1s\"/>"
+            + "<nvpair name=\"connection-monitor-timeout\" value=\"2s\"/>";
+
+    @TempDir
+    static Path dir;
+    static GuestLab lab;
+
+    @BeforeAll
+    static void start() throws Exception {
+        lab = new GuestLab(dir);
+        Path c1 = lab.guest("guest1", 1, lab.key);
+        Path c2 = lab.guest("guest2", 2, lab.key);
+        Path c3 = lab.guest("guest3", 3, RemotedSandbox.newKey());
+        Path c4 = lab.guest("guest4", 4, lab.key);
+        lab.writeDefinitions(
+                GuestLab.vm("guest1", c1, 1, lab.addr(1), FAST_MONITOR)
+                        + GuestLab.vm("guest2", c2, 2, lab.addr(2), FAST_MONITOR)
+                        + GuestLab.vm("guest3", c3, 3, lab.addr(3), "")
+                        + GuestLab.vm("guest4", c4, 4, lab.addr(4), "<nvpair name=\"remote-port\" value=\"3999\"/>"
+                        + "<nvpair name=\"remote-connect-timeout\" value=\"3s\"/>")
+                        + GuestLab.dummy("dummy1", "") + GuestLab.dummy("dummy2", "")
+                        + GuestLab.dummy("mover", "<nvpair name=\"migration-threshold\" value=\"1\"/>"),
+                "<rsc_location id=\"l1\" rsc=\"dummy1\" node=\"guest1\" score=\"INFINITY\"/>"
+                        + "<rsc_location id=\"l2\" rsc=\"dummy2\" node=\"guest2\" score=\"INFINITY\"/>"
+                        + "<rsc_location id=\"l3\" rsc=\"mover\" node=\"guest1\" score=\"100\"/>"
+                        + "<rsc_location id=\"l4\" rsc=\"mover\" node=\"guest3\" score=\"-INFINITY\"/>"
+                        + "<rsc_location id=\"l5\" rsc=\"mover\" node=\"guest4\" score=\"-INFINITY\"/>"
+                        + "<rsc_location id=\"l6\" rsc=\"dummy1\" node=\"guest3\" score=\"-INFINITY\"/>"
+                        + "<rsc_location id=\"l7\" rsc=\"dummy1\" node=\"guest4\" score=\"-INFINITY\"/>"
+                        + "<rsc_location id=\"l8\" rsc=\"dummy2\" node=\"guest3\" score=\"-INFINITY\"/>"
+                        + "<rsc_location id=\"l9\" rsc=\"dummy2\" node=\"guest4\" score=\"-INFINITY\"/>");
+        lab.startDaemon();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        lab.close();
+    }
+
+    @Test
+    @Order(1)
+    void guestNodesComeOnlineWithTheirServices() throws Exception {
+        JsonNode s = lab.await("guest1 and guest2 online, dummy1, dummy2, mover started", 60_000,
+                x -> online(x, "guest1") && online(x, "guest2") && role(x, "dummy1").equals("Started guest1")
+                        && role(x, "dummy2").equals("Started guest2") && role(x, "mover").equals("Started guest1"));
+        String[] text = lab.cli("status");
+        assertTrue(text[1].contains("GuestOnline: [ guest1@host1 guest2@host1 ]"), text[1]);
+        assertTrue(text[1].contains("dummy1\t(ocf:pacemaker:Dummy):\t Started guest1"), text[1]);
+        assertNotNull(s);
+    }
+
+    /** guest3 has another key: a hard failure at once, one attempt, guest stays down; others unaffected. */
+    @Test
+    @Order(2)
+    void wrongKeyIsAHardFailureWithoutRetries() throws Exception {
+        JsonNode s = lab.await("guest3's connection failed", 30_000, x -> failure(x, "guest3", "host1") != null
+                && role(x, "vm-guest3").startsWith("Stopped"));
+        JsonNode f = failure(s, "guest3", "host1");
+        assertEquals("key rejected", f.get("status").asText(), f.toString());
+        assertEquals(1_000_000, f.get("count").asLong(), "INFINITY: not retried");
+        Thread.sleep(2000);
+        JsonNode later = lab.status();
+        long attempts = journal(later).stream().filter(l -> l.startsWith("connect guest3 (")).count();
+        assertEquals(1, attempts, "one connection attempt, no retry storm: " + journal(later));
+        assertTrue(online(later, "guest1") && online(later, "guest2"));
+    }
+
+    /** guest4's remoted never answers: the connection start fails when remote-connect-timeout (3 s) passes. */
+    @Test
+    @Order(3)
+    void connectionStartFailsAtRemoteConnectTimeout() throws Exception {
+        JsonNode s = lab.await("guest4's connection start failed", 30_000, x -> failure(x, "guest4", "host1") != null);
+        JsonNode f = failure(s, "guest4", "host1");
+        assertEquals("timed out", f.get("status").asText(), f.toString());
+        assertTrue(f.get("reason").asText().contains("not connected within 3000 ms"), f.toString());
+    }
+
+    /** dummy1 stops behind our back: its monitor fails, it is restarted in place, fail count 1. */
+    @Test
+    @Order(4)
+    void failingServiceIsRestartedInPlace() throws Exception {
+        lab.inGuest("guest1", "rm", "-f", "/run/dummy1.state");
+        JsonNode s = lab.await("dummy1 failed and restarted in guest1", 30_000, x -> failure(x, "dummy1", "guest1") != null
+                && role(x, "dummy1").equals("Started guest1"));
+        assertEquals(1, failure(s, "dummy1", "guest1").get("count").asLong());
+        List<String> j = journal(s);
+        assertTrue(j.stream().anyMatch(l -> l.startsWith("stop dummy1 on guest1")), j.toString());
+    }
+
+    /** mover (migration-threshold=1) fails in guest1 and moves to guest2. */
+    @Test
+    @Order(5)
+    void serviceMovesAtMigrationThreshold() throws Exception {
+        lab.inGuest("guest1", "rm", "-f", "/run/mover.state");
+        lab.await("mover moved to guest2", 30_000, x -> failure(x, "mover", "guest1") != null
+                && role(x, "mover").equals("Started guest2"));
+    }
+
+    /** kill -9 of guest1's remoted: the connection is lost, guest1 is fenced and recovered, dummy1 runs again. */
+    @Test
+    @Order(6)
+    void killedRemotedIsFencedAndRecovered() throws Exception {
+        String before = lab.domId("guest1");
+        Shell.check("kill", "-9", Long.toString(lab.remotedPid("guest1")));
+        JsonNode s = lab.await("guest1 recovered after the fence", 30_000, x -> online(x, "guest1")
+                && role(x, "dummy1").equals("Started guest1")
+                && journal(x).stream().anyMatch(l -> l.startsWith("fence guest1 by stopping vm-guest1: done")));
+        assertFalse(before.equals(lab.domId("guest1")), "the domain was stopped and started again");
+        JsonNode f = failure(s, "guest1", "host1");
+        assertNotNull(f, "the failed action names the connection resource guest1");
+        assertEquals("monitor", f.get("op").asText());
+        assertTrue(f.get("reason").asText().contains("Lost connection to remote executor"), f.toString());
+        String[] text = lab.cli("status");
+        assertTrue(text[1].contains("guest1 1s-interval monitor on host1 could not be executed (Error) because "
+                + "'Lost connection to remote executor"), text[1]);
+    }
+
+    /** The domain is destroyed behind guestnode's back: counted as fenced, recovered without a second stop. */
+    @Test
+    @Order(7)
+    void destroyedDomainIsRecoveredWithoutASecondStop() throws Exception {
+        long fencesBefore = journal(lab.status()).stream().filter(l -> l.startsWith("fence guest2")).count();
+        Shell.check("virsh", "-c", "lxc:///", "destroy", lab.domain("guest2"));
+        JsonNode s = lab.await("guest2 recovered", 30_000, x -> failure(x, "vm-guest2", "host1") != null
+                && online(x, "guest2") && role(x, "dummy2").equals("Started guest2"));
+        assertTrue(failure(s, "vm-guest2", "host1").get("reason").asText().contains("VM stopped unexpectedly"));
+        long fencesAfter = journal(s).stream().filter(l -> l.startsWith("fence guest2")).count();
+        assertEquals(fencesBefore, fencesAfter, "no second stop: " + journal(s));
+    }
+
+    /** SIGSTOP of guest1's remoted: TCP shows nothing; the poke times out and guest1 is fenced. */
+    @Test
+    @Order(8)
+    void frozenRemotedIsFoundByThePoke() throws Exception {
+        long fencesBefore = journal(lab.status()).stream().filter(l -> l.startsWith("fence guest1 by stopping vm-guest1 (")).count();
+        Shell.check("kill", "-STOP", Long.toString(lab.remotedPid("guest1")));
+        JsonNode s = lab.await("guest1 fenced after an unanswered poke and back online", 30_000, x ->
+                journal(x).stream().filter(l -> l.startsWith("fence guest1 by stopping vm-guest1 (")).count() > fencesBefore
+                        && online(x, "guest1") && role(x, "dummy1").equals("Started guest1"));
+        assertTrue(journal(s).stream().anyMatch(l -> l.contains("Remote executor did not respond")), journal(s).toString());
+    }
+
+    /** guestnode is SIGKILLed and restarted: it adopts what runs; no guest or service is restarted. */
+    @Test
+    @Order(9)
+    void restartOfGuestnodeRestartsNothing() throws Exception {
+        String g1 = lab.domId("guest1");
+        String g2 = lab.domId("guest2");
+        int journalBefore = journal(lab.status()).size();
+        lab.killDaemon();
+        lab.startDaemon();
+        JsonNode s = lab.await("guests adopted", 30_000, x -> online(x, "guest1") && online(x, "guest2")
+                && role(x, "dummy1").equals("Started guest1") && role(x, "dummy2").equals("Started guest2")
+                && role(x, "mover").equals("Started guest2"));
+        Thread.sleep(1000);
+        s = lab.status();
+        List<String> j = journal(s);
+        List<String> since = j.subList(Math.min(journalBefore, j.size()), j.size());
+        assertTrue(since.stream().noneMatch(l -> l.startsWith("start ") || l.startsWith("stop ") || l.startsWith("fence")),
+                "nothing started or stopped after the restart: " + since);
+        assertEquals(g1, lab.domId("guest1"));
+        assertEquals(g2, lab.domId("guest2"));
+        assertNotNull(failure(s, "dummy1", "guest1"), "fail counts survived the restart");
+    }
+
+    /** An invalid change of the definitions is reported and changes nothing. */
+    @Test
+    @Order(10)
+    void invalidReloadChangesNothing() throws Exception {
+        Path f = lab.defs.resolve("guests.xml");
+        String good = Files.readString(f);
+        Files.writeString(f, good.replace("<nvpair id=\"vm-guest2-rn\" name=\"remote-node\" value=\"guest2\"/>",
+                "<nvpair id=\"vm-guest2-rn\" name=\"remote-node\" value=\"guest1\"/>"));
+        String[] r = lab.cli("reload");
+        assertEquals("1", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("invalid definitions, the running configuration stays"), r[2]);
+        assertTrue(r[2].contains("remote-node 'guest1' is already the guest node of vm-guest1"), r[2]);
+        Thread.sleep(1000);
+        JsonNode s = lab.status();
+        assertTrue(online(s, "guest1") && online(s, "guest2"), "nothing changed");
+        assertTrue(lab.tail().contains("reload rejected"), lab.tail());
+        Files.writeString(f, good);
+        Thread.sleep(1000);
+    }
+
+    /** Disabling a VM resource stops the services inside, then the connection, then the domain. */
+    @Test
+    @Order(11)
+    void disableStopsServicesThenConnectionThenDomain() throws Exception {
+        assertEquals("0", lab.cli("disable", "vm-guest2")[0]);
+        JsonNode s = lab.await("vm-guest2 stopped", 30_000, x -> role(x, "vm-guest2").equals("Stopped"));
+        List<String> j = journal(s);
+        int svc = lastIndex(j, "stop dummy2 on guest2 (");
+        int conn = lastIndex(j, "disconnect guest2 (");
+        int vm = lastIndex(j, "stop vm-guest2 on host1 (");
+        assertTrue(svc >= 0 && conn > svc && vm > conn, "order services, connection, VM: " + j);
+        assertEquals("0", lab.cli("enable", "vm-guest2")[0]);
+        lab.await("guest2 back", 30_000, x -> online(x, "guest2") && role(x, "dummy2").equals("Started guest2"));
+        assertEquals("1", lab.cli("disable", "no-such-resource")[0]);
+    }
+
+    static int lastIndex(List<String> j, String prefix) {
+        for (int i = j.size() - 1; i >= 0; i--) {
+            if (j.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
