@@ -58,6 +58,9 @@ public final class Engine implements AutoCloseable {
     private final Thread loop;
 
     // owned by the loop thread
+    /** What the files declare now. */
+    private Definitions declared;
+    /** What the planner works on: the declared resources plus removed ones that still have to stop. */
     private Definitions definitions;
     private volatile ObservedState state;
     private Overrides overrides;
@@ -73,6 +76,7 @@ public final class Engine implements AutoCloseable {
 
     public Engine(Definitions definitions, ObservedState initial, Overrides overrides, List<Journal.Entry> journal,
                   DomainAgent domains, Supplier<AuthKey> key, Clock clock, Consumer<Snapshot> persist) {
+        this.declared = definitions;
         this.definitions = definitions;
         this.state = initial;
         this.overrides = overrides;
@@ -154,8 +158,12 @@ public final class Engine implements AutoCloseable {
     // ------------------------------------------------------------ operator commands (run on the loop)
 
     public void replaceDefinitions(Definitions d) {
-        definitions = d;
-        journal("definitions reloaded: " + d.vms().size() + " guests, " + d.services().size() + " services");
+        Definitions merged = io.guestnode.operator.planner.Orphans.merge(definitions, d);
+        declared = d;
+        definitions = io.guestnode.operator.planner.Orphans.prune(merged, declared, state);
+        journal("definitions reloaded: " + d.vms().size() + " guests, " + d.services().size() + " services"
+                + (definitions.vms().size() > d.vms().size() || definitions.services().size() > d.services().size()
+                ? "; removed resources are stopped first" : ""));
         replan();
     }
 
@@ -227,6 +235,11 @@ public final class Engine implements AutoCloseable {
 
     private void replan() {
         Instant now = clock.instant();
+        Definitions pruned = io.guestnode.operator.planner.Orphans.prune(definitions, declared, state);
+        if (pruned != definitions) {
+            definitions = pruned;
+            journal("removed resources are stopped and forgotten");
+        }
         Plan plan = Planner.plan(definitions, state, overrides, now);
         for (Action a : plan.actions()) {
             if (state.busy(a.key())) {
