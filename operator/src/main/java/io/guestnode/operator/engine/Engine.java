@@ -132,6 +132,8 @@ public final class Engine implements AutoCloseable {
             submit(e);
             return;
         }
+        LOG.warn("[{}] connection lost: {}", l.node(), l.reason());
+        submitTask(() -> journal(l.node() + ": connection lost: " + l.reason()));
         Definitions d = definitions;
         var vm = d.vmOfNode(l.node());
         if (vm.isEmpty()) {
@@ -219,9 +221,9 @@ public final class Engine implements AutoCloseable {
 
     private void apply(Event e) {
         Instant now = clock.instant();
-        if (e instanceof Event.ConnectionLost l) {
-            LOG.warn("[{}] connection lost: {}", l.node(), l.reason());
-            journal(l.node() + ": connection lost: " + l.reason());
+        if (e instanceof Event.VmSeen v && v.status() == VmStatus.STOPPED
+                && state.vm(v.vm()).status() == VmStatus.RUNNING && !state.busy("vm:" + v.vm())) {
+            journal(v.vm() + " stopped by itself (" + v.detail() + ")");
         } else if (e instanceof Event.MonitorResult m && m.rc() != 0) {
             journal(m.service() + " in " + m.node() + ": monitor failed (rc=" + m.rc() + ", " + m.status() + ")");
         } else if (e instanceof Event.ActionFinished f) {

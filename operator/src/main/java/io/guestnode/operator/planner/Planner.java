@@ -579,12 +579,15 @@ public final class Planner {
         return c >= Score.INFINITY ? "INFINITY times" : c + (c == 1 ? " time" : " times");
     }
 
-    /** Back-off before the n-th recovery in a row: none for the first, then 1, 2, 4, ... seconds, at most 60. */
+    /**
+     * Back-off before the n-th recovery in a row: none for the first two (a single failure, or one more right
+     * after, is recovered at once), then 1, 2, 4 ... seconds, at most 60.
+     */
     public static Duration backoff(int recoveries) {
-        if (recoveries <= 1) {
+        if (recoveries <= 2) {
             return Duration.ZERO;
         }
-        long secs = 1L << Math.min(recoveries - 2, 6);
+        long secs = 1L << Math.min(recoveries - 3, 6);
         return Duration.ofSeconds(Math.min(secs, 60));
     }
 }
