@@ -77,12 +77,100 @@ public final class Planner {
          */
         final Set<String> coming = new HashSet<>();
 
+        // Indexes built once per plan, so that planning stays linear in the size of the definitions.
+        final Map<String, Service> svcById = new HashMap<>();
+        final Map<String, Group> groupById = new HashMap<>();
+        final Map<String, List<LocationRule>> locByResource = new HashMap<>();
+        final Map<String, Map<String, Observed.Service>> stateBySvc = new HashMap<>();
+        final Map<String, List<Map.Entry<ResourceNode, Failure>>> failuresByRes = new HashMap<>();
+        final Set<String> nodesWithActive = new HashSet<>();
+        final Map<String, VmResource> vmByNode = new HashMap<>();
+
         Run(Definitions d, ObservedState s, Overrides o, Instant now) {
             this.d = d;
             this.s = s;
             this.o = o;
             this.now = now;
+            d.services().forEach(x -> svcById.put(x.id(), x));
+            d.vms().forEach(v -> vmByNode.put(v.node(), v));
+            d.groups().forEach(g -> groupById.put(g.id(), g));
+            d.locations().forEach(l -> locByResource.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(l));
+            s.services().forEach((k, v) -> {
+                stateBySvc.computeIfAbsent(k.resource(), x -> new HashMap<>()).put(k.node(), v);
+                if (v.active()) {
+                    nodesWithActive.add(k.node());
+                }
+            });
+            s.failures().entrySet().forEach(e -> failuresByRes.computeIfAbsent(e.getKey().resource(),
+                    k -> new ArrayList<>()).add(e));
         }
+
+        Map<String, Observed.Service> stateOf(String svc) {
+            return stateBySvc.getOrDefault(svc, Map.of());
+        }
+
+        /** Location rules of a service and of its group. */
+        List<LocationRule> rulesOf(Service m) {
+            List<LocationRule> own = locByResource.getOrDefault(m.id(), List.of());
+            String unit = placementUnit(m);
+            if (unit.equals(m.id())) {
+                return own;
+            }
+            List<LocationRule> all = new ArrayList<>(own);
+            all.addAll(locByResource.getOrDefault(unit, List.of()));
+            return all;
+        }
+
+        /**
+         * The guest nodes a unit may be placed on among {@code pool}: those its location constraints prefer (score
+         * above zero), when any of them is in the pool; otherwise every node of the pool it is not banned from.
+         * Probes and placement both use it, so a service pinned to one guest is probed there only.
+         */
+        List<String> reachable(List<Service> ms, Set<String> pool) {
+            Set<String> banned = new HashSet<>();
+            Set<String> preferred = new java.util.TreeSet<>();
+            for (Service m : ms) {
+                ResourceMeta meta = meta(m.id(), m.meta());
+                for (Map.Entry<ResourceNode, Failure> f : failuresByRes.getOrDefault(m.id(), List.of())) {
+                    long fails = failCount(s, m.id(), f.getKey().node(), meta, now);
+                    if (meta.migrationThreshold() > 0 && fails >= meta.migrationThreshold()) {
+                        banned.add(f.getKey().node());
+                        failureExpiry(m.id(), f.getKey().node(), meta);
+                    }
+                }
+                for (LocationRule l : rulesOf(m)) {
+                    if (l.score().isMinusInfinity()) {
+                        banned.add(l.node());
+                    } else if (l.score().value() > 0 && pool.contains(l.node())) {
+                        preferred.add(l.node());
+                    }
+                }
+            }
+            preferred.removeAll(banned);
+            Set<String> out = new java.util.TreeSet<>(preferred.isEmpty() ? pool : preferred);
+            out.removeAll(banned);
+            // where it runs now is always a candidate (stickiness)
+            for (Service m : ms) {
+                stateOf(m.id()).forEach((n, st) -> {
+                    if (st.status() == ServiceStatus.RUNNING && pool.contains(n) && !banned.contains(n)) {
+                        out.add(n);
+                    }
+                });
+            }
+            return List.copyOf(out);
+        }
+
+        /** Guest nodes where a service might be active although its state is not known there. */
+        List<String> mightRun(Service svc) {
+            if (allGuests == null) {
+                allGuests = new HashSet<>(d.guestNodes());
+            }
+            return reachable(members(placementUnit(svc)), allGuests);
+        }
+
+        Set<String> allGuests;
+        /** Online and coming guest nodes: where services may be placed; fixed once the guests are classified. */
+        Set<String> pool;
 
         Plan plan() {
             Map<String, Runnable> guestSteps = new LinkedHashMap<>();
@@ -202,8 +290,7 @@ public final class Planner {
 
         void stopGuest(VmResource vm, String g, String host, boolean up, Observed.Vm vmObs, String why) {
             notes.put(g, "stays down: " + why);
-            boolean servicesActive = s.services().entrySet().stream()
-                    .anyMatch(e -> e.getKey().node().equals(g) && e.getValue().active());
+            boolean servicesActive = nodesWithActive.contains(g);
             if (servicesActive) {
                 return;
             }
@@ -229,8 +316,8 @@ public final class Planner {
             // Probes first, on every online guest node: nothing starts before its state is known everywhere.
             Set<String> unknown = new HashSet<>();
             for (Service svc : d.services()) {
-                for (String g : sorted(online)) {
-                    if (s.service(svc.id(), g).isEmpty()) {
+                for (String g : reachable(members(placementUnit(svc)), online)) {
+                    if (!stateOf(svc.id()).containsKey(g)) {
                         unknown.add(svc.id());
                         if (!s.busy(key(svc.id(), g))) {
                             actions.add(new Action.Probe(svc.id(), g, "find out whether " + svc.id() + " runs in " + g));
@@ -249,33 +336,37 @@ public final class Planner {
         }
 
         List<Service> members(String unit) {
-            Optional<Group> g = d.group(unit);
-            if (g.isPresent()) {
-                return g.get().members().stream().map(id -> d.service(id).orElseThrow()).toList();
+            Group g = groupById.get(unit);
+            if (g != null) {
+                return g.members().stream().map(svcById::get).toList();
             }
-            return d.service(unit).map(List::of).orElse(List.of());
+            Service one = svcById.get(unit);
+            return one == null ? List.of() : List.of(one);
         }
 
         void computeTargets(Set<String> unknown) {
             Map<String, Integer> load = new HashMap<>();
-            List<String> units = new ArrayList<>();
+            Set<String> unitSet = new java.util.LinkedHashSet<>();
             for (Service svc : d.services()) {
-                String u = placementUnit(svc);
-                if (!units.contains(u)) {
-                    units.add(u);
-                }
+                unitSet.add(placementUnit(svc));
             }
+            List<String> units = List.copyOf(unitSet);
             // Units already running keep their load where they are, so that new ones spread out.
             for (String u : units) {
-                for (String g : online) {
-                    if (members(u).stream().anyMatch(m -> running(m.id(), g))) {
-                        load.merge(g, 1, Integer::sum);
-                    }
+                Set<String> where = new HashSet<>();
+                for (Service m : members(u)) {
+                    stateOf(m.id()).forEach((n, st) -> {
+                        if (st.status() == ServiceStatus.RUNNING && online.contains(n)) {
+                            where.add(n);
+                        }
+                    });
                 }
+                where.forEach(n -> load.merge(n, 1, Integer::sum));
             }
             // Orders: a unit starts only where its mandatory predecessors are placed; repeat until stable.
             boolean changed = true;
-            for (int round = 0; changed && round <= units.size(); round++) {
+            int rounds = d.orders().isEmpty() ? 1 : units.size() + 1;
+            for (int round = 0; changed && round < rounds; round++) {
                 changed = false;
                 for (String u : units) {
                     Optional<String> t = place(u, unknown, load);
@@ -308,8 +399,8 @@ public final class Planner {
             }
             for (Service m : ms) {
                 ResourceMeta meta = meta(m.id(), m.meta());
-                for (Map.Entry<ResourceNode, Failure> f : s.failures().entrySet()) {
-                    if (f.getKey().resource().equals(m.id()) && f.getValue().onFail().equals("stop")
+                for (Map.Entry<ResourceNode, Failure> f : failuresByRes.getOrDefault(m.id(), List.of())) {
+                    if (f.getValue().onFail().equals("stop")
                             && failCount(s, m.id(), f.getKey().node(), meta, now) > 0) {
                         notes.put(m.id(), "stopped after a failed " + f.getValue().op() + " in " + f.getKey().node()
                                 + " (on-fail=stop); clean up " + m.id() + " to start it again");
@@ -326,7 +417,8 @@ public final class Planner {
             for (OrderRule r : d.orders()) {
                 if (r.kind() == OrderRule.Kind.MANDATORY && ms.stream().anyMatch(m -> m.id().equals(r.then())
                         || unit.equals(r.then()))) {
-                    String firstUnit = d.service(r.first()).map(this::placementUnit).orElse(r.first());
+                    Service firstSvc = svcById.get(r.first());
+                    String firstUnit = firstSvc == null ? r.first() : placementUnit(firstSvc);
                     if (!targets.containsKey(firstUnit)) {
                         notes.put(unit, "waits for " + r.first() + " (order " + r.id() + ")");
                         return Optional.empty();
@@ -337,15 +429,18 @@ public final class Planner {
             String best = null;
             long bestScore = Long.MIN_VALUE;
             List<String> why = new ArrayList<>();
-            Set<String> candidates = new HashSet<>(online);
-            candidates.addAll(coming);
-            for (String g : sorted(candidates)) {
+            if (pool == null) {
+                pool = new HashSet<>(online);
+                pool.addAll(coming);
+            }
+            List<String> candidates = reachable(ms, pool);
+            for (String g : candidates) {
                 long score = 0;
                 boolean allowed = true;
                 for (Service m : ms) {
                     ResourceMeta meta = meta(m.id(), m.meta());
-                    for (LocationRule l : d.locations()) {
-                        if ((l.resource().equals(m.id()) || l.resource().equals(unit)) && l.node().equals(g)) {
+                    for (LocationRule l : rulesOf(m)) {
+                        if (l.node().equals(g)) {
                             if (l.score().isMinusInfinity()) {
                                 allowed = false;
                             }
@@ -377,7 +472,7 @@ public final class Planner {
             }
             if (best == null) {
                 String detail = why.isEmpty() ? "" : " (" + String.join(", ", why) + ")";
-                notes.put(unit, candidates.isEmpty() ? "no guest node is up or coming up"
+                notes.put(unit, pool.isEmpty() ? "no guest node is up or coming up"
                         : "no guest node may run it" + detail);
                 return Optional.empty();
             }
@@ -394,17 +489,19 @@ public final class Planner {
         /** Where an unprobed unit runs already, so that it is not moved before its state is known. */
         Optional<String> currentNode(List<Service> ms) {
             for (Service m : ms) {
-                for (String g : sorted(online)) {
-                    if (running(m.id(), g)) {
-                        return Optional.of(g);
-                    }
+                Optional<String> n = stateOf(m.id()).entrySet().stream()
+                        .filter(e -> e.getValue().status() == ServiceStatus.RUNNING && online.contains(e.getKey()))
+                        .map(Map.Entry::getKey).sorted().findFirst();
+                if (n.isPresent()) {
+                    return n;
                 }
             }
             return Optional.empty();
         }
 
         boolean running(String svc, String g) {
-            return s.service(svc, g).map(x -> x.status() == ServiceStatus.RUNNING).orElse(false);
+            Observed.Service x = stateOf(svc).get(g);
+            return x != null && x.status() == ServiceStatus.RUNNING;
         }
 
         boolean failed(String svc, String g, String op) {
@@ -424,11 +521,8 @@ public final class Planner {
             int index = unitMembers.indexOf(svc);
 
             // Every guest node where it is (or may be) active, including guests that are leaving.
-            for (Map.Entry<ResourceNode, Observed.Service> e : s.services().entrySet()) {
-                if (!e.getKey().resource().equals(id)) {
-                    continue;
-                }
-                String g = e.getKey().node();
+            for (Map.Entry<String, Observed.Service> e : new TreeMap<>(stateOf(id)).entrySet()) {
+                String g = e.getKey();
                 Observed.Service obs = e.getValue();
                 if (!online.contains(g) && !leaving.contains(g)) {
                     continue;
@@ -482,22 +576,24 @@ public final class Planner {
             if (target == null || unknownSomewhere || !meta.actionable() || !online.contains(target)) {
                 return;
             }
-            if (s.busy(key(id, target)) || s.service(id, target).map(Observed.Service::active).orElse(false)) {
+            Map<String, Observed.Service> known = stateOf(id);
+            if (s.busy(key(id, target)) || (known.containsKey(target) && known.get(target).active())) {
                 return;
             }
             // Not yet running at its target: start once it is known to run nowhere else (a guest whose state is
             // unknown counts only when its VM is stopped, i.e. everything in it is stopped) and its predecessors run.
-            for (VmResource other : d.vms()) {
-                String g = other.node();
-                if (g.equals(target)) {
-                    continue;
-                }
-                Optional<Observed.Service> there = s.service(id, g);
-                if (there.map(Observed.Service::active).orElse(false)) {
-                    notes.putIfAbsent(id, "waits until it has stopped in " + g);
+            for (Map.Entry<String, Observed.Service> e : known.entrySet()) {
+                if (!e.getKey().equals(target) && e.getValue().active()) {
+                    notes.putIfAbsent(id, "waits until it has stopped in " + e.getKey());
                     return;
                 }
-                if (there.isEmpty() && s.vm(other.id()).status() != VmStatus.STOPPED) {
+            }
+            for (String g : mightRun(svc)) {
+                if (g.equals(target) || known.containsKey(g)) {
+                    continue;
+                }
+                VmResource other = vmByNode.get(g);
+                if (other != null && s.vm(other.id()).status() != VmStatus.STOPPED) {
                     notes.putIfAbsent(id, "waits until its state in " + g + " is known");
                     return;
                 }
@@ -518,14 +614,13 @@ public final class Planner {
         }
 
         boolean anyRunning(String resource) {
-            List<Service> ms = members(d.service(resource).map(this::placementUnit).orElse(resource));
-            if (d.group(resource).isPresent()) {
-                Service last = ms.get(ms.size() - 1);
-                return s.services().entrySet().stream().anyMatch(e -> e.getKey().resource().equals(last.id())
-                        && e.getValue().status() == ServiceStatus.RUNNING);
+            Service one = svcById.get(resource);
+            List<Service> ms = members(one == null ? resource : placementUnit(one));
+            if (ms.isEmpty()) {
+                return false;
             }
-            return s.services().entrySet().stream().anyMatch(e -> e.getKey().resource().equals(resource)
-                    && e.getValue().status() == ServiceStatus.RUNNING);
+            String probe = groupById.containsKey(resource) ? ms.get(ms.size() - 1).id() : resource;
+            return stateOf(probe).values().stream().anyMatch(x -> x.status() == ServiceStatus.RUNNING);
         }
 
         /** A service stops only after what depends on it: later group members and mandatory "then"s. */
@@ -534,7 +629,8 @@ public final class Planner {
             List<Service> ms = members(unit);
             int index = ms.indexOf(svc);
             for (int i = index + 1; i < ms.size(); i++) {
-                if (s.service(ms.get(i).id(), g).map(Observed.Service::active).orElse(false)) {
+                Observed.Service x = stateOf(ms.get(i).id()).get(g);
+                if (x != null && x.active()) {
                     return false;
                 }
             }
@@ -543,11 +639,9 @@ public final class Planner {
                     continue;
                 }
                 if (r.first().equals(svc.id()) || (r.first().equals(unit) && index == ms.size() - 1)) {
-                    List<Service> thens = members(d.service(r.then()).map(this::placementUnit).orElse(r.then()));
-                    for (Service t : thens) {
-                        boolean active = s.services().entrySet().stream().anyMatch(e -> e.getKey().resource()
-                                .equals(t.id()) && e.getValue().active());
-                        if (active) {
+                    Service thenSvc = svcById.get(r.then());
+                    for (Service t : members(thenSvc == null ? r.then() : placementUnit(thenSvc))) {
+                        if (stateOf(t.id()).values().stream().anyMatch(Observed.Service::active)) {
                             return false;
                         }
                     }
