@@ -140,22 +140,8 @@ public final class LibvirtDomainAgent implements DomainAgent {
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
         long graceEnd = t0 + Math.max(0, timeout.minus(GRACE_MARGIN).toNanos());
-        boolean requested = call(spec, "shutdown", remaining(deadline), c -> {
-            Domain d = lookup(c, spec.name());
-            try {
-                if (d == null || d.isActive() != 1) {
-                    return false;
-                }
-                return requestShutdown(d, spec);
-            } catch (LibvirtException e) {
-                if (isNotRunning(e)) {
-                    return false;
-                }
-                throw e;
-            } finally {
-                free(d);
-            }
-        });
+        boolean requested = call(spec, "shutdown", remaining(deadline),
+                c -> ifRunning(c, spec, d -> requestShutdown(d, spec)));
         if (!requested) {
             return new StopResult("already stopped", Duration.ofNanos(System.nanoTime() - t0));
         }
@@ -181,23 +167,10 @@ public final class LibvirtDomainAgent implements DomainAgent {
     public StopResult destroy(DomainSpec spec, Duration timeout) throws DomainException {
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
-        boolean destroyed = call(spec, "destroy", remaining(deadline), c -> {
-            Domain d = lookup(c, spec.name());
-            try {
-                if (d == null || d.isActive() != 1) {
-                    return false;
-                }
-                d.destroy();
-                return true;
-            } catch (LibvirtException e) {
-                if (isNotRunning(e)) {
-                    return false;
-                }
-                throw e;
-            } finally {
-                free(d);
-            }
-        });
+        boolean destroyed = call(spec, "destroy", remaining(deadline), c -> ifRunning(c, spec, d -> {
+            d.destroy();
+            return true;
+        }));
         while (true) {
             DomainState s = state(spec, remaining(deadline));
             if (!s.isRunning()) {
@@ -473,6 +446,32 @@ public final class LibvirtDomainAgent implements DomainAgent {
         return n == ErrorNumber.VIR_ERR_NO_CONNECT || n == ErrorNumber.VIR_ERR_SYSTEM_ERROR
                 || n == ErrorNumber.VIR_ERR_RPC || n == ErrorNumber.VIR_ERR_INVALID_CONN
                 || n == ErrorNumber.VIR_ERR_AUTH_FAILED;
+    }
+
+    @FunctionalInterface
+    private interface DomainCall {
+        boolean apply(Domain d) throws LibvirtException;
+    }
+
+    /**
+     * Runs {@code action} on the domain when it runs; false when it does not exist, does not run, or stopped
+     * meanwhile (libvirt's "not running" is an answer, not an error).
+     */
+    private static boolean ifRunning(Connect c, DomainSpec spec, DomainCall action) throws LibvirtException {
+        Domain d = lookup(c, spec.name());
+        try {
+            if (d == null || d.isActive() != 1) {
+                return false;
+            }
+            return action.apply(d);
+        } catch (LibvirtException e) {
+            if (isNotRunning(e)) {
+                return false;
+            }
+            throw e;
+        } finally {
+            free(d);
+        }
     }
 
     /** Asks for a graceful shutdown in the spec's mode; false when the domain turned out not to run. */

@@ -286,19 +286,7 @@ public final class GuestBench {
             long t0 = java.lang.System.nanoTime();
             sh("virsh", "-q", "-c", "lxc:///", "create", config.toString());
             long created = java.lang.System.nanoTime();
-            io.guestnode.agents.remote.RemoteExecutor session = null;
-            long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
-            while (session == null && java.lang.System.nanoTime() < deadline) {
-                try {
-                    session = client.connect(new Endpoint(addr, 3121), key, ConnectOptions.defaults()
-                            .withConnectTimeout(Duration.ofMillis(200)), SessionListener.NONE);
-                } catch (ConnectFailure f) {
-                    Thread.sleep(1);
-                }
-            }
-            if (session == null) {
-                throw new IllegalStateException("floor: no handshake within 30 s");
-            }
+            io.guestnode.agents.remote.RemoteExecutor session = firstHandshake(client, key);
             long online = java.lang.System.nanoTime();
             var dummy = new io.guestnode.agents.remote.message.ResourceSpec("dummy1", "ocf", "pacemaker", "Dummy");
             session.registerResource(dummy).join();
@@ -311,18 +299,7 @@ public final class GuestBench {
             sh("virsh", "-q", "-c", "lxc:///", "destroy", domain);
             long destroyed = java.lang.System.nanoTime();
             sh("virsh", "-q", "-c", "lxc:///", "create", config.toString());
-            session = null;
-            while (session == null && java.lang.System.nanoTime() < destroyed + TimeUnit.SECONDS.toNanos(30)) {
-                try {
-                    session = client.connect(new Endpoint(addr, 3121), key, ConnectOptions.defaults()
-                            .withConnectTimeout(Duration.ofMillis(200)), SessionListener.NONE);
-                } catch (ConnectFailure f) {
-                    Thread.sleep(1);
-                }
-            }
-            if (session == null) {
-                throw new IllegalStateException("floor: no handshake within 30 s after the re-create");
-            }
+            session = firstHandshake(client, key);
             long online2 = java.lang.System.nanoTime();
             session.registerResource(dummy).join();
             session.execAndWait(io.guestnode.agents.remote.message.ExecRequest.of("dummy1", "start", 0, 20_000,
@@ -340,6 +317,21 @@ public final class GuestBench {
             floorSample("domain destroyed: guest online again", (online2 - d0) / 1e9);
             floorSample("domain destroyed: Dummy running again", (dummy2 - d0) / 1e9);
         }
+    }
+
+    /** Tries the handshake every millisecond until the guest's remoted answers. */
+    io.guestnode.agents.remote.RemoteExecutor firstHandshake(RemoteExecutorClient client, AuthKey key)
+            throws InterruptedException {
+        long deadline = java.lang.System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (java.lang.System.nanoTime() < deadline) {
+            try {
+                return client.connect(new Endpoint(addr, 3121), key, ConnectOptions.defaults()
+                        .withConnectTimeout(Duration.ofMillis(200)), SessionListener.NONE);
+            } catch (ConnectFailure f) {
+                Thread.sleep(1);
+            }
+        }
+        throw new IllegalStateException("floor: no handshake within 30 s");
     }
 
     void floorSample(String metric, double seconds) {
