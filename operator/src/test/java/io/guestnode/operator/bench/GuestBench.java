@@ -392,8 +392,7 @@ public final class GuestBench {
                     if (line.length() < 19 || !p.matcher(line).find()) {
                         continue;
                     }
-                    Instant at = LocalDateTime.parse(line.substring(0, 19) + " " + Year.now().getValue(), LOG_TIME)
-                            .atZone(ZoneId.systemDefault()).toInstant();
+                    Instant at = awaitLogTime(line);
                     if (!at.isBefore(afterMs)) {
                         return at;
                     }
@@ -402,6 +401,12 @@ public final class GuestBench {
             Thread.sleep(20);
         }
         return null;
+    }
+
+    /** The time stamp at the start of a Pacemaker log line ({@code Nov 22 06:01:44.785}), this year, local time. */
+    static Instant awaitLogTime(String line) {
+        return LocalDateTime.parse(line.substring(0, 19) + " " + Year.now().getValue(), LOG_TIME)
+                .atZone(ZoneId.systemDefault()).toInstant();
     }
 
     static void sh(String... cmd) throws Exception {

@@ -1,0 +1,288 @@
+package io.guestnode.operator.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.guestnode.operator.cli.GuestnodeCli;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Scale: N LXC guests with a Dummy each. For Pacemaker (leaving maintenance mode with the N guests declared)
+ * and for guestnode (starting with the same CIB): time until all guests are online and all Dummies started,
+ * then CPU and peak RSS of the manager's processes over 60 s of steady state.
+ */
+public final class ScaleBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final long ALL_UP_TIMEOUT_S = 300;
+    static final int STEADY_S = 60;
+
+    final Path work;
+    final Path root;
+    final Path key;
+    final Path jar;
+    final Path pcmkLog;
+    final StringBuilder md = new StringBuilder();
+
+    ScaleBench(Path work, Path root, Path key, Path jar) {
+        this.work = work;
+        this.root = root;
+        this.key = key;
+        this.jar = jar;
+        this.pcmkLog = work.resolve("pcmk-log/pacemaker.log");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of(args[0]);
+        ScaleBench b = new ScaleBench(work, Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+        b.md.append("| guests | guestnode: all online / all Dummies (s) | Pacemaker: all online / all Dummies (s) | "
+                + "guestnode CPU at steady state | Pacemaker CPU | guestnode peak RSS | Pacemaker peak RSS |\n"
+                + "|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (int i = 4; i < args.length; i++) {
+            b.run(Integer.parseInt(args[i]));
+        }
+        Files.writeString(work.resolve("scale.md"), b.md.toString());
+        System.out.println();
+        System.out.print(b.md);
+    }
+
+    String name(int i) {
+        return "gn-scale-g" + i;
+    }
+
+    String addr(int i) {
+        return "10.250." + (120 + i / 250) + "." + (i % 250 + 2);
+    }
+
+    void run(int n) throws Exception {
+        System.out.printf(Locale.ROOT, "== %d guests%n", n);
+        Path dir = Files.createDirectories(work.resolve("scale-" + n));
+        byte[] keyBytes = Files.readAllBytes(key);
+        StringBuilder res = new StringBuilder("<resources>");
+        StringBuilder cons = new StringBuilder("<constraints>");
+        for (int i = 1; i <= n; i++) {
+            Path keyDir = Files.createDirectories(dir.resolve("keys/g" + i));
+            Files.setPosixFilePermissions(keyDir, PosixFilePermissions.fromString("rwx------"));
+            Files.write(keyDir.resolve("authkey"), keyBytes);
+            StringWriter xml = new StringWriter();
+            GuestnodeCli.run(new String[] {"template", "lxc", "--name", name(i), "--addr", addr(i), "--memory", "64",
+                "--root", root.toString(), "--key-dir", keyDir.toString()}, new PrintWriter(xml, true),
+                    new PrintWriter(new StringWriter(), true));
+            Path config = Files.writeString(dir.resolve("g" + i + ".xml"), xml.toString());
+            res.append("""
+                    <primitive id="vm-g%1$d" class="ocf" provider="heartbeat" type="VirtualDomain">
+                      <instance_attributes id="vm-g%1$d-ia"><nvpair id="vm-g%1$d-c" name="config" value="%2$s"/>
+                        <nvpair id="vm-g%1$d-h" name="hypervisor" value="lxc:///"/>
+                        <nvpair id="vm-g%1$d-f" name="force_stop" value="true"/></instance_attributes>
+                      <meta_attributes id="vm-g%1$d-m"><nvpair id="vm-g%1$d-rn" name="remote-node" value="g%1$d"/>
+                        <nvpair id="vm-g%1$d-ra" name="remote-addr" value="%3$s"/>
+                        <nvpair id="vm-g%1$d-rct" name="remote-connect-timeout" value="120s"/></meta_attributes>
+                      <operations><op id="vm-g%1$d-mon" name="monitor" interval="10s" timeout="30s"/></operations>
+                    </primitive>
+                    <primitive id="dummy%1$d" class="ocf" provider="pacemaker" type="Dummy">
+                      <operations><op id="dummy%1$d-mon" name="monitor" interval="10s" timeout="20s"/></operations>
+                    </primitive>
+                    """.formatted(i, config, addr(i)));
+            cons.append("<rsc_location id=\"d%1$d-on\" rsc=\"dummy%1$d\" node=\"g%1$d\" score=\"INFINITY\"/>"
+                    .formatted(i));
+            cons.append("<rsc_location id=\"d%1$d-not-host\" rsc=\"dummy%1$d\" node=\"host1\" score=\"-INFINITY\"/>"
+                    .formatted(i));
+        }
+        res.append("</resources>");
+        cons.append("</constraints>");
+        Files.writeString(dir.resolve("resources.xml"), res);
+        Files.writeString(dir.resolve("constraints.xml"), cons);
+        Path cib = Files.writeString(dir.resolve("cib.xml"), "<cib><configuration><crm_config/><nodes/>" + res + cons
+                + "</configuration><status/></cib>");
+
+        // Pacemaker
+        sh("crm_attribute", "-n", "maintenance-mode", "-v", "true");
+        sh("cibadmin", "--replace", "-o", "resources", "--xml-file", dir.resolve("resources.xml").toString());
+        sh("cibadmin", "--replace", "-o", "constraints", "--xml-file", dir.resolve("constraints.xml").toString());
+        Thread.sleep(2000);
+        Instant t0 = Instant.now();
+        sh("crm_attribute", "-n", "maintenance-mode", "-v", "false");
+        Double pOnline = awaitCount(Pattern.compile("Result of start operation for (g\\d+) on host1: ok"), n, t0);
+        Double pDummy = pOnline == null ? null
+                : awaitCount(Pattern.compile("Result of start operation for (dummy\\d+) on g\\d+: ok"), n, t0);
+        double[] pUse = usage(pacemakerPids());
+        sh("crm_attribute", "-n", "stop-all-resources", "-v", "true");
+        waitNoDomains(n, 300);
+        sh("crm_attribute", "-n", "maintenance-mode", "-v", "true");
+        sh("crm_attribute", "-n", "stop-all-resources", "-v", "false");
+        destroyAll(n);
+
+        // guestnode
+        Path sock = dir.resolve("gn.sock");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Instant g0 = Instant.now();
+        Process daemon = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "run",
+                "--definitions", cib.toString(), "--state-dir", dir.resolve("state").toString(), "--socket",
+                sock.toString(), "--key", key.toString(), "--node-name", "host1")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("guestnode.log")
+                        .toFile())).start();
+        Double gOnline = null;
+        Double gDummy = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ALL_UP_TIMEOUT_S);
+        while (System.nanoTime() < deadline && gDummy == null) {
+            JsonNode s = status(sock);
+            if (s != null) {
+                long online = 0;
+                for (JsonNode g : s.get("guests")) {
+                    online += g.get("online").asBoolean() ? 1 : 0;
+                }
+                long started = 0;
+                for (JsonNode r : s.get("resources")) {
+                    started += r.get("id").asText().startsWith("dummy") && r.get("role").asText().equals("Started") ? 1 : 0;
+                }
+                if (gOnline == null && online == n) {
+                    gOnline = secondsSince(g0);
+                }
+                if (started == n) {
+                    gDummy = secondsSince(g0);
+                }
+            }
+            Thread.sleep(100);
+        }
+        double[] gUse = usage(List.of(daemon.pid()));
+        daemon.destroy();
+        daemon.waitFor(10, TimeUnit.SECONDS);
+        destroyAll(n);
+        for (int i = 1; i <= n; i++) {
+            sh("virsh", "-q", "-c", "lxc:///", "undefine", name(i));
+        }
+        md.append(String.format(Locale.ROOT, "| %d | %s / %s | %s / %s | %.1f%% | %.1f%% | %.0f MiB | %.0f MiB |%n", n,
+                fmt(gOnline), fmt(gDummy), fmt(pOnline), fmt(pDummy), gUse[0], pUse[0], gUse[1], pUse[1]));
+        System.out.print(md.substring(md.lastIndexOf("| " + n + " |")));
+    }
+
+    static String fmt(Double d) {
+        return d == null ? "not within " + ALL_UP_TIMEOUT_S + " s" : String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    static double secondsSince(Instant t) {
+        return (Instant.now().toEpochMilli() - t.toEpochMilli()) / 1000.0;
+    }
+
+    /** Waits until {@code n} distinct resources matched (group 1) in Pacemaker's log after {@code t0}. */
+    Double awaitCount(Pattern p, int n, Instant t0) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ALL_UP_TIMEOUT_S);
+        while (System.nanoTime() < deadline) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            Instant last = null;
+            for (String line : Files.readAllLines(pcmkLog)) {
+                Matcher m = p.matcher(line);
+                if (line.length() < 19 || !m.find()) {
+                    continue;
+                }
+                Instant at = GuestBench.awaitLogTime(line);
+                if (!at.isBefore(t0.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) && seen.add(m.group(1))) {
+                    last = at;
+                }
+            }
+            if (seen.size() >= n) {
+                return (last.toEpochMilli() - t0.toEpochMilli()) / 1000.0;
+            }
+            Thread.sleep(500);
+        }
+        return null;
+    }
+
+    /** CPU (% of one core) over the steady-state window, and peak RSS (MiB) sampled each second. */
+    double[] usage(List<Long> pids) throws Exception {
+        long t0 = cpuTicks(pids);
+        double peak = 0;
+        for (int i = 0; i < STEADY_S; i++) {
+            peak = Math.max(peak, rssMiB(pids));
+            Thread.sleep(1000);
+        }
+        long t1 = cpuTicks(pids);
+        double cpu = (t1 - t0) / 100.0 / STEADY_S * 100.0;
+        return new double[] {cpu, peak};
+    }
+
+    static long cpuTicks(List<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (IOException | RuntimeException gone) {
+                // exited
+            }
+        }
+        return sum;
+    }
+
+    static double rssMiB(List<Long> pids) {
+        double kb = 0;
+        for (long pid : pids) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        kb += Double.parseDouble(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException | RuntimeException gone) {
+                // exited
+            }
+        }
+        return kb / 1024;
+    }
+
+    static List<Long> pacemakerPids() throws Exception {
+        List<Long> out = new ArrayList<>();
+        for (String pattern : List.of("pacemakerd", "pacemaker-based", "pacemaker-fenced", "pacemaker-execd",
+                "pacemaker-attrd", "pacemaker-schedulerd", "pacemaker-controld", "corosync")) {
+            for (String l : GuestBench.capture("pgrep", "-f", pattern).lines().toList()) {
+                if (!l.isBlank()) {
+                    out.add(Long.parseLong(l.trim()));
+                }
+            }
+        }
+        return out;
+    }
+
+    void waitNoDomains(int n, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            String list = GuestBench.capture("virsh", "-q", "-c", "lxc:///", "list", "--name");
+            if (list.lines().noneMatch(l -> l.startsWith("gn-scale-g"))) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    void destroyAll(int n) throws Exception {
+        for (int i = 1; i <= n; i++) {
+            sh("virsh", "-q", "-c", "lxc:///", "destroy", name(i));
+        }
+    }
+
+    static JsonNode status(Path sock) {
+        try {
+            StringWriter out = new StringWriter();
+            int rc = GuestnodeCli.run(new String[] {"status", "--output-as", "json", "--socket", sock.toString()},
+                    new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+            return rc == 0 ? JSON.readTree(out.toString()) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static void sh(String... cmd) throws Exception {
+        GuestBench.sh(cmd);
+    }
+}
