@@ -55,6 +55,14 @@ public final class Engine implements AutoCloseable {
     private final ActionRunner runner;
     private final Clock clock;
     private final Consumer<Snapshot> persist;
+    /**
+     * The state file is written off the control loop: a write (with its fsync) takes milliseconds, and the loop
+     * must not pay them on every step. The writer takes the latest snapshot; intermediate ones are skipped.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<Snapshot> unsaved =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("state-writer").factory());
     private final Thread loop;
 
     // owned by the loop thread
@@ -260,7 +268,16 @@ public final class Engine implements AutoCloseable {
         plan.wakeAt().ifPresent(t -> wake = timers.schedule(() -> submitTask(this::replan),
                 Math.max(1, Duration.between(clock.instant(), t).toMillis()), TimeUnit.MILLISECONDS));
         snapshot = new Snapshot(definitions, state, overrides, plan, List.copyOf(journal), now);
-        persist.accept(snapshot);
+        if (unsaved.getAndSet(snapshot) == null) {
+            writer.execute(this::writeLatest);
+        }
+    }
+
+    private void writeLatest() {
+        Snapshot s = unsaved.getAndSet(null);
+        if (s != null) {
+            persist.accept(s);
+        }
     }
 
     private ExecutorService lane(String node) {
@@ -335,6 +352,13 @@ public final class Engine implements AutoCloseable {
         sessions.closeAll();
         lanes.values().forEach(ExecutorService::shutdownNow);
         client.close();
+        writer.execute(this::writeLatest);
+        writer.shutdown();
+        try {
+            writer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The bounded event journal. */

@@ -143,7 +143,9 @@ public final class GuestBench {
 
         public void begin() throws Exception {
             String javaBin = Path.of(java.lang.System.getProperty("java.home"), "bin", "java").toString();
-            daemon = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "run",
+            daemon = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xms16m", "-Xmx512m", "-XX:MaxMetaspaceSize=128m",
+                    "-jar", jar.toString(), "run",
                     "--definitions", cib.toString(), "--state-dir", work.resolve("gn-state").toString(),
                     "--socket", socket.toString(), "--key", keyFile.toString(), "--node-name", "host1")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(

@@ -20,12 +20,15 @@ import java.util.regex.Pattern;
 /**
  * Scale: N LXC guests with a Dummy each. For Pacemaker (leaving maintenance mode with the N guests declared)
  * and for guestnode (starting with the same CIB): time until all guests are online and all Dummies started,
- * then CPU and peak RSS of the manager's processes over 60 s of steady state.
+ * then CPU and peak RSS of the manager's processes over 60 s of steady state (beginning 20 s after the last
+ * Dummy started). The daemon runs with the JVM options bin/guestnode gives it.
  */
 public final class ScaleBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final long ALL_UP_TIMEOUT_S = 300;
     static final int STEADY_S = 60;
+    /** Steady state begins this long after the last Dummy started. */
+    static final int SETTLE_S = 20;
 
     final Path work;
     final Path root;
@@ -126,7 +129,9 @@ public final class ScaleBench {
         Path sock = dir.resolve("gn.sock");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Instant g0 = Instant.now();
-        Process daemon = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "run",
+        Process daemon = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xms16m", "-Xmx512m", "-XX:MaxMetaspaceSize=128m",
+                    "-jar", jar.toString(), "run",
                 "--definitions", cib.toString(), "--state-dir", dir.resolve("state").toString(), "--socket",
                 sock.toString(), "--key", key.toString(), "--node-name", "host1")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("guestnode.log")
@@ -200,6 +205,7 @@ public final class ScaleBench {
 
     /** CPU (% of one core) over the steady-state window, and peak RSS (MiB) sampled each second. */
     double[] usage(List<Long> pids) throws Exception {
+        Thread.sleep(SETTLE_S * 1000L);
         long t0 = cpuTicks(pids);
         double peak = 0;
         for (int i = 0; i < STEADY_S; i++) {
