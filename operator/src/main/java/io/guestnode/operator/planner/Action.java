@@ -8,7 +8,7 @@ import java.time.Duration;
  * (at most one action per key is in flight) and says why. {@link #toString()} is the form used in scenario
  * files and logs.
  */
-public sealed interface Action {
+public sealed interface Action permits Action.OnService, Action.OnVm, Action.OnConnection {
     /** The guest node whose executor lane runs it. */
     String lane();
 
@@ -17,30 +17,63 @@ public sealed interface Action {
 
     String reason();
 
-    record StartVm(String vm, String node, String host, String reason) implements Action {
-        public String lane() {
-            return node;
+    /** An action on a service in a guest node: it runs on that guest's lane, one per service and node. */
+    sealed interface OnService extends Action {
+        String service();
+
+        String node();
+
+        @Override
+        default String lane() {
+            return node();
         }
 
-        public String key() {
-            return "vm:" + vm;
+        @Override
+        default String key() {
+            return "svc:" + service() + "@" + node();
+        }
+    }
+
+    /** An action on a guest node's VM resource. */
+    sealed interface OnVm extends Action {
+        String vm();
+
+        String node();
+
+        @Override
+        default String lane() {
+            return node();
         }
 
+        @Override
+        default String key() {
+            return "vm:" + vm();
+        }
+    }
+
+    /** An action on a guest node's implicit connection resource. */
+    sealed interface OnConnection extends Action {
+        String node();
+
+        @Override
+        default String lane() {
+            return node();
+        }
+
+        @Override
+        default String key() {
+            return "conn:" + node();
+        }
+    }
+
+    record StartVm(String vm, String node, String host, String reason) implements OnVm {
         @Override
         public String toString() {
             return "start " + vm + " on " + host;
         }
     }
 
-    record StopVm(String vm, String node, String host, String reason) implements Action {
-        public String lane() {
-            return node;
-        }
-
-        public String key() {
-            return "vm:" + vm;
-        }
-
+    record StopVm(String vm, String node, String host, String reason) implements OnVm {
         @Override
         public String toString() {
             return "stop " + vm + " on " + host;
@@ -48,15 +81,7 @@ public sealed interface Action {
     }
 
     /** Fencing a guest node is stopping (destroying) its VM; everything inside is then known stopped. */
-    record Fence(String node, String vm, String reason) implements Action {
-        public String lane() {
-            return node;
-        }
-
-        public String key() {
-            return "vm:" + vm;
-        }
-
+    record Fence(String node, String vm, String reason) implements OnVm {
         @Override
         public String toString() {
             return "fence " + node + " by stopping " + vm;
@@ -64,30 +89,14 @@ public sealed interface Action {
     }
 
     /** Start of the implicit connection resource: connect and register within remote-connect-timeout. */
-    record Connect(String node, String reason) implements Action {
-        public String lane() {
-            return node;
-        }
-
-        public String key() {
-            return "conn:" + node;
-        }
-
+    record Connect(String node, String reason) implements OnConnection {
         @Override
         public String toString() {
             return "connect " + node;
         }
     }
 
-    record Disconnect(String node, String reason) implements Action {
-        public String lane() {
-            return node;
-        }
-
-        public String key() {
-            return "conn:" + node;
-        }
-
+    record Disconnect(String node, String reason) implements OnConnection {
         @Override
         public String toString() {
             return "disconnect " + node;
@@ -95,60 +104,28 @@ public sealed interface Action {
     }
 
     /** A probe: monitor with interval 0, which adopts what already runs. */
-    record Probe(String service, String node, String reason) implements Action {
-        public String lane() {
-            return node;
-        }
-
-        public String key() {
-            return "svc:" + service + "@" + node;
-        }
-
+    record Probe(String service, String node, String reason) implements OnService {
         @Override
         public String toString() {
             return "probe " + service + " on " + node;
         }
     }
 
-    record StartService(String service, String node, String reason) implements Action {
-        public String lane() {
-            return node;
-        }
-
-        public String key() {
-            return "svc:" + service + "@" + node;
-        }
-
+    record StartService(String service, String node, String reason) implements OnService {
         @Override
         public String toString() {
             return "start " + service + " on " + node;
         }
     }
 
-    record StopService(String service, String node, String reason) implements Action {
-        public String lane() {
-            return node;
-        }
-
-        public String key() {
-            return "svc:" + service + "@" + node;
-        }
-
+    record StopService(String service, String node, String reason) implements OnService {
         @Override
         public String toString() {
             return "stop " + service + " on " + node;
         }
     }
 
-    record StartMonitor(String service, String node, Duration interval, String reason) implements Action {
-        public String lane() {
-            return node;
-        }
-
-        public String key() {
-            return "svc:" + service + "@" + node;
-        }
-
+    record StartMonitor(String service, String node, Duration interval, String reason) implements OnService {
         @Override
         public String toString() {
             return "monitor " + service + " on " + node + " every " + Durations.format(interval);
