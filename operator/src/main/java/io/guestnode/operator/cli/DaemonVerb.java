@@ -42,9 +42,4 @@ abstract class DaemonVerb {
             return NOT_RUNNING;
         }
     }
-
-    static String exitCodes() {
-        return "0:done, 1:refused by the daemon (unknown resource or guest), 2:bad command line, "
-                + "69:the daemon is not running";
-    }
 }

@@ -245,7 +245,11 @@ public final class Engine implements AutoCloseable {
 
     private void replan() {
         Instant now = clock.instant();
-        Definitions pruned = io.guestnode.operator.planner.Orphans.prune(definitions, declared, state);
+        // removed resources that still had to stop exist only when the working set is larger than the declared one
+        boolean orphans = definitions.vms().size() != declared.vms().size()
+                || definitions.services().size() != declared.services().size();
+        Definitions pruned = orphans ? io.guestnode.operator.planner.Orphans.prune(definitions, declared, state)
+                : definitions;
         if (pruned != definitions) {
             definitions = pruned;
             journal("removed resources are stopped and forgotten");

@@ -6,9 +6,7 @@ import io.guestnode.operator.planner.Observed.Guest;
 import io.guestnode.operator.planner.Observed.Service;
 import io.guestnode.operator.planner.Observed.Vm;
 import java.util.Collections;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -100,9 +98,5 @@ public record ObservedState(SortedMap<String, Vm> vms, SortedMap<String, Connect
         public ObservedState done() {
             return new ObservedState(vms, connections, services, failures, guests, inFlight);
         }
-    }
-
-    public static Set<String> keysOf(Map<String, ?> m) {
-        return m.keySet();
     }
 }

@@ -72,14 +72,7 @@ final class GuestLab implements AutoCloseable {
     }
 
     static Path root() {
-        String env = System.getenv("GUESTNODE_IMAGES");
-        Path images = env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("guestnode.root", "."), ".cache", "images");
-        Path root = images.toAbsolutePath().normalize().resolve("root");
-        if (!Files.isExecutable(root.resolve("sbin/guestnode-init"))) {
-            throw new IllegalStateException("no guest image at " + root + "; run vm-images/build (bin/test does)");
-        }
-        return root;
+        return io.guestnode.operator.guests.GuestImages.lxcRoot();
     }
 
     static String vm(String guest, Path config, int n, String addr, String extraMeta) {

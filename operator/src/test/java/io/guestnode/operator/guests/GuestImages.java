@@ -4,11 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where vm-images/build put the guest images: $GUESTNODE_IMAGES, else the project's .cache/images. */
-final class GuestImages {
+public final class GuestImages {
     private GuestImages() {
     }
 
-    static Path dir() {
+    public static Path dir() {
         String env = System.getenv("GUESTNODE_IMAGES");
         if (env != null && !env.isBlank()) {
             return Path.of(env);
@@ -16,7 +16,7 @@ final class GuestImages {
         return Path.of(System.getProperty("guestnode.root", "."), ".cache", "images").toAbsolutePath().normalize();
     }
 
-    static Path lxcRoot() {
+    public static Path lxcRoot() {
         Path root = dir().resolve("root");
         if (!Files.isExecutable(root.resolve("sbin/guestnode-init"))) {
             throw new IllegalStateException("no guest image at " + root + "; run vm-images/build (bin/test does)");
