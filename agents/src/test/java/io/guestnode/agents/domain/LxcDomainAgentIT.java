@@ -65,6 +65,7 @@ class LxcDomainAgentIT {
         DomainSpec s = container(false);
         assertTrue(agent.start(s, T).isRunning());
         assertEquals("running", agent.monitor(s, T).detail());
+        awaitTermHandler(s.name());
         DomainAgent.StopResult r = agent.stop(s, T);
         assertEquals("shut down", r.how(), "the container's init exits on SIGTERM");
         assertEquals(DomainState.Status.STOPPED, agent.monitor(s, T).status());
@@ -120,6 +121,29 @@ class LxcDomainAgentIT {
         assertEquals("libvirt", after.evidence());
         Shell.check("virsh", "-c", URI, "destroy", s.name());
         events.await(e -> e.domain().equals(s.name()) && e.kind() == DomainEvent.Kind.STOPPED, 10_000);
+    }
+
+    /**
+     * "Running" in libvirt comes before the container's shell has installed its SIGTERM trap; a PID 1 without a
+     * handler ignores SIGTERM. Wait until the init catches it (SigCgt bit 15).
+     */
+    static void awaitTermHandler(String name) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                String lxc = java.nio.file.Files.readString(Path.of("/run/libvirt/lxc", name + ".pid")).trim();
+                String init = Shell.check("pgrep", "-P", lxc).lines().findFirst().orElse("").trim();
+                for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", init, "status"))) {
+                    if (line.startsWith("SigCgt:") && (Long.parseLong(line.substring(7).trim(), 16) & (1L << 14)) != 0) {
+                        return;
+                    }
+                }
+            } catch (Exception notYet) {
+                // the container is still coming up
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(name + ": the container's init never installed its SIGTERM handler");
     }
 
     static void restartLibvirtd() {
