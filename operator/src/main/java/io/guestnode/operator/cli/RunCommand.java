@@ -99,17 +99,19 @@ final class RunCommand implements Callable<Integer> {
                     return "invalid definitions, the running configuration stays: "
                             + nr.problems().stream().filter(Problem::isError).findFirst().map(Problem::toString).orElse("");
                 }
+                boolean changed;
                 try {
-                    engine.call(e -> {
-                        e.replaceDefinitions(nr.definitions());
-                        return null;
-                    });
+                    changed = engine.call(e -> e.replaceDefinitions(nr.definitions()));
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                     return "interrupted";
                 }
-                LOG.info("definitions reloaded: {} guest nodes, {} services", nr.definitions().vms().size(),
-                        nr.definitions().services().size());
+                if (changed) {
+                    LOG.info("definitions reloaded: {} guest nodes, {} services", nr.definitions().vms().size(),
+                            nr.definitions().services().size());
+                } else {
+                    LOG.debug("definitions unchanged");
+                }
                 return null;
             }
         };
@@ -159,12 +161,24 @@ final class RunCommand implements Callable<Integer> {
         }));
     }
 
-    /** Reloads when a definitions file changes (debounced), as a SIGHUP would. */
+    /**
+     * Reloads when a definitions file changes (debounced), as a SIGHUP would. Only the files the definitions are read
+     * from count: the named files, and {@code *.xml} in a named directory; logs, editor files and anything else
+     * written next to them do not. A reload whose result equals the running definitions changes nothing.
+     */
     private void watch(java.util.function.Supplier<String> reload) {
         Set<Path> dirs = new LinkedHashSet<>();
+        Set<Path> defDirs = new LinkedHashSet<>();
+        Set<Path> files = new LinkedHashSet<>();
         for (Path p : definitions) {
-            Path abs = p.toAbsolutePath();
-            dirs.add(Files.isDirectory(abs) ? abs : abs.getParent());
+            Path abs = p.toAbsolutePath().normalize();
+            if (Files.isDirectory(abs)) {
+                dirs.add(abs);
+                defDirs.add(abs);
+            } else {
+                files.add(abs);
+                dirs.add(abs.getParent());
+            }
         }
         try (WatchService ws = definitions.get(0).toAbsolutePath().getFileSystem().newWatchService()) {
             for (Path d : dirs) {
@@ -172,17 +186,13 @@ final class RunCommand implements Callable<Integer> {
                         StandardWatchEventKinds.ENTRY_DELETE);
             }
             while (true) {
-                var k = ws.take();
+                boolean relevant = relevant(ws.take(), files, defDirs);
+                if (!relevant) {
+                    continue;
+                }
                 Thread.sleep(300);
-                k.pollEvents();
-                k.reset();
-                while (true) {
-                    var more = ws.poll();
-                    if (more == null) {
-                        break;
-                    }
-                    more.pollEvents();
-                    more.reset();
+                for (var more = ws.poll(); more != null; more = ws.poll()) {
+                    relevant(more, files, defDirs);
                 }
                 String problem = reload.get();
                 if (problem != null) {
@@ -194,5 +204,25 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             LOG.warn("cannot watch the definitions for changes ({}); SIGHUP still reloads", e.getMessage());
         }
+    }
+
+    /** Drains a watch key; whether any of its events touched a definitions file. */
+    private static boolean relevant(java.nio.file.WatchKey key, Set<Path> files, Set<Path> defDirs) {
+        Path dir = (Path) key.watchable();
+        boolean any = false;
+        for (var ev : key.pollEvents()) {
+            if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
+                any = true;
+            } else if (ev.context() instanceof Path name) {
+                any |= isDefinitionsFile(dir.resolve(name), files, defDirs);
+            }
+        }
+        key.reset();
+        return any;
+    }
+
+    /** A named definitions file, or an XML file in a named definitions directory (what the loader reads). */
+    static boolean isDefinitionsFile(Path file, Set<Path> files, Set<Path> defDirs) {
+        return files.contains(file) || defDirs.contains(file.getParent()) && file.getFileName().toString().endsWith(".xml");
     }
 }

@@ -167,7 +167,11 @@ public final class Engine implements AutoCloseable {
 
     // ------------------------------------------------------------ operator commands (run on the loop)
 
-    public void replaceDefinitions(Definitions d) {
+    /** Takes new definitions; false (and nothing journaled or planned) when they equal the running ones. */
+    public boolean replaceDefinitions(Definitions d) {
+        if (d.equals(declared)) {
+            return false;
+        }
         Definitions merged = io.guestnode.operator.planner.Orphans.merge(definitions, d);
         declared = d;
         definitions = io.guestnode.operator.planner.Orphans.prune(merged, declared, state);
@@ -175,6 +179,7 @@ public final class Engine implements AutoCloseable {
                 + (definitions.vms().size() > d.vms().size() || definitions.services().size() > d.services().size()
                 ? "; removed resources are stopped first" : ""));
         replan();
+        return true;
     }
 
     public void setOverrides(Overrides o, String why) {

@@ -192,6 +192,16 @@ final class GuestLab implements AutoCloseable {
         return null;
     }
 
+    static List<String> journalSince(JsonNode s, java.time.Instant since) {
+        List<String> out = new ArrayList<>();
+        s.get("journal").forEach(j -> {
+            if (!java.time.Instant.parse(j.get("at").asText()).isBefore(since)) {
+                out.add(j.get("what").asText());
+            }
+        });
+        return out;
+    }
+
     static List<String> journal(JsonNode s) {
         List<String> out = new ArrayList<>();
         s.get("journal").forEach(j -> out.add(j.get("what").asText()));

@@ -2,6 +2,7 @@ package io.guestnode.operator.e2e;
 
 import static io.guestnode.operator.e2e.GuestLab.failure;
 import static io.guestnode.operator.e2e.GuestLab.journal;
+import static io.guestnode.operator.e2e.GuestLab.journalSince;
 import static io.guestnode.operator.e2e.GuestLab.online;
 import static io.guestnode.operator.e2e.GuestLab.role;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -214,6 +215,41 @@ class GuestNodesIT {
         assertTrue(lab.tail().contains("reload rejected"), lab.tail());
         Files.writeString(f, good);
         Thread.sleep(1000);
+    }
+
+    /**
+     * Files written next to the definitions (a log, an editor's backup) and a rewrite of the definitions with the
+     * same content reload nothing; an edit is picked up by the watcher without a signal.
+     */
+    @Test
+    @Order(10)
+    void onlyChangedDefinitionsAreReloaded() throws Exception {
+        Path f = lab.defs.resolve("guests.xml");
+        String good = Files.readString(f);
+        java.time.Instant before = java.time.Instant.now();
+        for (int i = 0; i < 5; i++) {
+            Files.writeString(lab.defs.resolve("notes.log"), "line " + i + "\n", java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(lab.defs.resolve("guests.xml~"), good);
+            Files.writeString(f, good);
+            Thread.sleep(200);
+        }
+        Thread.sleep(1000);
+        List<String> since = journalSince(lab.status(), before);
+        assertTrue(since.stream().noneMatch(l -> l.startsWith("definitions reloaded")), "nothing reloaded: " + since);
+
+        Files.delete(lab.defs.resolve("notes.log"));
+        Files.delete(lab.defs.resolve("guests.xml~"));
+        Files.writeString(f, good.replace("</resources>", "<primitive id=\"extra1\" class=\"ocf\" provider=\"pacemaker\" "
+                + "type=\"Dummy\"><meta_attributes id=\"extra1-meta\"><nvpair id=\"extra1-tr\" name=\"target-role\" "
+                + "value=\"Stopped\"/></meta_attributes></primitive></resources>"));
+        try {
+            lab.await("the edit is reloaded", 10_000, s -> journalSince(s, before).stream()
+                    .anyMatch(l -> l.startsWith("definitions reloaded")));
+        } finally {
+            Files.writeString(f, good);
+            Thread.sleep(1000);
+        }
     }
 
     /** Disabling a VM resource stops the services inside, then the connection, then the domain. */
