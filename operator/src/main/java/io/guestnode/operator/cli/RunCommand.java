@@ -1,6 +1,8 @@
 package io.guestnode.operator.cli;
 
 import io.guestnode.agents.domain.LibvirtDomainAgent;
+import io.guestnode.agents.remote.ClientWarmup;
+import io.guestnode.agents.remote.RemoteExecutorClient;
 import io.guestnode.agents.remote.tls.AuthKey;
 import io.guestnode.agents.remote.tls.KeyFileException;
 import io.guestnode.operator.api.ControlServer;
@@ -126,6 +128,7 @@ final class RunCommand implements Callable<Integer> {
         }
         LOG.info("guestnode started on {}: {} guest nodes, {} services; key {} (sha256:{}); control socket {}", host,
                 r.definitions().vms().size(), r.definitions().services().size(), key.path(), key.fingerprint(), socket);
+        Thread.ofVirtual().name("client-warmup").start(RunCommand::warmUpClient);
         CountDownLatch stop = new CountDownLatch(1);
         installSignals(stop, reload);
         Thread watcher = Thread.ofVirtual().name("definitions-watch").start(() -> watch(reload));
@@ -136,6 +139,18 @@ final class RunCommand implements Callable<Integer> {
         engine.close();
         domains.close();
         return ExitCodes.OK;
+    }
+
+    /** The first connection to a guest then costs what any other does (see {@link ClientWarmup}). */
+    private static void warmUpClient() {
+        try (RemoteExecutorClient client = new RemoteExecutorClient()) {
+            var r = ClientWarmup.run(client);
+            LOG.debug("client warmed up: handshake {} ms, register {} ms", r.handshakeNanos() / 1_000_000,
+                    r.registerNanos() / 1_000_000);
+        } catch (IOException e) {
+            LOG.warn("client warm-up on the loopback address failed ({}); the first guest connection is slower",
+                    e.getMessage());
+        }
     }
 
     private boolean socketAnswers() {
