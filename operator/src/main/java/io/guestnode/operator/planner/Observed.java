@@ -21,7 +21,12 @@ public final class Observed {
         public static final Connection DOWN = new Connection(false, Instant.EPOCH);
     }
 
-    public enum ServiceStatus { STOPPED, RUNNING, FAILED, STOP_FAILED }
+    /**
+     * What is known of a service in one guest node. {@code UNVERIFIED}: it was active there when the connection
+     * was re-established (guestnode restarted, or the connection alone was restarted); it is probed there before
+     * anything else is decided for it, wherever its constraints place it.
+     */
+    public enum ServiceStatus { STOPPED, RUNNING, FAILED, STOP_FAILED, UNVERIFIED }
 
     /**
      * A service in one guest node; absent from the map means "not probed since the connection came up".
@@ -40,7 +45,8 @@ public final class Observed {
         }
 
         public boolean active() {
-            return status == ServiceStatus.RUNNING || status == ServiceStatus.FAILED || status == ServiceStatus.STOP_FAILED;
+            return status == ServiceStatus.RUNNING || status == ServiceStatus.FAILED || status == ServiceStatus.STOP_FAILED
+                    || status == ServiceStatus.UNVERIFIED;
         }
     }
 

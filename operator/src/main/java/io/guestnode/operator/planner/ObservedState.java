@@ -95,6 +95,25 @@ public record ObservedState(SortedMap<String, Vm> vms, SortedMap<String, Connect
             services.keySet().removeIf(k -> k.node().equals(node));
         }
 
+        /**
+         * A connection came up to a guest whose VM did not stop meanwhile: what was stopped there is forgotten
+         * (probed again where it may be placed); what was active is kept as unverified, to be probed there.
+         */
+        public void reconnected(String node, java.time.Instant now) {
+            var it = services.entrySet().iterator();
+            while (it.hasNext()) {
+                var e = it.next();
+                if (!e.getKey().node().equals(node)) {
+                    continue;
+                }
+                if (e.getValue().active()) {
+                    e.setValue(new Service(Observed.ServiceStatus.UNVERIFIED, java.util.Set.of(), now));
+                } else {
+                    it.remove();
+                }
+            }
+        }
+
         public ObservedState done() {
             return new ObservedState(vms, connections, services, failures, guests, inFlight);
         }

@@ -313,11 +313,24 @@ public final class Planner {
         final Map<String, String> targets = new HashMap<>();
 
         void services() {
-            // Probes first, on every online guest node: nothing starts before its state is known everywhere.
+            // Probes first, on every online guest node the service may be placed on: nothing starts before its
+            // state is known everywhere. Preference is judged among online and coming guest nodes alike, so that a
+            // service pinned to a guest still coming up is not probed in every other guest online meanwhile.
             Set<String> unknown = new HashSet<>();
+            if (pool == null) {
+                pool = new HashSet<>(online);
+                pool.addAll(coming);
+            }
             for (Service svc : d.services()) {
-                for (String g : reachable(members(placementUnit(svc)), online)) {
-                    if (!stateOf(svc.id()).containsKey(g)) {
+                Set<String> where = new java.util.TreeSet<>(reachable(members(placementUnit(svc)), pool));
+                stateOf(svc.id()).forEach((g, st) -> {
+                    if (st.status() == ServiceStatus.UNVERIFIED) {
+                        where.add(g);
+                    }
+                });
+                for (String g : where) {
+                    Observed.Service known = stateOf(svc.id()).get(g);
+                    if (online.contains(g) && (known == null || known.status() == ServiceStatus.UNVERIFIED)) {
                         unknown.add(svc.id());
                         if (!s.busy(key(svc.id(), g))) {
                             actions.add(new Action.Probe(svc.id(), g, "find out whether " + svc.id() + " runs in " + g));

@@ -79,7 +79,7 @@ public final class StateReducer {
             case Action.Connect a -> {
                 if (f.ok()) {
                     m.connections.put(a.node(), new Connection(true, now));
-                    m.eraseServices(a.node());
+                    m.reconnected(a.node(), now);
                 } else {
                     m.connections.put(a.node(), new Connection(false, now));
                     fail(m, a.node(), host, Score.INFINITY, "start", 0, f, "restart-container", now);

@@ -49,8 +49,9 @@ public final class ScaleBench {
         Path work = Path.of(args[0]);
         ScaleBench b = new ScaleBench(work, Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
         b.md.append("| guests | guestnode: all online / all Dummies (s) | Pacemaker: all online / all Dummies (s) | "
-                + "guestnode CPU at steady state | Pacemaker CPU | guestnode peak RSS | Pacemaker peak RSS |\n"
-                + "|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "floor: all online / all Dummies (s) | guestnode CPU at steady state | Pacemaker CPU | "
+                + "guestnode peak RSS | Pacemaker peak RSS |\n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 4; i < args.length; i++) {
             b.run(Integer.parseInt(args[i]));
         }
@@ -125,6 +126,11 @@ public final class ScaleBench {
         sh("crm_attribute", "-n", "stop-all-resources", "-v", "false");
         destroyAll(n);
 
+        // the floor: raw virsh create of every guest (as many at once as guestnode's libvirt calls), each guest's
+        // first TLS handshake tried every 5 ms, then its Dummy started without a probe
+        double[] floor = floor(n, dir);
+        destroyAll(n);
+
         // guestnode
         Path sock = dir.resolve("gn.sock");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -166,9 +172,63 @@ public final class ScaleBench {
         for (int i = 1; i <= n; i++) {
             sh("virsh", "-q", "-c", "lxc:///", "undefine", name(i));
         }
-        md.append(String.format(Locale.ROOT, "| %d | %s / %s | %s / %s | %.1f%% | %.1f%% | %.0f MiB | %.0f MiB |%n", n,
-                fmt(gOnline), fmt(gDummy), fmt(pOnline), fmt(pDummy), gUse[0], pUse[0], gUse[1], pUse[1]));
+        md.append(String.format(Locale.ROOT, "| %d | %s / %s | %s / %s | %.2f / %.2f | %.1f%% | %.1f%% | %.0f MiB | "
+                + "%.0f MiB |%n", n, fmt(gOnline), fmt(gDummy), fmt(pOnline), fmt(pDummy), floor[0], floor[1], gUse[0],
+                pUse[0], gUse[1], pUse[1]));
         System.out.print(md.substring(md.lastIndexOf("| " + n + " |")));
+    }
+
+    /** Seconds until every guest answered its first handshake, and until every Dummy was started. */
+    double[] floor(int n, Path dir) throws Exception {
+        io.guestnode.agents.remote.tls.AuthKey authKey = io.guestnode.agents.remote.tls.AuthKey.load(key);
+        java.util.concurrent.Semaphore virsh = new java.util.concurrent.Semaphore(8);
+        long[] online = new long[n + 1];
+        long[] dummy = new long[n + 1];
+        long t0 = System.nanoTime();
+        try (var client = new io.guestnode.agents.remote.RemoteExecutorClient();
+             var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                int g = i;
+                all.add(threads.submit(() -> {
+                    virsh.acquire();
+                    try {
+                        sh("virsh", "-q", "-c", "lxc:///", "create", dir.resolve("g" + g + ".xml").toString());
+                    } finally {
+                        virsh.release();
+                    }
+                    var endpoint = new io.guestnode.agents.remote.Endpoint(addr(g), 3121);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ALL_UP_TIMEOUT_S);
+                    while (System.nanoTime() < deadline) {
+                        try (var session = client.connect(endpoint, authKey,
+                                io.guestnode.agents.remote.ConnectOptions.defaults()
+                                        .withConnectTimeout(java.time.Duration.ofSeconds(1)),
+                                io.guestnode.agents.remote.SessionListener.NONE)) {
+                            online[g] = System.nanoTime();
+                            session.registerResource(new io.guestnode.agents.remote.message.ResourceSpec(
+                                    "dummy" + g, "ocf", "pacemaker", "Dummy")).join();
+                            session.execAndWait(io.guestnode.agents.remote.message.ExecRequest.of("dummy" + g,
+                                    "start", 0, 20_000, new java.util.LinkedHashMap<>())).join();
+                            dummy[g] = System.nanoTime();
+                            return null;
+                        } catch (io.guestnode.agents.remote.ConnectFailure f) {
+                            Thread.sleep(5);
+                        }
+                    }
+                    throw new IllegalStateException("floor: g" + g + " did not answer within " + ALL_UP_TIMEOUT_S + " s");
+                }));
+            }
+            for (var f : all) {
+                f.get();
+            }
+        }
+        long lastOnline = 0;
+        long lastDummy = 0;
+        for (int i = 1; i <= n; i++) {
+            lastOnline = Math.max(lastOnline, online[i]);
+            lastDummy = Math.max(lastDummy, dummy[i]);
+        }
+        return new double[] {(lastOnline - t0) / 1e9, (lastDummy - t0) / 1e9};
     }
 
     static String fmt(Double d) {
