@@ -236,6 +236,7 @@ public final class Engine implements AutoCloseable {
         Instant now = clock.instant();
         if (e instanceof Event.VmSeen v && v.status() == VmStatus.STOPPED
                 && state.vm(v.vm()).status() == VmStatus.RUNNING && !state.busy("vm:" + v.vm())) {
+            LOG.warn("{} stopped by itself ({})", v.vm(), v.detail());
             journal(v.vm() + " stopped by itself (" + v.detail() + ")");
         } else if (e instanceof Event.MonitorResult m && m.rc() != 0) {
             journal(m.service() + " in " + m.node() + ": monitor failed (rc=" + m.rc() + ", " + m.status() + ")");
