@@ -7,26 +7,16 @@ import io.guestnode.agents.remote.message.Lrmd;
 import io.guestnode.agents.remote.message.XmlCodec;
 import io.guestnode.agents.remote.message.XmlElement;
 import io.guestnode.agents.remote.tls.AuthKey;
+import io.guestnode.agents.remote.tls.LoopbackPskServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Vector;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.tls.AbstractTlsServer;
-import org.bouncycastle.tls.BasicTlsPSKExternal;
-import org.bouncycastle.tls.CipherSuite;
-import org.bouncycastle.tls.PRFAlgorithm;
-import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.TlsCredentials;
-import org.bouncycastle.tls.TlsPSKExternal;
 import org.bouncycastle.tls.TlsServerProtocol;
-import org.bouncycastle.tls.crypto.TlsCrypto;
-import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
  * Runs one whole sign-on (TCP, the TLS 1.3 external-PSK handshake with a DHE key share, register) through the
@@ -36,8 +26,6 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * The responder accepts one connection, only from the loopback address, and lives for the warm-up alone.
  */
 public final class ClientWarmup {
-    private static final String IDENTITY = "lrmd";
-
     private ClientWarmup() {
     }
 
@@ -78,8 +66,7 @@ public final class ClientWarmup {
         try (Socket s = server.accept()) {
             s.setTcpNoDelay(true);
             s.setSoTimeout(5_000);
-            TlsServerProtocol tls = new TlsServerProtocol(s.getInputStream(), s.getOutputStream());
-            tls.accept(new PskServer(new BcTlsCrypto(new SecureRandom()), key));
+            TlsServerProtocol tls = LoopbackPskServer.accept(s, key);
             String request = new FrameReader(tls.getInputStream(), FrameLimits.DEFAULT).read();
             XmlElement register = XmlCodec.parse(request);
             XmlElement reply = XmlElement.builder(Lrmd.REPLY)
@@ -98,43 +85,6 @@ public final class ClientWarmup {
             }
         } catch (Exception e) {
             throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    /** TLS 1.3 with the key as an external PSK, as remoted's GnuTLS negotiates it with guestnode's client. */
-    private static final class PskServer extends AbstractTlsServer {
-        private final byte[] key;
-
-        PskServer(TlsCrypto crypto, byte[] key) {
-            super(crypto);
-            this.key = key;
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return new ProtocolVersion[] {ProtocolVersion.TLSv13};
-        }
-
-        @Override
-        protected int[] getSupportedCipherSuites() {
-            return new int[] {CipherSuite.TLS_AES_128_GCM_SHA256};
-        }
-
-        @Override
-        public TlsPSKExternal getExternalPSK(Vector identities) {
-            byte[] id = IDENTITY.getBytes(StandardCharsets.US_ASCII);
-            for (int i = 0; i < identities.size(); i++) {
-                if (identities.get(i) instanceof org.bouncycastle.tls.PskIdentity p
-                        && java.util.Arrays.equals(p.getIdentity(), id)) {
-                    return new BasicTlsPSKExternal(id, getCrypto().createSecret(key), PRFAlgorithm.tls13_hkdf_sha256);
-                }
-            }
-            return null;
-        }
-
-        @Override
-        public TlsCredentials getCredentials() {
-            return null;
         }
     }
 }

@@ -317,10 +317,8 @@ public final class Planner {
             // state is known everywhere. Preference is judged among online and coming guest nodes alike, so that a
             // service pinned to a guest still coming up is not probed in every other guest online meanwhile.
             Set<String> unknown = new HashSet<>();
-            if (pool == null) {
-                pool = new HashSet<>(online);
-                pool.addAll(coming);
-            }
+            pool = new HashSet<>(online);
+            pool.addAll(coming);
             for (Service svc : d.services()) {
                 Set<String> where = new java.util.TreeSet<>(reachable(members(placementUnit(svc)), pool));
                 stateOf(svc.id()).forEach((g, st) -> {
@@ -442,10 +440,6 @@ public final class Planner {
             String best = null;
             long bestScore = Long.MIN_VALUE;
             List<String> why = new ArrayList<>();
-            if (pool == null) {
-                pool = new HashSet<>(online);
-                pool.addAll(coming);
-            }
             List<String> candidates = reachable(ms, pool);
             for (String g : candidates) {
                 long score = 0;

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -130,7 +131,7 @@ public final class GuestBench {
         }
 
         public Instant await(Pattern p, Instant after) throws Exception {
-            return awaitLog(pcmkLog, p, after);
+            return awaitLog(pcmkLog, p, after, GuestBench::pacemakerLogTime);
         }
     }
 
@@ -181,28 +182,7 @@ public final class GuestBench {
          * load the daemon being measured); its lines are stamped to the millisecond, like Pacemaker's.
          */
         public Instant await(Pattern p, Instant after) throws Exception {
-            Path log = work.resolve("guestnode.log");
-            Instant afterMs = after.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-            long deadline = java.lang.System.nanoTime() + TimeUnit.SECONDS.toNanos(STEP_TIMEOUT_S);
-            while (java.lang.System.nanoTime() < deadline) {
-                for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                    if (line.length() < 12 || !p.matcher(line).find()) {
-                        continue;
-                    }
-                    Instant at;
-                    try {
-                        at = java.time.LocalTime.parse(line.substring(0, 12)).atDate(java.time.LocalDate.now())
-                                .atZone(ZoneId.systemDefault()).toInstant();
-                    } catch (java.time.format.DateTimeParseException notAStamp) {
-                        continue;
-                    }
-                    if (!at.isBefore(afterMs)) {
-                        return at;
-                    }
-                }
-                Thread.sleep(20);
-            }
-            return null;
+            return awaitLog(work.resolve("guestnode.log"), p, after, GuestBench::guestnodeLogTime);
         }
 
         JsonNode status() throws IOException {
@@ -302,27 +282,23 @@ public final class GuestBench {
             long t0 = java.lang.System.nanoTime();
             sh("virsh", "-q", "-c", "lxc:///", "create", config.toString());
             long created = java.lang.System.nanoTime();
-            io.guestnode.agents.remote.RemoteExecutor session = firstHandshake(client, key);
+            Endpoint endpoint = new Endpoint(addr, 3121);
+            io.guestnode.agents.remote.RemoteExecutor session = firstHandshake(client, key, endpoint, 1, 30);
             long online = java.lang.System.nanoTime();
-            double dh1 = bootDh();
-            var dummy = new io.guestnode.agents.remote.message.ResourceSpec("dummy1", "ocf", "pacemaker", "Dummy");
-            session.registerResource(dummy).join();
-            session.execAndWait(io.guestnode.agents.remote.message.ExecRequest.of("dummy1", "start", 0, 20_000,
-                    new java.util.LinkedHashMap<>())).join();
+            startDummy(session, "dummy1");
             long dummyDone = java.lang.System.nanoTime();
+            double dh1 = bootDh();
             session.close();
             // a recovery: destroy, then create, handshake and Dummy again
             long d0 = java.lang.System.nanoTime();
             sh("virsh", "-q", "-c", "lxc:///", "destroy", domain);
             long destroyed = java.lang.System.nanoTime();
             sh("virsh", "-q", "-c", "lxc:///", "create", config.toString());
-            session = firstHandshake(client, key);
+            session = firstHandshake(client, key, endpoint, 1, 30);
             long online2 = java.lang.System.nanoTime();
-            double dh2 = bootDh();
-            session.registerResource(dummy).join();
-            session.execAndWait(io.guestnode.agents.remote.message.ExecRequest.of("dummy1", "start", 0, 20_000,
-                    new java.util.LinkedHashMap<>())).join();
+            startDummy(session, "dummy1");
             long dummy2 = java.lang.System.nanoTime();
+            double dh2 = bootDh();
             session.close();
             sh("virsh", "-q", "-c", "lxc:///", "destroy", domain);
             floorSample("start: virsh create", (created - t0) / 1e9, Double.NaN);
@@ -337,19 +313,27 @@ public final class GuestBench {
         }
     }
 
-    /** Tries the handshake every millisecond until the guest's remoted answers. */
-    io.guestnode.agents.remote.RemoteExecutor firstHandshake(RemoteExecutorClient client, AuthKey key)
-            throws InterruptedException {
-        long deadline = java.lang.System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    /** Tries the handshake every {@code pollMs} until the guest's remoted answers (the floor's sign-on). */
+    static io.guestnode.agents.remote.RemoteExecutor firstHandshake(RemoteExecutorClient client, AuthKey key,
+            Endpoint endpoint, long pollMs, long timeoutS) throws InterruptedException {
+        long deadline = java.lang.System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutS);
         while (java.lang.System.nanoTime() < deadline) {
             try {
-                return client.connect(new Endpoint(addr, 3121), key, ConnectOptions.defaults()
+                return client.connect(endpoint, key, ConnectOptions.defaults()
                         .withConnectTimeout(Duration.ofMillis(200)), SessionListener.NONE);
             } catch (ConnectFailure f) {
-                Thread.sleep(1);
+                Thread.sleep(pollMs);
             }
         }
-        throw new IllegalStateException("floor: no handshake within 30 s");
+        throw new IllegalStateException("floor: no handshake with " + endpoint + " within " + timeoutS + " s");
+    }
+
+    /** The floor's Dummy start: register and start, without a probe. */
+    static void startDummy(io.guestnode.agents.remote.RemoteExecutor session, String id) {
+        session.registerResource(new io.guestnode.agents.remote.message.ResourceSpec(id, "ocf", "pacemaker", "Dummy"))
+                .join();
+        session.execAndWait(io.guestnode.agents.remote.message.ExecRequest.of(id, "start", 0, 20_000,
+                new java.util.LinkedHashMap<>())).join();
     }
 
     void floorSample(String metric, double seconds, double dh) {
@@ -364,15 +348,14 @@ public final class GuestBench {
      */
     double bootDh() {
         try {
-            String lxc = Files.readString(Path.of("/run/libvirt/lxc", domain + ".pid")).trim();
-            String init = capture("pgrep", "-P", lxc).lines().findFirst().orElseThrow().trim();
             Instant gen = null;
             Instant ready = null;
-            for (String line : Files.readAllLines(Path.of("/proc", init, "root/var/log/pacemaker/pacemaker.log"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", guestInitPid(),
+                    "root/var/log/pacemaker/pacemaker.log"))) {
                 if (line.contains("Generating Diffie-Hellman parameters")) {
-                    gen = awaitLogTime(line);
+                    gen = pacemakerLogTime(line);
                 } else if (line.contains("successfully started and accepting connections")) {
-                    ready = awaitLogTime(line);
+                    ready = pacemakerLogTime(line);
                 }
             }
             return gen == null || ready == null ? Double.NaN : Duration.between(gen, ready).toNanos() / 1e9;
@@ -385,8 +368,10 @@ public final class GuestBench {
     boolean record(System s, String metric, Instant from, Instant to) {
         samples.computeIfAbsent(s.name() + "|" + metric, k -> new ArrayList<>())
                 .add(to == null ? Double.NaN : Duration.between(from, to).toNanos() / 1e9);
+        // only steps that end in a fresh boot have a DH time; the others are not taken apart
+        boolean boot = metric.endsWith("online") || metric.endsWith("online again") || metric.contains("Dummy");
         samples.computeIfAbsent("dh|" + s.name() + "|" + metric, k -> new ArrayList<>())
-                .add(to == null ? Double.NaN : bootDh());
+                .add(to == null || !boot ? Double.NaN : bootDh());
         if (to == null) {
             java.lang.System.out.printf(Locale.ROOT, "  %s: '%s' did not happen within %d s%n", s.name(), metric,
                     STEP_TIMEOUT_S);
@@ -414,17 +399,24 @@ public final class GuestBench {
         sh("virsh", "-q", "-c", "lxc:///", "destroy", domain);
     }
 
-    long remotedPid() throws Exception {
+    /** The running guest's PID 1, as the host sees it: the child of libvirt's container process. */
+    String guestInitPid() throws Exception {
         String lxc = Files.readString(Path.of("/run/libvirt/lxc", domain + ".pid")).trim();
-        String init = capture("pgrep", "-P", lxc).lines().findFirst().orElseThrow().trim();
-        return Long.parseLong(capture("pgrep", "-P", init, "-f", "pacemaker-remoted").lines().findFirst()
+        return capture("pgrep", "-P", lxc).lines().findFirst().orElseThrow().trim();
+    }
+
+    long remotedPid() throws Exception {
+        return Long.parseLong(capture("pgrep", "-P", guestInitPid(), "-f", "pacemaker-remoted").lines().findFirst()
                 .orElseThrow().trim());
     }
 
     static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("MMM dd HH:mm:ss.SSS yyyy", Locale.ENGLISH);
 
-    /** Follows Pacemaker's log for the first line matching {@code p} stamped at or after {@code after}. */
-    static Instant awaitLog(Path log, Pattern p, Instant after) throws Exception {
+    /**
+     * Follows a log (its last 4 MB) for the first line matching {@code p} stamped at or after {@code after};
+     * {@code stamp} reads a line's time stamp, or null for a line without one.
+     */
+    static Instant awaitLog(Path log, Pattern p, Instant after, Function<String, Instant> stamp) throws Exception {
         long deadline = java.lang.System.nanoTime() + TimeUnit.SECONDS.toNanos(STEP_TIMEOUT_S);
         Instant afterMs = after.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         while (java.lang.System.nanoTime() < deadline) {
@@ -434,11 +426,11 @@ public final class GuestBench {
                 byte[] buf = new byte[(int) (f.length() - start)];
                 f.readFully(buf);
                 for (String line : new String(buf, StandardCharsets.UTF_8).split("\n")) {
-                    if (line.length() < 19 || !p.matcher(line).find()) {
+                    if (!p.matcher(line).find()) {
                         continue;
                     }
-                    Instant at = awaitLogTime(line);
-                    if (!at.isBefore(afterMs)) {
+                    Instant at = stamp.apply(line);
+                    if (at != null && !at.isBefore(afterMs)) {
                         return at;
                     }
                 }
@@ -448,10 +440,24 @@ public final class GuestBench {
         return null;
     }
 
-    /** The time stamp at the start of a Pacemaker log line ({@code Nov 22 06:01:44.785}), this year, local time. */
-    static Instant awaitLogTime(String line) {
-        return LocalDateTime.parse(line.substring(0, 19) + " " + Year.now().getValue(), LOG_TIME)
-                .atZone(ZoneId.systemDefault()).toInstant();
+    /** The stamp of a Pacemaker log line ({@code Nov 22 06:01:44.785}), this year, local time; null if none. */
+    static Instant pacemakerLogTime(String line) {
+        try {
+            return LocalDateTime.parse(line.substring(0, 19) + " " + Year.now().getValue(), LOG_TIME)
+                    .atZone(ZoneId.systemDefault()).toInstant();
+        } catch (RuntimeException notAStamp) {
+            return null;
+        }
+    }
+
+    /** The stamp of a guestnode log line ({@code 06:01:44.785}), today, local time; null if none. */
+    static Instant guestnodeLogTime(String line) {
+        try {
+            return java.time.LocalTime.parse(line.substring(0, 12)).atDate(java.time.LocalDate.now())
+                    .atZone(ZoneId.systemDefault()).toInstant();
+        } catch (RuntimeException notAStamp) {
+            return null;
+        }
     }
 
     static void sh(String... cmd) throws Exception {

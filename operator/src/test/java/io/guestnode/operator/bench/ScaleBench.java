@@ -198,24 +198,12 @@ public final class ScaleBench {
                         virsh.release();
                     }
                     var endpoint = new io.guestnode.agents.remote.Endpoint(addr(g), 3121);
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ALL_UP_TIMEOUT_S);
-                    while (System.nanoTime() < deadline) {
-                        try (var session = client.connect(endpoint, authKey,
-                                io.guestnode.agents.remote.ConnectOptions.defaults()
-                                        .withConnectTimeout(java.time.Duration.ofSeconds(1)),
-                                io.guestnode.agents.remote.SessionListener.NONE)) {
-                            online[g] = System.nanoTime();
-                            session.registerResource(new io.guestnode.agents.remote.message.ResourceSpec(
-                                    "dummy" + g, "ocf", "pacemaker", "Dummy")).join();
-                            session.execAndWait(io.guestnode.agents.remote.message.ExecRequest.of("dummy" + g,
-                                    "start", 0, 20_000, new java.util.LinkedHashMap<>())).join();
-                            dummy[g] = System.nanoTime();
-                            return null;
-                        } catch (io.guestnode.agents.remote.ConnectFailure f) {
-                            Thread.sleep(5);
-                        }
+                    try (var session = GuestBench.firstHandshake(client, authKey, endpoint, 5, ALL_UP_TIMEOUT_S)) {
+                        online[g] = System.nanoTime();
+                        GuestBench.startDummy(session, "dummy" + g);
+                        dummy[g] = System.nanoTime();
                     }
-                    throw new IllegalStateException("floor: g" + g + " did not answer within " + ALL_UP_TIMEOUT_S + " s");
+                    return null;
                 }));
             }
             for (var f : all) {
@@ -250,7 +238,7 @@ public final class ScaleBench {
                 if (line.length() < 19 || !m.find()) {
                     continue;
                 }
-                Instant at = GuestBench.awaitLogTime(line);
+                Instant at = GuestBench.pacemakerLogTime(line);
                 if (!at.isBefore(t0.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) && seen.add(m.group(1))) {
                     last = at;
                 }

@@ -203,9 +203,7 @@ final class GuestLab implements AutoCloseable {
     }
 
     static List<String> journal(JsonNode s) {
-        List<String> out = new ArrayList<>();
-        s.get("journal").forEach(j -> out.add(j.get("what").asText()));
-        return out;
+        return journalSince(s, java.time.Instant.EPOCH);
     }
 
     /** PID of a guest's pacemaker-remoted, found from libvirt's pid file for the container. */

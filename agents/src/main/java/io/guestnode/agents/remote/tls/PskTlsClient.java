@@ -64,9 +64,14 @@ final class PskTlsClient extends AbstractTlsClient {
     @Override
     public Vector<BasicTlsPSKExternal> getExternalPSKs() {
         Vector<BasicTlsPSKExternal> v = new Vector<>(1);
-        v.add(new BasicTlsPSKExternal(IDENTITY.getBytes(StandardCharsets.US_ASCII),
-                getCrypto().createSecret(key), PRFAlgorithm.tls13_hkdf_sha256));
+        v.add(externalPsk(getCrypto(), key));
         return v;
+    }
+
+    /** The key as TLS 1.3 external PSK under remoted's identity, as both ends of the handshake present it. */
+    static BasicTlsPSKExternal externalPsk(TlsCrypto crypto, byte[] key) {
+        return new BasicTlsPSKExternal(IDENTITY.getBytes(StandardCharsets.US_ASCII), crypto.createSecret(key),
+                PRFAlgorithm.tls13_hkdf_sha256);
     }
 
     @Override
