@@ -245,7 +245,7 @@ public final class Engine implements AutoCloseable {
                     + (f.action() instanceof Action.Probe ? " (rc=" + f.rc() + ")" : "")
                     : ": failed (" + f.status() + ", rc=" + f.rc() + ") " + f.reason()));
         }
-        state = StateReducer.apply(definitions, state, e, now);
+        state = StateReducer.apply(definitions, overrides, state, e, now);
         replan();
     }
 
@@ -265,7 +265,7 @@ public final class Engine implements AutoCloseable {
             if (state.busy(a.key())) {
                 continue;
             }
-            state = StateReducer.apply(definitions, state, new Event.ActionStarted(a), now);
+            state = StateReducer.apply(definitions, overrides, state, new Event.ActionStarted(a), now);
             LOG.info("[{}] {} ({})", a.lane(), a, a.reason());
             journal(a + " (" + a.reason() + ")");
             Definitions d = definitions;

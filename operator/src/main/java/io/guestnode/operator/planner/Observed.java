@@ -66,28 +66,56 @@ public final class Observed {
                           String onFail, Instant last) {
     }
 
+    /** Longest text kept from outside (a guest, libvirt) in a reason: it flows into logs, journal and state. */
+    public static final int MAX_REASON = 4096;
+
+    /** {@code text} cut to {@link #MAX_REASON} characters, with a marker saying how much was cut. */
+    public static String cut(String text) {
+        if (text == null) {
+            return "";
+        }
+        if (text.length() <= MAX_REASON) {
+            return text;
+        }
+        return text.substring(0, MAX_REASON) + "... [cut, " + text.length() + " chars]";
+    }
+
     /**
      * A guest node's health.
      *
      * @param unclean       it must be fenced (its VM stopped) before anything else happens to it
-     * @param uncleanReason why
+     * @param uncleanReason why: the first cause, kept as it was (later causes and failed fences do not add to it)
+     * @param fenceFailures fence attempts that failed since it became unclean
+     * @param fenceError    why the last fence attempt failed
      * @param recoveries    fences or unexpected VM stops in a row (crash-loop back-off grows with it)
      * @param lastFenceAt   when it was last fenced or stopped by itself
      * @param backoffUntil  no VM start before this
      * @param fenceRetryAt  after a failed fence, the next attempt
      */
-    public record Guest(boolean unclean, String uncleanReason, int recoveries, Instant lastFenceAt,
-                       Instant backoffUntil, Instant fenceRetryAt) {
-        public static final Guest CLEAN = new Guest(false, "", 0, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH);
+    public record Guest(boolean unclean, String uncleanReason, int fenceFailures, String fenceError, int recoveries,
+                        Instant lastFenceAt, Instant backoffUntil, Instant fenceRetryAt) {
+        public static final Guest CLEAN = new Guest(false, "", 0, "", 0, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH);
 
-        public Guest unclean(String reason) {
-            return new Guest(true, unclean ? uncleanReason : reason, recoveries, lastFenceAt, backoffUntil,
-                    fenceRetryAt);
+        public Guest {
+            uncleanReason = cut(uncleanReason);
+            fenceError = cut(fenceError);
         }
 
+        /** It must be fenced; a guest already unclean keeps its first cause. */
+        public Guest unclean(String reason) {
+            return unclean ? this : new Guest(true, reason, 0, "", recoveries, lastFenceAt, backoffUntil, fenceRetryAt);
+        }
+
+        /** A fence attempt failed: counted, its error kept (the last one only), retried at {@code retryAt}. */
         public Guest fenceFailed(String why, Instant retryAt) {
-            return new Guest(true, uncleanReason + "; fence failed: " + why, recoveries, lastFenceAt, backoffUntil,
+            return new Guest(true, uncleanReason, fenceFailures + 1, why, recoveries, lastFenceAt, backoffUntil,
                     retryAt);
+        }
+
+        /** The cause, with the failed fence attempts when there were any: what notes and status show. */
+        public String describe() {
+            return fenceFailures == 0 ? uncleanReason : uncleanReason + "; fence failed " + fenceFailures
+                    + (fenceFailures == 1 ? " time" : " times") + ", last: " + fenceError;
         }
     }
 }

@@ -46,6 +46,11 @@ public final class Planner {
         return new Run(d, s, o, now).plan();
     }
 
+    /** Whether guestnode may act on a guest node: its VM resource is managed and it is not in maintenance. */
+    public static boolean guestManaged(VmResource vm, Overrides o) {
+        return vm.meta().actionable() && !o.hostMaintenance() && !o.maintenanceGuests().contains(vm.node());
+    }
+
     /** Effective fail count: 0 once the failure is older than the resource's failure-timeout. */
     public static long failCount(ObservedState s, String resource, String node, ResourceMeta meta, Instant now) {
         Optional<Failure> f = s.failure(resource, node);
@@ -194,8 +199,7 @@ public final class Planner {
         }
 
         boolean guestManaged(VmResource vm) {
-            return meta(vm.id(), vm.meta()).actionable() && !o.hostMaintenance()
-                    && !o.maintenanceGuests().contains(vm.node());
+            return Planner.guestManaged(vm, o);
         }
 
         // ------------------------------------------------------------ guest nodes
@@ -244,7 +248,7 @@ public final class Planner {
             if (health.unclean() || vmObs.status() == VmStatus.FAILED) {
                 if (vmObs.status() != VmStatus.STOPPED) {
                     if (health.fenceRetryAt().isAfter(now)) {
-                        notes.put(g, "unclean (" + health.uncleanReason() + "); next fence attempt at "
+                        notes.put(g, "unclean (" + health.describe() + "); next fence attempt at "
                                 + TIME.format(health.fenceRetryAt()));
                         wakeAt(health.fenceRetryAt());
                         return () -> { };

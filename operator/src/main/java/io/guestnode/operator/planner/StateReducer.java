@@ -32,7 +32,11 @@ public final class StateReducer {
     private StateReducer() {
     }
 
-    public static ObservedState apply(Definitions d, ObservedState s, Event e, Instant now) {
+    /**
+     * Folds {@code e} into {@code s}. The overrides say which guests are in maintenance: what happens to those is
+     * recorded, never held against them (a lost connection is a clean stop there, as in Pacemaker).
+     */
+    public static ObservedState apply(Definitions d, Overrides o, ObservedState s, Event e, Instant now) {
         ObservedState.Mutable m = s.edit();
         switch (e) {
             case Event.ActionStarted a -> m.inFlight.add(a.action().key());
@@ -40,9 +44,9 @@ public final class StateReducer {
                 m.inFlight.remove(f.action().key());
                 finished(d, m, f, now);
             }
-            case Event.VmSeen v -> vmSeen(d, m, v, now);
+            case Event.VmSeen v -> vmSeen(d, o, m, v, now);
             case Event.MonitorResult r -> monitor(d, m, r, now);
-            case Event.ConnectionLost l -> lost(d, m, l, now);
+            case Event.ConnectionLost l -> lost(d, o, m, l, now);
             case Event.Cleanup c -> cleanup(d, m, c);
         }
         return m.done();
@@ -156,7 +160,7 @@ public final class StateReducer {
         return !f.ok() && NOT_CONNECTED.equals(f.status());
     }
 
-    private static void vmSeen(Definitions d, ObservedState.Mutable m, Event.VmSeen v, Instant now) {
+    private static void vmSeen(Definitions d, Overrides o, ObservedState.Mutable m, Event.VmSeen v, Instant now) {
         Optional<VmResource> vm = d.vm(v.vm());
         Vm prev = m.vms.getOrDefault(v.vm(), Vm.UNKNOWN);
         if (v.status() == VmStatus.UNKNOWN) {
@@ -168,7 +172,7 @@ public final class StateReducer {
             return;
         }
         String node = vm.get().node();
-        boolean managed = vm.get().meta().actionable();
+        boolean managed = Planner.guestManaged(vm.get(), o);
         if (v.status() == VmStatus.STOPPED) {
             // A VM that stops by itself is treated as fenced: what ran inside is known to be stopped.
             if (managed) {
@@ -206,15 +210,16 @@ public final class StateReducer {
         }
     }
 
-    private static void lost(Definitions d, ObservedState.Mutable m, Event.ConnectionLost l, Instant now) {
+    private static void lost(Definitions d, Overrides o, ObservedState.Mutable m, Event.ConnectionLost l,
+                             Instant now) {
         Connection c = m.connections.getOrDefault(l.node(), Connection.DOWN);
         if (!c.up()) {
             return;
         }
         m.connections.put(l.node(), new Connection(false, now));
         Optional<VmResource> vm = d.vmOfNode(l.node());
-        if (vm.isEmpty() || !vm.get().meta().actionable()) {
-            return; // unmanaged: a clean stop, history kept
+        if (vm.isEmpty() || !Planner.guestManaged(vm.get(), o)) {
+            return; // unmanaged or in maintenance: a clean stop, history kept; leaving maintenance reconnects
         }
         fail(m, l.node(), d.hostNode(), 1, "monitor", l.monitorIntervalMs(),
                 new Event.ActionFinished(null, false, 1, "Error", l.reason()), "restart-container", now);
@@ -229,8 +234,8 @@ public final class StateReducer {
         if (vm.isPresent()) {
             m.failures.keySet().removeIf(k -> k.resource().equals(vm.get().id()) || k.resource().equals(vm.get().node()));
             Guest g = m.guest(vm.get().node());
-            m.guests.put(vm.get().node(), new Guest(g.unclean(), g.uncleanReason(), 0, g.lastFenceAt(), Instant.EPOCH,
-                    Instant.EPOCH));
+            m.guests.put(vm.get().node(), new Guest(g.unclean(), g.uncleanReason(), g.fenceFailures(), g.fenceError(), 0,
+                    g.lastFenceAt(), Instant.EPOCH, Instant.EPOCH));
             return;
         }
         m.failures.keySet().removeIf(k -> k.resource().equals(r) && c.node().map(k.node()::equals).orElse(true));
@@ -244,7 +249,7 @@ public final class StateReducer {
     private static void fenced(ObservedState.Mutable m, String node, Instant now) {
         Guest g = m.guest(node);
         int n = g.lastFenceAt().plus(CRASH_LOOP_WINDOW).isAfter(now) ? g.recoveries() + 1 : 1;
-        m.guests.put(node, new Guest(false, "", n, now, now.plus(Planner.backoff(n)), Instant.EPOCH));
+        m.guests.put(node, new Guest(false, "", 0, "", n, now, now.plus(Planner.backoff(n)), Instant.EPOCH));
         m.connections.put(node, new Connection(false, now));
         m.eraseServices(node);
     }

@@ -86,7 +86,7 @@ public class PlannerBench {
             }
         }
         ObservedState running = r.done();
-        oneLost = StateReducer.apply(defs, running, new Event.ConnectionLost("g42", "Lost connection", 5000), NOW);
+        oneLost = StateReducer.apply(defs, Overrides.NONE, running, new Event.ConnectionLost("g42", "Lost connection", 5000), NOW);
         servicesProbed = running;
     }
 

@@ -69,7 +69,11 @@ class ScenarioTest {
         Overrides o = overrides(sc.child("overrides"));
         for (Element ev : sc.child("events").map(Element::children).orElse(List.of())) {
             Instant at = ev.optAttr("at").map(Instant::parse).orElse(now);
-            s = StateReducer.apply(d, s, event(d, ev), at);
+            s = StateReducer.apply(d, o, s, event(d, ev), at);
+        }
+        // the overrides may change between the events and the plan (an operator's command)
+        if (sc.child("plan-overrides").isPresent()) {
+            o = overrides(sc.child("plan-overrides"));
         }
         Plan plan = Planner.plan(d, s, o, now);
         List<String> actual = plan.actions().stream().map(Action::toString).toList();
@@ -97,6 +101,10 @@ class ScenarioTest {
                 assertTrue(fail.get().reason().contains(f.attr("reason")), fail.get() + context);
             }
         }
+        for (Element f : sc.children("expect-no-failure")) {
+            assertTrue(s.failure(f.attr("resource"), f.attr("node")).isEmpty(), "no failure of " + f.attr("resource")
+                    + " on " + f.attr("node") + " expected" + context);
+        }
         for (Element g : sc.children("expect-guest")) {
             Guest guest = s.guest(g.attr("node"));
             if (g.attr("unclean") != null) {
@@ -104,6 +112,15 @@ class ScenarioTest {
             }
             if (g.attr("recoveries") != null) {
                 assertEquals(Integer.parseInt(g.attr("recoveries")), guest.recoveries(), context);
+            }
+            if (g.attr("reason") != null) {
+                assertEquals(g.attr("reason"), guest.uncleanReason(), context);
+            }
+            if (g.attr("fence-failures") != null) {
+                assertEquals(Integer.parseInt(g.attr("fence-failures")), guest.fenceFailures(), context);
+            }
+            if (g.attr("fence-error") != null) {
+                assertEquals(g.attr("fence-error"), guest.fenceError(), context);
             }
             if (g.attr("services-known") != null) {
                 long known = s.services().keySet().stream().filter(k -> k.node().equals(g.attr("node"))).count();
@@ -151,6 +168,7 @@ class ScenarioTest {
                         e.optAttr("on-fail").orElse("restart"), e.optAttr("last").map(Instant::parse).orElse(now)));
                 case "guest" -> m.guests.put(e.attr("node"), new Guest(
                         Boolean.parseBoolean(e.optAttr("unclean").orElse("false")), e.optAttr("reason").orElse(""),
+                        Integer.parseInt(e.optAttr("fence-failures").orElse("0")), e.optAttr("fence-error").orElse(""),
                         Integer.parseInt(e.optAttr("recoveries").orElse("0")),
                         e.optAttr("last-fence").map(Instant::parse).orElse(Instant.EPOCH),
                         e.optAttr("backoff-until").map(Instant::parse).orElse(Instant.EPOCH),
