@@ -24,7 +24,10 @@ public interface DomainAgent extends AutoCloseable {
     /** Destroys the domain at once (fencing), then verifies it is not running. */
     StopResult destroy(DomainSpec spec, Duration timeout) throws DomainException;
 
-    /** The domain's state; UNKNOWN (never STOPPED) when libvirt does not answer and no process evidence decides. */
+    /**
+     * The domain's state. When libvirt does not answer, a running emulator process says RUNNING; anything else is
+     * UNKNOWN, never STOPPED.
+     */
     DomainState monitor(DomainSpec spec, Duration timeout);
 
     void addListener(DomainEventListener listener);

@@ -197,7 +197,10 @@ public final class LibvirtDomainAgent implements DomainAgent {
         }
     }
 
-    /** libvirt gave no answer: decide from the emulator process, or say UNKNOWN. */
+    /**
+     * libvirt gave no answer: a running emulator process proves the domain runs; no process proves nothing (only
+     * libvirt, or a destroy it confirmed, says STOPPED), so the answer is then UNKNOWN.
+     */
     private DomainState fallback(DomainSpec spec, DomainException cause) {
         try {
             OptionalLong pid = processes.find(spec.name());
@@ -205,7 +208,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
                 return new DomainState(DomainState.Status.RUNNING, false, "emulator process " + pid.getAsLong(),
                         "libvirt: " + cause.getMessage());
             }
-            return new DomainState(DomainState.Status.STOPPED, false, "no emulator process",
+            return new DomainState(DomainState.Status.UNKNOWN, false, "no emulator process found",
                     "libvirt: " + cause.getMessage());
         } catch (IOException | RuntimeException e) {
             return new DomainState(DomainState.Status.UNKNOWN, false, "none", "libvirt: " + cause.getMessage()
