@@ -1,13 +1,10 @@
 package io.guestnode.operator.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
 import io.guestnode.operator.engine.Engine;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -17,44 +14,79 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Optional;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control socket: a Unix domain socket (mode 0660, group haclient when it exists) that takes one JSON
- * request line and answers one JSON line. The CLI talks to the daemon only through it.
+ * The control socket: a Unix domain socket (mode 0660 from the moment it appears, group haclient when it exists) that
+ * takes one JSON request line and answers one JSON line. The CLI talks to the daemon only through it. Who sent each
+ * command (the peer's user and group, from the kernel) goes into the journal; a client that does not send its line
+ * within {@link #READ_TIMEOUT} is dropped; a command the loop did not take within {@link #COMMAND_TIMEOUT} is not
+ * carried out at all; a command is acknowledged only once its effect is saved.
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
     static final int MAX_REQUEST = 64 * 1024;
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    /** Shorter than the CLI's wait for an answer, so that a command is never carried out after its client gave up. */
+    public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(25);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path path;
     private final ServerSocketChannel server;
-    private final Engine engine;
-    private final Supplier<String> reload;
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("control-deadlines").factory());
+    private final Commands commands;
 
     public ControlServer(Path path, Engine engine, Supplier<String> reload) throws IOException {
         this.path = path;
-        this.engine = engine;
-        this.reload = reload;
-        Files.createDirectories(path.getParent());
-        Files.deleteIfExists(path);
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path));
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
-        try {
-            GroupPrincipal g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("haclient");
-            Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(g);
-        } catch (IOException e) {
-            LOG.debug("no haclient group; {} stays root-only", path);
-        }
+        this.commands = new Commands(engine, reload, COMMAND_TIMEOUT);
+        this.server = bindPrivately(path);
         Thread.ofVirtual().name("control-socket").start(this::accept);
+    }
+
+    /**
+     * Binds in a private directory (0700) next to {@code path}, sets the socket's mode and group there, then renames
+     * it into place: nobody can connect before the mode is in force.
+     */
+    private static ServerSocketChannel bindPrivately(Path path) throws IOException {
+        Path parent = path.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path scratch = Files.createTempDirectory(parent, ".guestnode-sock-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path tmp = scratch.resolve("s");
+        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            s.bind(UnixDomainSocketAddress.of(tmp));
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-rw----"));
+            try {
+                GroupPrincipal g = tmp.getFileSystem().getUserPrincipalLookupService()
+                        .lookupPrincipalByGroupName("haclient");
+                Files.getFileAttributeView(tmp, PosixFileAttributeView.class).setGroup(g);
+            } catch (IOException e) {
+                LOG.debug("no haclient group; {} stays root-only", path);
+            }
+            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        } finally {
+            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(scratch);
+        }
+        return s;
     }
 
     private void accept() {
@@ -70,18 +102,27 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel c) {
+        ScheduledFuture<?> cut = deadlines.schedule(() -> closeQuietly(c), READ_TIMEOUT.toMillis(),
+                TimeUnit.MILLISECONDS);
         try (c; OutputStream out = Channels.newOutputStream(c)) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
-            String line = readBounded(in);
+            String who = peer(c);
+            String line;
+            try {
+                line = readLine(Channels.newInputStream(c));
+            } finally {
+                cut.cancel(false);
+            }
             ObjectNode reply = JSON.createObjectNode();
             try {
-                JsonNode req = JSON.readTree(line);
-                handle(req, reply);
-            } catch (IOException | RuntimeException e) {
+                commands.handle(ControlRequest.parse(line, JSON), who, reply);
+            } catch (ControlRequest.BadRequest e) {
                 reply.put("ok", false).put("error", "bad request: " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 reply.put("ok", false).put("error", "interrupted");
+            } catch (RuntimeException e) {
+                LOG.warn("control request failed: {}", e.toString());
+                reply.put("ok", false).put("error", String.valueOf(e.getMessage()));
             }
             out.write((JSON.writeValueAsString(reply) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -89,94 +130,35 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private static String readBounded(BufferedReader in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int ch;
-        while ((ch = in.read()) >= 0 && ch != '\n') {
-            if (sb.length() >= MAX_REQUEST) {
+    /** The peer's user and group as the kernel reports them (SO_PEERCRED). */
+    static String peer(SocketChannel c) {
+        try {
+            UnixDomainPrincipal p = c.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            return p.user().getName() + ":" + p.group().getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "an unknown peer";
+        }
+    }
+
+    /** One line of at most {@link #MAX_REQUEST} bytes, UTF-8, without its newline. */
+    static String readLine(InputStream in) throws IOException {
+        byte[] buf = new byte[MAX_REQUEST];
+        int n = 0;
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            if (n == MAX_REQUEST) {
                 throw new IOException("request longer than " + MAX_REQUEST + " bytes");
             }
-            sb.append((char) ch);
+            buf[n++] = (byte) b;
         }
-        return sb.toString();
+        return new String(buf, 0, n, StandardCharsets.UTF_8);
     }
 
-    private void handle(JsonNode req, ObjectNode reply) throws InterruptedException {
-        String verb = req.path("verb").asText("");
-        String resource = req.path("resource").asText("");
-        Optional<String> node = req.hasNonNull("node") ? Optional.of(req.get("node").asText()) : Optional.empty();
-        switch (verb) {
-            case "status" -> {
-                Engine.Snapshot s = engine.snapshot();
-                if (s == null) {
-                    reply.put("ok", false).put("error", "guestnode is still starting");
-                    return;
-                }
-                reply.put("ok", true).set("status", JSON.valueToTree(StatusView.of(s, req.path("journal").asInt(20))));
-            }
-            case "cleanup" -> {
-                String msg = engine.call(e -> {
-                    if (!known(e, resource)) {
-                        return "unknown resource '" + resource + "'";
-                    }
-                    e.cleanup(resource, node);
-                    return null;
-                });
-                result(reply, msg, "cleaned up " + resource + node.map(n -> " on " + n).orElse(""));
-            }
-            case "disable", "enable" -> {
-                TargetRole role = verb.equals("disable") ? TargetRole.STOPPED : TargetRole.STARTED;
-                String msg = engine.call(e -> {
-                    if (!known(e, resource)) {
-                        return "unknown resource '" + resource + "'";
-                    }
-                    e.setOverrides(e.overrides().withTargetRole(resource, role), verb + " " + resource);
-                    return null;
-                });
-                result(reply, msg, verb + "d " + resource);
-            }
-            case "fence" -> {
-                String guest = req.path("guest").asText("");
-                String msg = engine.call(e -> {
-                    if (e.definitions().vmOfNode(guest).isEmpty()) {
-                        return "unknown guest node '" + guest + "'";
-                    }
-                    e.fence(guest);
-                    return null;
-                });
-                result(reply, msg, "fencing " + guest + " (stopping its VM)");
-            }
-            case "maintenance" -> {
-                boolean on = req.path("on").asBoolean(false);
-                String guest = req.path("guest").asText("");
-                String msg = engine.call(e -> {
-                    if (!guest.isEmpty() && e.definitions().vmOfNode(guest).isEmpty()) {
-                        return "unknown guest node '" + guest + "'";
-                    }
-                    e.setOverrides(guest.isEmpty() ? e.overrides().withHostMaintenance(on)
-                            : e.overrides().withMaintenance(guest, on),
-                            "maintenance " + (on ? "on" : "off") + (guest.isEmpty() ? " (host)" : " for " + guest));
-                    return null;
-                });
-                result(reply, msg, "maintenance " + (on ? "on" : "off") + (guest.isEmpty() ? "" : " for " + guest));
-            }
-            case "reload" -> {
-                String msg = reload.get();
-                result(reply, msg, "definitions reloaded");
-            }
-            default -> reply.put("ok", false).put("error", "unknown verb '" + verb + "'");
-        }
-    }
-
-    private static boolean known(Engine e, String id) {
-        return e.definitions().resourceIds().anyMatch(id::equals) || e.definitions().vmOfNode(id).isPresent();
-    }
-
-    private static void result(ObjectNode reply, String error, String message) {
-        if (error == null) {
-            reply.put("ok", true).put("message", message);
-        } else {
-            reply.put("ok", false).put("error", error);
+    private static void closeQuietly(SocketChannel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closed already
         }
     }
 
@@ -188,5 +170,6 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException ignored) {
             // best effort
         }
+        deadlines.shutdownNow();
     }
 }

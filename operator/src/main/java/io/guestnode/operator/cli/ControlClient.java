@@ -19,6 +19,7 @@ final class ControlClient {
     static final Path DEFAULT_SOCKET = Path.of("/run/guestnode/guestnode.sock");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_REPLY = 16 * 1024 * 1024;
+    private static final long REPLY_TIMEOUT_MS = 40_000;
 
     /** The daemon cannot be reached; the message says why and what to do. */
     static final class NotRunning extends Exception {
@@ -40,7 +41,29 @@ final class ControlClient {
             }
             c.write(ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8)));
             InputStream in = Channels.newInputStream(c);
-            byte[] reply = in.readNBytes(MAX_REPLY);
+            // the daemon answers within its command timeout (25 s) plus a durable save; past this, give up
+            Thread watchdog = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(REPLY_TIMEOUT_MS);
+                    c.close();
+                } catch (InterruptedException | IOException ignored) {
+                    // answered in time
+                }
+            });
+            byte[] reply;
+            try {
+                reply = in.readNBytes(MAX_REPLY);
+            } catch (IOException e) {
+                if (!c.isOpen()) {
+                    throw new IOException("no answer from guestnode within " + REPLY_TIMEOUT_MS / 1000 + " s");
+                }
+                throw e;
+            } finally {
+                watchdog.interrupt();
+            }
+            if (reply.length == 0) {
+                throw new IOException("guestnode closed the connection without an answer");
+            }
             return JSON.readTree(new String(reply, StandardCharsets.UTF_8));
         }
     }

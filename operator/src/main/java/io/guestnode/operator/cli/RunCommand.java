@@ -10,6 +10,7 @@ import io.guestnode.operator.definitions.DefinitionsLoader;
 import io.guestnode.operator.definitions.Problem;
 import io.guestnode.operator.engine.Engine;
 import io.guestnode.operator.engine.KeySource;
+import io.guestnode.operator.state.StateDirLock;
 import io.guestnode.operator.state.StateStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Spec;
                 + "start. SIGHUP or a change to the definitions reloads them (an invalid change is reported and the "
                 + "running configuration stays).",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by a signal", "1:cannot start (invalid definitions, no key, socket in use)",
+        exitCodeList = {"0:stopped by a signal", "1:cannot start (invalid definitions, no key, socket or state directory in use)",
             "2:bad command line"})
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("guestnode");
@@ -87,10 +88,22 @@ final class RunCommand implements Callable<Integer> {
             err.println("guestnode run: another guestnode answers on " + socket);
             return ExitCodes.PROBLEM;
         }
+        StateDirLock lock;
+        try {
+            lock = StateDirLock.acquire(stateDir);
+        } catch (StateDirLock.InUse e) {
+            err.println("guestnode run: " + e.getMessage());
+            return ExitCodes.PROBLEM;
+        }
         StateStore store = new StateStore(stateDir);
         StateStore.Loaded loaded = store.load();
+        List<Engine.Journal.Entry> journal = new java.util.ArrayList<>(loaded.journal());
+        loaded.problem().ifPresent(p -> {
+            err.println("guestnode run: " + p);
+            journal.add(new Engine.Journal.Entry(java.time.Instant.now(), p));
+        });
         LibvirtDomainAgent domains = new LibvirtDomainAgent();
-        Engine engine = new Engine(r.definitions(), loaded.state(), loaded.overrides(), loaded.journal(), domains,
+        Engine engine = new Engine(r.definitions(), loaded.state(), loaded.overrides(), journal, domains,
                 new KeySource(key), Clock.systemUTC(), store::save);
         Object reloadLock = new Object();
         java.util.function.Supplier<String> reload = () -> {
@@ -107,6 +120,9 @@ final class RunCommand implements Callable<Integer> {
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                     return "interrupted";
+                } catch (IllegalArgumentException | IllegalStateException ex) {
+                    LOG.error("reload rejected: {}", ex.getMessage());
+                    return "the running configuration stays: " + ex.getMessage();
                 }
                 if (changed) {
                     LOG.info("definitions reloaded: {} guest nodes, {} services", nr.definitions().vms().size(),
@@ -124,6 +140,7 @@ final class RunCommand implements Callable<Integer> {
             err.println("guestnode run: cannot open the control socket " + socket + ": " + e.getMessage());
             engine.close();
             domains.close();
+            lock.close();
             return ExitCodes.PROBLEM;
         }
         LOG.info("guestnode started on {}: {} guest nodes, {} services; key {} (sha256:{}); control socket {}", host,
@@ -138,6 +155,7 @@ final class RunCommand implements Callable<Integer> {
         control.close();
         engine.close();
         domains.close();
+        lock.close();
         return ExitCodes.OK;
     }
 

@@ -2,7 +2,6 @@ package io.guestnode.operator.engine;
 
 import io.guestnode.agents.domain.DomainAgent;
 import io.guestnode.agents.domain.DomainEvent;
-import io.guestnode.agents.domain.DomainState;
 import io.guestnode.agents.remote.RemoteExecutorClient;
 import io.guestnode.agents.remote.tls.AuthKey;
 import io.guestnode.operator.definitions.Definitions;
@@ -11,154 +10,170 @@ import io.guestnode.operator.planner.Action;
 import io.guestnode.operator.planner.Event;
 import io.guestnode.operator.planner.Observed.VmStatus;
 import io.guestnode.operator.planner.ObservedState;
+import io.guestnode.operator.planner.Orphans;
 import io.guestnode.operator.planner.Overrides;
 import io.guestnode.operator.planner.Plan;
 import io.guestnode.operator.planner.Planner;
+import io.guestnode.operator.planner.Replacements;
 import io.guestnode.operator.planner.StateReducer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control loop: one thread owns the definitions, the observed state and the overrides. Events from
- * observers and the executor, and operator commands, arrive on a queue; after each, the state is reduced,
- * the planner runs, and new actions go to their guest node's lane. Snapshots are published for status.
+ * The control loop: one thread owns the definitions, the observed state and the overrides. Events from observers and
+ * the executor, and operator commands, arrive in an inbox; the loop takes everything waiting, reduces it into the
+ * state, plans once, and sends new actions to their guest node's lane (fences go at once, apart from the lanes).
+ * Snapshots are published for status and written to the state store.
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-    static final Duration VM_SWEEP = Duration.ofSeconds(10);
-    static final int JOURNAL_SIZE = 500;
+    /** At most this many inbox items are folded into one plan. */
+    static final int MAX_BATCH = 1024;
 
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
-    private final Map<String, ExecutorService> lanes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("engine-timer").factory());
-    private final DomainAgent domains;
+    private final Lanes lanes = new Lanes();
+    private final InboxGate gate = new InboxGate();
     private final RemoteExecutorClient client;
     private final GuestSessions sessions;
     private final ActionRunner runner;
+    private final VmObservers observers;
     private final Clock clock;
-    private final Consumer<Snapshot> persist;
-    /**
-     * The state file is written off the control loop: a write (with its fsync) takes milliseconds, and the loop
-     * must not pay them on every step. The writer takes the latest snapshot; intermediate ones are skipped.
-     */
-    private final java.util.concurrent.atomic.AtomicReference<Snapshot> unsaved =
-            new java.util.concurrent.atomic.AtomicReference<>();
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().daemon().name("state-writer").factory());
+    private final StateWriter writer;
     private final Thread loop;
 
     // owned by the loop thread
     /** What the files declare now. */
     private Definitions declared;
-    /** What the planner works on: the declared resources plus removed ones that still have to stop. */
-    private Definitions definitions;
+    /** What the planner works on: the declared resources, removed ones that still have to stop, held replacements. */
+    private volatile Definitions definitions;
     private volatile ObservedState state;
     private Overrides overrides;
-    private final Deque<Journal.Entry> journal = new ArrayDeque<>();
+    private final BoundedJournal journal;
     private ScheduledFuture<?> wake;
+    private boolean dirty;
+    private long seq;
+    private final List<Runnable> afterPlan = new ArrayList<>();
     private volatile Snapshot snapshot;
     private volatile boolean running = true;
 
-    /** What status shows and the state store keeps; immutable. */
+    /** What status shows and the state store keeps; immutable. {@code seq} grows with every snapshot. */
     public record Snapshot(Definitions definitions, ObservedState state, Overrides overrides, Plan plan,
-                           List<Journal.Entry> journal, Instant at) {
+                           List<Journal.Entry> journal, Instant at, long seq) {
+        public Snapshot(Definitions definitions, ObservedState state, Overrides overrides, Plan plan,
+                        List<Journal.Entry> journal, Instant at) {
+            this(definitions, state, overrides, plan, journal, at, 0);
+        }
     }
 
     public Engine(Definitions definitions, ObservedState initial, Overrides overrides, List<Journal.Entry> journal,
-                  DomainAgent domains, Supplier<AuthKey> key, Clock clock, Consumer<Snapshot> persist) {
+                  DomainAgent domains, Supplier<AuthKey> key, Clock clock, StateWriter.Persister persist) {
         this.declared = definitions;
         this.definitions = definitions;
         this.state = initial;
         this.overrides = overrides;
-        this.journal.addAll(journal);
-        this.domains = domains;
+        this.journal = new BoundedJournal(journal);
         this.client = new RemoteExecutorClient(clock);
         this.sessions = new GuestSessions(this::onSessionEvent);
         this.runner = new ActionRunner(domains, new Connector(client), sessions, key,
                 "guestnode@" + definitions.hostNode());
         this.clock = clock;
-        this.persist = persist;
+        this.writer = new StateWriter(persist);
+        this.observers = new VmObservers(domains, lanes, this::submitVmSeen, () -> this.definitions,
+                () -> this.state);
         domains.addListener(this::onDomainEvent);
+        this.dirty = true; // the first batch plans, whatever it holds
         this.loop = Thread.ofPlatform().name("control-loop").start(this::run);
-        submitTask(this::sweepVms);
-        timers.scheduleWithFixedDelay(() -> submitTask(this::sweepVms), VM_SWEEP.toMillis(), VM_SWEEP.toMillis(),
-                TimeUnit.MILLISECONDS);
+        submitTask(observers::sweep);
+        timers.scheduleWithFixedDelay(() -> submitTask(observers::sweep), VmObservers.SWEEP.toMillis(),
+                VmObservers.SWEEP.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     // ------------------------------------------------------------ inputs
 
     /** An event from an observer or the executor; any thread. */
     public void submit(Event e) {
-        inbox.add(() -> apply(e));
+        submitTask(() -> apply(e));
     }
 
-    /** Runs {@code f} on the loop with the current state and returns its result (operator commands). */
-    public <T> T call(Function<Engine, T> f) throws InterruptedException {
-        var result = new java.util.concurrent.CompletableFuture<T>();
-        inbox.add(() -> {
-            try {
-                result.complete(f.apply(this));
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
-        try {
-            return result.get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw (RuntimeException) e.getCause();
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the control loop did not answer within 30 s");
+    /** Work from a source that may flood (a guest's monitor results, a domain's lifecycle): bounded per source. */
+    private void submitGated(String source, Runnable r) {
+        if (!gate.admit(source)) {
+            LOG.debug("[{}] event dropped: {} already waiting from this source", source, InboxGate.PER_SOURCE);
+            return;
         }
+        submitTask(() -> {
+            gate.taken(source);
+            r.run();
+        });
     }
 
-    /**
-     * A lost connection is first checked against libvirt, on the guest's lane: a VM that is gone already (destroyed
-     * or shut down behind our back, which is also what killed the connection) is recorded as stopped by itself
-     * before the loss is, so that it is not fenced a second time. The check costs one libvirt call and waits for
-     * a destroy that is still in progress.
-     */
-    private void onSessionEvent(Event e) {
-        if (!(e instanceof Event.ConnectionLost l)) {
-            submit(e);
-            return;
-        }
-        LOG.warn("[{}] connection lost: {}", l.node(), l.reason());
-        submitTask(() -> journal(l.node() + ": connection lost: " + l.reason()));
-        Definitions d = definitions;
-        var vm = d.vmOfNode(l.node());
-        if (vm.isEmpty()) {
-            submit(e);
-            return;
-        }
-        lane(l.node()).execute(() -> {
-            DomainState s = domains.monitor(ActionRunner.domainSpec(vm.get()), Duration.ofSeconds(2));
-            if (s.status() == DomainState.Status.STOPPED) {
-                submit(new Event.VmSeen(vm.get().id(), VmStatus.STOPPED, s.detail() + " (" + s.evidence() + ")"));
-            }
-            submit(e);
-        });
+    private void submitVmSeen(VmResource vm, Event.VmSeen e) {
+        submitGated("vm " + vm.id(), () -> apply(e));
     }
 
     private void submitTask(Runnable r) {
-        inbox.add(r);
+        if (running) {
+            inbox.add(r);
+        }
+    }
+
+    /** Events dropped because their source flooded the inbox. */
+    public long droppedEvents() {
+        return gate.dropped();
+    }
+
+    /**
+     * Runs {@code f} on the loop with the current state and returns its result (reads, and commands through
+     * {@link #command}). When the loop does not take it within {@code timeout}, it is withdrawn: it never runs later.
+     */
+    public <T> T call(Function<Engine, T> f, Duration timeout) throws InterruptedException {
+        PendingCall<T> c = new PendingCall<>(f);
+        submitTask(() -> c.run(this));
+        return c.await(timeout);
+    }
+
+    public <T> T call(Function<Engine, T> f) throws InterruptedException {
+        return call(f, Duration.ofSeconds(30));
+    }
+
+    /**
+     * An operator's command: runs {@code f} on the loop, then returns only once the state it produced is planned and
+     * on disk, so that an acknowledged command survives a crash.
+     *
+     * @throws IllegalStateException when the loop did not take it in time (it is then not carried out at all), or
+     *                               when its effect could not be saved (it is in force, but a restart would lose it)
+     */
+    public <T> T command(Function<Engine, T> f, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        record Done<T>(T value, long seq) {
+        }
+        Done<T> done = call(e -> {
+            T v = f.apply(e);
+            return new Done<>(v, e.seq + (e.dirty ? 1 : 0));
+        }, timeout);
+        try {
+            writer.awaitSaved(done.seq(), Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        } catch (StateWriter.NotSaved e) {
+            throw new IllegalStateException("done, but not saved: " + e.getMessage()
+                    + "; a restart of guestnode would forget it");
+        }
+        return done.value();
     }
 
     public Snapshot snapshot() {
@@ -167,25 +182,55 @@ public final class Engine implements AutoCloseable {
 
     // ------------------------------------------------------------ operator commands (run on the loop)
 
-    /** Takes new definitions; false (and nothing journaled or planned) when they equal the running ones. */
+    /**
+     * Takes new definitions; false (and nothing journaled or planned) when they equal the running ones. A VM whose
+     * identity changed keeps its old identity until that is verified stopped ({@link Replacements}).
+     *
+     * @throws IllegalArgumentException when the new definitions give a running guest's domain to another guest node
+     */
     public boolean replaceDefinitions(Definitions d) {
         if (d.equals(declared)) {
             return false;
         }
-        Definitions merged = io.guestnode.operator.planner.Orphans.merge(definitions, d);
+        Optional<String> conflict = Replacements.conflict(definitions, d);
+        if (conflict.isPresent()) {
+            throw new IllegalArgumentException(conflict.get());
+        }
+        Definitions merged = Orphans.merge(definitions, d);
+        Definitions held = Replacements.hold(definitions, merged, state);
+        for (VmResource v : d.vms()) {
+            definitions.vmOfNode(v.node()).flatMap(old -> Replacements.identityChange(old, v)).ifPresent(why ->
+                    journal(v.id() + ": " + why + (held.vmOfNode(v.node()).orElseThrow().equals(v) ? ""
+                            : "; the old VM is stopped first, then the new one starts")));
+        }
+        Definitions before = definitions;
         declared = d;
-        definitions = io.guestnode.operator.planner.Orphans.prune(merged, declared, state);
+        definitions = Orphans.prune(held, declared, state);
+        for (VmResource v : definitions.vms()) {
+            Optional<VmResource> old = before.vmOfNode(v.node());
+            if (old.isEmpty() || Replacements.identityChange(old.get(), v).isPresent()) {
+                lookAfresh(v);
+            }
+        }
         journal("definitions reloaded: " + d.vms().size() + " guests, " + d.services().size() + " services"
                 + (definitions.vms().size() > d.vms().size() || definitions.services().size() > d.services().size()
                 ? "; removed resources are stopped first" : ""));
-        replan();
+        dirty = true;
         return true;
+    }
+
+    /** A VM new to the working set, or whose domain changed: its state is asked of libvirt before anything is done. */
+    private void lookAfresh(VmResource v) {
+        ObservedState.Mutable m = state.edit();
+        m.vms.remove(v.id());
+        state = m.done();
+        observers.check(v);
     }
 
     public void setOverrides(Overrides o, String why) {
         overrides = o;
         journal(why);
-        replan();
+        dirty = true;
     }
 
     public Overrides overrides() {
@@ -201,34 +246,48 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Operator-requested fence: the guest becomes unclean and the planner fences it. */
-    public void fence(String node) {
+    public void fence(String node, String who) {
         ObservedState.Mutable m = state.edit();
         m.guests.put(node, m.guest(node).unclean("fenced by the operator"));
         state = m.done();
-        journal("fence of " + node + " requested by the operator");
-        replan();
+        journal("fence of " + node + " requested by " + who);
+        dirty = true;
     }
 
-    public void cleanup(String resource, java.util.Optional<String> node) {
+    public void cleanup(String resource, Optional<String> node, String who) {
         apply(new Event.Cleanup(resource, node));
-        journal("cleanup of " + resource + node.map(n -> " on " + n).orElse(""));
+        journal("cleanup of " + resource + node.map(n -> " on " + n).orElse("") + " by " + who);
     }
 
     // ------------------------------------------------------------ the loop
 
     private void run() {
+        List<Runnable> batch = new ArrayList<>();
         while (running) {
-            Runnable r;
             try {
-                r = inbox.take();
+                batch.add(inbox.take());
             } catch (InterruptedException e) {
                 return;
             }
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                LOG.error("control loop step failed", e);
+            inbox.drainTo(batch, MAX_BATCH - 1);
+            for (Runnable r : batch) {
+                step(r);
             }
+            batch.clear();
+            if (dirty && running) {
+                step(this::replan);
+            }
+            List<Runnable> after = List.copyOf(afterPlan);
+            afterPlan.clear();
+            after.forEach(this::step);
+        }
+    }
+
+    private void step(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("control loop step failed", e);
         }
     }
 
@@ -236,7 +295,7 @@ public final class Engine implements AutoCloseable {
         Instant now = clock.instant();
         if (e instanceof Event.VmSeen v && v.status() == VmStatus.STOPPED
                 && state.vm(v.vm()).status() == VmStatus.RUNNING && !state.busy("vm:" + v.vm())) {
-            LOG.warn("{} stopped by itself ({})", v.vm(), v.detail());
+            LOG.warn("{} stopped by itself ({}): its guest node counts as fenced", v.vm(), v.detail());
             journal(v.vm() + " stopped by itself (" + v.detail() + ")");
         } else if (e instanceof Event.MonitorResult m && m.rc() != 0) {
             journal(m.service() + " in " + m.node() + ": monitor failed (rc=" + m.rc() + ", " + m.status() + ")");
@@ -246,111 +305,104 @@ public final class Engine implements AutoCloseable {
                     : ": failed (" + f.status() + ", rc=" + f.rc() + ") " + f.reason()));
         }
         state = StateReducer.apply(definitions, overrides, state, e, now);
-        replan();
+        dirty = true;
     }
 
     private void replan() {
+        dirty = false;
         Instant now = clock.instant();
+        releaseReplacements();
         // removed resources that still had to stop exist only when the working set is larger than the declared one
         boolean orphans = definitions.vms().size() != declared.vms().size()
                 || definitions.services().size() != declared.services().size();
-        Definitions pruned = orphans ? io.guestnode.operator.planner.Orphans.prune(definitions, declared, state)
-                : definitions;
+        Definitions pruned = orphans ? Orphans.prune(definitions, declared, state) : definitions;
         if (pruned != definitions) {
             definitions = pruned;
             journal("removed resources are stopped and forgotten");
         }
         Plan plan = Planner.plan(definitions, state, overrides, now);
         for (Action a : plan.actions()) {
-            if (state.busy(a.key())) {
-                continue;
+            if (!state.busy(a.key())) {
+                dispatch(a, now);
             }
-            state = StateReducer.apply(definitions, overrides, state, new Event.ActionStarted(a), now);
-            LOG.info("[{}] {} ({})", a.lane(), a, a.reason());
-            journal(a + " (" + a.reason() + ")");
-            Definitions d = definitions;
-            lane(a.lane()).execute(() -> submit(runner.run(d, a)));
         }
         if (wake != null) {
             wake.cancel(false);
             wake = null;
         }
-        plan.wakeAt().ifPresent(t -> wake = timers.schedule(() -> submitTask(this::replan),
-                Math.max(1, Duration.between(clock.instant(), t).toMillis()), TimeUnit.MILLISECONDS));
-        snapshot = new Snapshot(definitions, state, overrides, plan, List.copyOf(journal), now);
-        if (unsaved.getAndSet(snapshot) == null) {
-            writer.execute(this::writeLatest);
+        plan.wakeAt().ifPresent(t -> wake = schedule(() -> submitTask(() -> dirty = true),
+                Math.max(1, Duration.between(clock.instant(), t).toMillis())));
+        snapshot = new Snapshot(definitions, state, overrides, plan, journal.entries(), now, ++seq);
+        writer.offer(snapshot);
+    }
+
+    /** Replacements whose old VM is now verified stopped: the new VM takes its place and is looked at afresh. */
+    private void releaseReplacements() {
+        List<VmResource> released = Replacements.released(definitions, declared, state);
+        if (released.isEmpty()) {
+            return;
+        }
+        definitions = Replacements.release(definitions, released);
+        for (VmResource v : released) {
+            journal(v.id() + ": the old VM is stopped; the new one takes its place");
+            lookAfresh(v);
         }
     }
 
-    private void writeLatest() {
-        Snapshot s = unsaved.getAndSet(null);
-        if (s != null) {
-            persist.accept(s);
+    private void dispatch(Action a, Instant now) {
+        state = StateReducer.apply(definitions, overrides, state, new Event.ActionStarted(a), now);
+        LOG.info("[{}] {} ({})", a.lane(), a, a.reason());
+        journal(a + " (" + a.reason() + ")");
+        Definitions d = definitions;
+        Runnable task = () -> submit(runner.run(d, a));
+        boolean sent = a instanceof Action.Fence ? lanes.fence(task) : lanes.onLane(a.lane(), task);
+        if (!sent) {
+            state = StateReducer.apply(definitions, overrides, state, Event.ActionFinished.failed(a, "Error",
+                    "guestnode is stopping"), now);
         }
     }
 
-    private ExecutorService lane(String node) {
-        return lanes.computeIfAbsent(node, n -> Executors.newSingleThreadExecutor(
-                Thread.ofVirtual().name("lane " + n).factory()));
+    private ScheduledFuture<?> schedule(Runnable r, long ms) {
+        try {
+            return timers.schedule(r, ms, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
     }
 
     private void journal(String what) {
-        journal.addLast(new Journal.Entry(clock.instant(), what));
-        while (journal.size() > JOURNAL_SIZE) {
-            journal.removeFirst();
-        }
+        journal.add(clock.instant(), what);
     }
 
     // ------------------------------------------------------------ observers
 
-    private void onDomainEvent(DomainEvent e) {
-        switch (e.kind()) {
-            case CONNECTION_RESTORED -> submitTask(this::sweepVms);
-            case STOPPED, CRASHED, STARTED -> submitTask(() -> {
-                for (VmResource vm : definitions.vms()) {
-                    if (vm.domain().domainName().equals(e.domain()) && sameUri(vm.domain().hypervisor(), e.hypervisorUri())) {
-                        VmStatus st = switch (e.kind()) {
-                            case STARTED -> VmStatus.RUNNING;
-                            case CRASHED -> VmStatus.FAILED;
-                            default -> e.detail().equals("CRASHED") ? VmStatus.FAILED : VmStatus.STOPPED;
-                        };
-                        if (st == VmStatus.STOPPED && state.vm(vm.id()).status() == VmStatus.RUNNING
-                                && !state.busy("vm:" + vm.id())) {
-                            LOG.warn("[{}] {} stopped by itself ({}): the guest counts as fenced", vm.node(),
-                                    vm.id(), e.detail());
-                        }
-                        apply(new Event.VmSeen(vm.id(), st, e.detail()));
-                    }
+    /**
+     * A lost connection is first checked against libvirt, on the guest's lane: a VM that is gone already (destroyed
+     * or shut down behind our back, which is also what killed the connection) is recorded as stopped by itself
+     * before the loss is, so that it is not fenced a second time.
+     */
+    private void onSessionEvent(Event e) {
+        switch (e) {
+            case Event.ConnectionLost l -> {
+                LOG.warn("[{}] connection lost: {}", l.node(), l.reason());
+                submitTask(() -> journal(l.node() + ": connection lost: " + l.reason()));
+                Optional<VmResource> vm = definitions.vmOfNode(l.node());
+                if (vm.isEmpty() || !observers.checkThen(vm.get(), () -> submit(e))) {
+                    submit(e);
                 }
-            });
-            default -> {
             }
+            case Event.MonitorResult r -> submitGated("monitors " + r.node(), () -> apply(e));
+            default -> submit(e);
         }
     }
 
-    private static boolean sameUri(String a, String b) {
-        return a.replaceAll("/+$", "").equals(b.replaceAll("/+$", ""));
-    }
-
-    /** Asks libvirt for every VM's state, on each guest's lane (a slow libvirt stalls only that lane). */
-    private void sweepVms() {
-        for (VmResource vm : definitions.vms()) {
-            if (state.busy("vm:" + vm.id())) {
-                continue;
+    private void onDomainEvent(DomainEvent e) {
+        switch (e.kind()) {
+            case CONNECTION_RESTORED -> submitTask(observers::sweep);
+            case STOPPED, CRASHED, STARTED -> submitGated("domain " + e.domain(), () -> observers.onLifecycle(e,
+                    this::apply));
+            default -> {
             }
-            lane(vm.node()).execute(() -> {
-                DomainState s = domains.monitor(ActionRunner.domainSpec(vm), Duration.ofSeconds(5));
-                VmStatus st = switch (s.status()) {
-                    case RUNNING -> VmStatus.RUNNING;
-                    case STOPPED -> VmStatus.STOPPED;
-                    case FAILED -> VmStatus.FAILED;
-                    case UNKNOWN -> VmStatus.UNKNOWN;
-                };
-                if (st != state.vm(vm.id()).status()) {
-                    submit(new Event.VmSeen(vm.id(), st, s.detail() + " (" + s.evidence() + ")"));
-                }
-            });
         }
     }
 
@@ -359,19 +411,13 @@ public final class Engine implements AutoCloseable {
         running = false;
         loop.interrupt();
         timers.shutdownNow();
+        lanes.close();
         sessions.closeAll();
-        lanes.values().forEach(ExecutorService::shutdownNow);
         client.close();
-        writer.execute(this::writeLatest);
-        writer.shutdown();
-        try {
-            writer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.close();
     }
 
-    /** The bounded event journal. */
+    /** The bounded event journal's entries. */
     public static final class Journal {
         private Journal() {
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
 import io.guestnode.operator.engine.Engine;
 import io.guestnode.operator.planner.Observed.Failure;
+import io.guestnode.operator.planner.Observed.Guest;
 import io.guestnode.operator.planner.ObservedState;
 import io.guestnode.operator.planner.Overrides;
 import io.guestnode.operator.planner.ResourceNode;
@@ -19,14 +20,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What survives a restart of guestnode: fail counts, operator overrides and the event journal, in
- * {@code STATE_DIR/state.json}, written atomically (temporary file, fsync, rename). A torn or corrupt file is
- * reported, kept aside, and guestnode starts without it; it never crashes the daemon.
+ * What survives a restart of guestnode: fail counts, operator overrides, guest health (unclean, fence failures,
+ * crash-loop back-off) and the event journal, in {@code STATE_DIR/state.json}, written atomically and durably. A
+ * torn or corrupt file is reported and kept aside; guestnode then starts with the host in maintenance rather than
+ * forget a disable. One daemon per state directory: {@link StateDirLock}.
  */
 public final class StateStore {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
@@ -44,12 +47,24 @@ public final class StateStore {
     public record JournalRecord(String at, String what) {
     }
 
-    public record Persisted(int version, List<FailureRecord> failures, Map<String, String> targetRoles,
-                            List<String> maintenance, boolean hostMaintenance, List<JournalRecord> journal) {
+    /** A guest node's health: what a restart needs to finish a fence and keep the crash-loop back-off. */
+    public record GuestRecord(String node, boolean unclean, String uncleanReason, int fenceFailures, String fenceError,
+                              int recoveries, String lastFenceAt, String backoffUntil) {
     }
 
-    /** What was loaded. */
-    public record Loaded(ObservedState state, Overrides overrides, List<Engine.Journal.Entry> journal) {
+    public record Persisted(int version, List<FailureRecord> failures, Map<String, String> targetRoles,
+                            List<String> maintenance, boolean hostMaintenance, List<JournalRecord> journal,
+                            List<GuestRecord> guests) {
+    }
+
+    /**
+     * What was loaded.
+     *
+     * @param problem why the state file could not be read, when it could not (then the host is in maintenance: a
+     *                forgotten disable or maintenance must not let guestnode act)
+     */
+    public record Loaded(ObservedState state, Overrides overrides, List<Engine.Journal.Entry> journal,
+                         Optional<String> problem) {
     }
 
     public StateStore(Path dir) {
@@ -59,7 +74,7 @@ public final class StateStore {
 
     public Loaded load() {
         if (!Files.exists(file)) {
-            return new Loaded(ObservedState.EMPTY, Overrides.NONE, List.of());
+            return new Loaded(ObservedState.EMPTY, Overrides.NONE, List.of(), Optional.empty());
         }
         try {
             Persisted p = JSON.readValue(file.toFile(), Persisted.class);
@@ -74,49 +89,72 @@ public final class StateStore {
             }
             Overrides o = new Overrides(roles, Set.copyOf(p.maintenance() == null ? List.of() : p.maintenance()),
                     p.hostMaintenance());
+            for (GuestRecord g : p.guests() == null ? List.<GuestRecord>of() : p.guests()) {
+                m.guests.put(g.node(), new Guest(g.unclean(), g.uncleanReason(), g.fenceFailures(), g.fenceError(),
+                        g.recoveries(), Instant.parse(g.lastFenceAt()), Instant.parse(g.backoffUntil()), Instant.EPOCH));
+            }
             List<Engine.Journal.Entry> j = new ArrayList<>();
             for (JournalRecord r : p.journal() == null ? List.<JournalRecord>of() : p.journal()) {
                 j.add(new Engine.Journal.Entry(Instant.parse(r.at()), r.what()));
             }
-            return new Loaded(m.done(), o, j);
+            return new Loaded(m.done(), o, j, Optional.empty());
         } catch (IOException | RuntimeException e) {
-            Path aside = dir.resolve("state.json.corrupt-" + System.currentTimeMillis());
-            try {
-                Files.move(file, aside);
-            } catch (IOException ignored) {
-                // leave it where it is
-            }
-            LOG.error("state file {} is unreadable ({}); kept as {}; starting without fail counts and overrides",
-                    file, e.getMessage().lines().findFirst().orElse(""), aside);
-            return new Loaded(ObservedState.EMPTY, Overrides.NONE, List.of());
+            return unreadable(e);
         }
     }
 
-    /** Writes what changed since the last write; atomic. */
-    public synchronized void save(Engine.Snapshot s) {
+    /**
+     * The file cannot be read: it is kept aside, and guestnode starts with the whole host in maintenance (it observes
+     * and never acts) until an operator says {@code maintenance off}: starting as if nothing had been disabled could
+     * start a guest or a service someone stopped on purpose.
+     */
+    private Loaded unreadable(Exception e) {
+        Path aside = dir.resolve("state.json.corrupt-" + System.currentTimeMillis());
+        try {
+            Files.move(file, aside);
+        } catch (IOException ignored) {
+            aside = file;
+        }
+        String why = "state file " + file + " is unreadable (" + String.valueOf(e.getMessage()).lines().findFirst()
+                .orElse("") + "); kept as " + aside + "; fail counts, disables and maintenance recorded there are not "
+                + "known, so the host is in maintenance (observe only) until 'guestnode maintenance off'";
+        LOG.error(why);
+        return new Loaded(ObservedState.EMPTY, Overrides.NONE.withHostMaintenance(true), List.of(), Optional.of(why));
+    }
+
+    /**
+     * Writes what changed since the last write: a temporary file, fsync, rename, fsync of the directory, so that a
+     * crash at any point leaves the old file or the new one, and a returned save survives a power cut.
+     *
+     * @throws IOException when it could not be written; what was written before stays
+     */
+    public synchronized void save(Engine.Snapshot s) throws IOException {
         List<FailureRecord> fails = new ArrayList<>();
         s.state().failures().forEach((k, f) -> fails.add(new FailureRecord(k.resource(), k.node(), f.count(), f.op(),
                 f.intervalMs(), f.rc(), f.status(), f.reason(), f.onFail(), f.last().toString())));
         Map<String, String> roles = new HashMap<>();
         s.overrides().targetRoles().forEach((k, v) -> roles.put(k, v.name()));
         List<JournalRecord> j = s.journal().stream().map(e -> new JournalRecord(e.at().toString(), e.what())).toList();
-        Persisted p = new Persisted(1, fails, roles, List.copyOf(s.overrides().maintenanceGuests()),
-                s.overrides().hostMaintenance(), j);
-        try {
-            String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(p);
-            if (text.equals(lastWritten)) {
-                return;
-            }
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve("state.json.tmp");
-            Files.writeString(tmp, text);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            lastWritten = text;
-        } catch (IOException e) {
-            LOG.error("cannot write {}: {}", file, e.getMessage());
+        List<GuestRecord> guests = new ArrayList<>();
+        s.state().guests().forEach((n, g) -> guests.add(new GuestRecord(n, g.unclean(), g.uncleanReason(),
+                g.fenceFailures(), g.fenceError(), g.recoveries(), g.lastFenceAt().toString(),
+                g.backoffUntil().toString())));
+        Persisted p = new Persisted(2, fails, roles, List.copyOf(s.overrides().maintenanceGuests()),
+                s.overrides().hostMaintenance(), j, guests);
+        String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(p);
+        if (text.equals(lastWritten)) {
+            return;
         }
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("state.json.tmp");
+        Files.writeString(tmp, text);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+        lastWritten = text;
     }
 }

@@ -1,12 +1,14 @@
 package io.guestnode.operator.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
 import io.guestnode.operator.engine.Engine;
 import io.guestnode.operator.planner.Observed.Failure;
+import io.guestnode.operator.planner.Observed.Guest;
 import io.guestnode.operator.planner.ObservedState;
 import io.guestnode.operator.planner.Overrides;
 import io.guestnode.operator.planner.Plan;
@@ -26,6 +28,8 @@ class StateStoreTest {
         ObservedState.Mutable m = ObservedState.EMPTY.edit();
         m.failures.put(new ResourceNode("dummy1", "guest1"), new Failure(2, "monitor", 10_000, 7, "complete", "gone",
                 "restart", Instant.parse("2026-01-01T00:00:00Z")));
+        m.guests.put("guest1", new Guest(true, "connection lost", 2, "libvirt did not answer", 3,
+                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:04Z"), Instant.EPOCH));
         Overrides o = Overrides.NONE.withTargetRole("vm-guest2", TargetRole.STOPPED).withMaintenance("guest3", true);
         return new Engine.Snapshot(Definitions.empty("host1"), m.done(), o, new Plan(List.of(), Optional.empty(), Map.of()),
                 List.of(new Engine.Journal.Entry(Instant.parse("2026-01-01T00:00:01Z"), "fence guest1")),
@@ -33,7 +37,7 @@ class StateStoreTest {
     }
 
     @Test
-    void failCountsOverridesAndJournalSurviveARestart(@TempDir Path dir) {
+    void failCountsOverridesAndJournalSurviveARestart(@TempDir Path dir) throws Exception {
         new StateStore(dir).save(snapshot());
         StateStore.Loaded l = new StateStore(dir).load();
         Failure f = l.state().failure("dummy1", "guest1").orElseThrow();
@@ -43,20 +47,48 @@ class StateStoreTest {
         assertEquals(Set.of("guest3"), l.overrides().maintenanceGuests());
         assertEquals("fence guest1", l.journal().get(0).what());
         assertTrue(Files.notExists(dir.resolve("state.json.tmp")), "written through a temporary file, renamed");
+        assertTrue(l.problem().isEmpty());
+    }
+
+    /** A crash in the middle of a fence must not forget the fence, nor the crash-loop back-off. */
+    @Test
+    void anUncleanGuestStaysUncleanAcrossARestart(@TempDir Path dir) throws Exception {
+        new StateStore(dir).save(snapshot());
+        Guest g = new StateStore(dir).load().state().guest("guest1");
+        assertTrue(g.unclean());
+        assertEquals("connection lost", g.uncleanReason());
+        assertEquals(2, g.fenceFailures());
+        assertEquals(3, g.recoveries());
+        assertEquals(Instant.parse("2026-01-01T00:00:04Z"), g.backoffUntil());
+    }
+
+    /** Two daemons never share a state directory: the second is told who holds it. */
+    @Test
+    void oneDaemonPerStateDirectory(@TempDir Path dir) throws Exception {
+        try (StateDirLock first = StateDirLock.acquire(dir)) {
+            StateDirLock.InUse e = assertThrows(StateDirLock.InUse.class, () -> StateDirLock.acquire(dir));
+            assertTrue(e.getMessage().contains("another guestnode uses the state directory " + dir), e.getMessage());
+            assertTrue(e.getMessage().contains("(pid " + ProcessHandle.current().pid() + ")"), e.getMessage());
+        }
+        StateDirLock.acquire(dir).close();
     }
 
     @Test
-    void aTornOrCorruptFileIsSetAsideNotFatal(@TempDir Path dir) throws Exception {
+    void aTornOrCorruptFileIsSetAsideAndTheHostObservesOnly(@TempDir Path dir) throws Exception {
         new StateStore(dir).save(snapshot());
         String full = Files.readString(dir.resolve("state.json"));
         Files.writeString(dir.resolve("state.json"), full.substring(0, full.length() / 2));
         StateStore.Loaded l = new StateStore(dir).load();
         assertTrue(l.state().failures().isEmpty());
-        assertEquals(Overrides.NONE, l.overrides());
+        // the disable of vm-guest2 recorded there is unknown now: nothing may act until an operator says so
+        assertEquals(Overrides.NONE.withHostMaintenance(true), l.overrides());
+        assertTrue(l.problem().orElseThrow().contains("host is in maintenance"), l.problem().toString());
         try (var s = Files.list(dir)) {
             assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("state.json.corrupt-")));
         }
         Files.writeString(dir.resolve("state.json"), "{\"version\":1,\"failures\":[{\"resource\":\"x\",\"last\":\"not a time\"}]}");
-        assertTrue(new StateStore(dir).load().state().failures().isEmpty());
+        StateStore.Loaded bad = new StateStore(dir).load();
+        assertTrue(bad.state().failures().isEmpty());
+        assertTrue(bad.overrides().hostMaintenance(), "a record that cannot be read is not silently dropped");
     }
 }

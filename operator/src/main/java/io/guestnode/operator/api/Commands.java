@@ -1,0 +1,86 @@
+package io.guestnode.operator.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
+import io.guestnode.operator.engine.Engine;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** Carries out the control socket's requests on the engine; every change is acknowledged once saved. */
+final class Commands {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Engine engine;
+    private final Supplier<String> reload;
+    private final Duration timeout;
+
+    Commands(Engine engine, Supplier<String> reload, Duration timeout) {
+        this.engine = engine;
+        this.reload = reload;
+        this.timeout = timeout;
+    }
+
+    void handle(ControlRequest request, String who, ObjectNode reply) throws InterruptedException {
+        switch (request) {
+            case ControlRequest.Status s -> {
+                Engine.Snapshot snap = engine.snapshot();
+                if (snap == null) {
+                    reply.put("ok", false).put("error", "guestnode is still starting");
+                    return;
+                }
+                reply.put("ok", true).set("status", JSON.valueToTree(StatusView.of(snap, s.journal())));
+            }
+            case ControlRequest.Cleanup c -> result(reply, engine.command(e -> {
+                if (!known(e, c.resource())) {
+                    return "unknown resource '" + c.resource() + "'";
+                }
+                e.cleanup(c.resource(), c.node(), who);
+                return null;
+            }, timeout), "cleaned up " + c.resource() + c.node().map(n -> " on " + n).orElse(""));
+            case ControlRequest.SetRole r -> {
+                String verb = r.role() == TargetRole.STOPPED ? "disable" : "enable";
+                result(reply, engine.command(e -> {
+                    if (!known(e, r.resource())) {
+                        return "unknown resource '" + r.resource() + "'";
+                    }
+                    e.setOverrides(e.overrides().withTargetRole(r.resource(), r.role()),
+                            verb + " " + r.resource() + " by " + who);
+                    return null;
+                }, timeout), verb + "d " + r.resource());
+            }
+            case ControlRequest.Fence f -> result(reply, engine.command(e -> {
+                if (e.definitions().vmOfNode(f.guest()).isEmpty()) {
+                    return "unknown guest node '" + f.guest() + "'";
+                }
+                e.fence(f.guest(), who);
+                return null;
+            }, timeout), "fencing " + f.guest() + " (stopping its VM)");
+            case ControlRequest.Maintenance m -> {
+                String what = "maintenance " + (m.on() ? "on" : "off") + m.guest().map(g -> " for " + g)
+                        .orElse(" (host)");
+                result(reply, engine.command(e -> {
+                    if (m.guest().isPresent() && e.definitions().vmOfNode(m.guest().get()).isEmpty()) {
+                        return "unknown guest node '" + m.guest().get() + "'";
+                    }
+                    e.setOverrides(m.guest().map(g -> e.overrides().withMaintenance(g, m.on()))
+                            .orElseGet(() -> e.overrides().withHostMaintenance(m.on())), what + " by " + who);
+                    return null;
+                }, timeout), what);
+            }
+            case ControlRequest.Reload r -> result(reply, reload.get(), "definitions reloaded");
+        }
+    }
+
+    private static boolean known(Engine e, String id) {
+        return e.definitions().resourceIds().anyMatch(id::equals) || e.definitions().vmOfNode(id).isPresent();
+    }
+
+    private static void result(ObjectNode reply, String error, String message) {
+        if (error == null) {
+            reply.put("ok", true).put("message", message);
+        } else {
+            reply.put("ok", false).put("error", error);
+        }
+    }
+}

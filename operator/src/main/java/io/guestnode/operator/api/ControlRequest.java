@@ -1,0 +1,115 @@
+package io.guestnode.operator.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
+import java.util.Optional;
+
+/**
+ * One request on the control socket, parsed and checked: a JSON object on one line with a {@code verb} and the
+ * verb's fields. Anything else is a {@link BadRequest} naming the field; nothing is done for it.
+ */
+public sealed interface ControlRequest {
+    int MAX_NAME = 256;
+
+    record Status(int journal) implements ControlRequest {
+    }
+
+    record Cleanup(String resource, Optional<String> node) implements ControlRequest {
+    }
+
+    record SetRole(String resource, TargetRole role) implements ControlRequest {
+    }
+
+    record Fence(String guest) implements ControlRequest {
+    }
+
+    /** Maintenance of one guest node, or of the whole host when {@code guest} is empty. */
+    record Maintenance(boolean on, Optional<String> guest) implements ControlRequest {
+    }
+
+    record Reload() implements ControlRequest {
+    }
+
+    /** A request that is not one: the message names what is wrong. */
+    final class BadRequest extends Exception {
+        public BadRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    static ControlRequest parse(String line, ObjectMapper json) throws BadRequest {
+        JsonNode req;
+        try {
+            req = json.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new BadRequest("not JSON: " + e.getOriginalMessage());
+        }
+        if (req == null || !req.isObject()) {
+            throw new BadRequest("a request is a JSON object");
+        }
+        String verb = text(req, "verb", true).orElseThrow();
+        return switch (verb) {
+            case "status" -> new Status(journal(req));
+            case "cleanup" -> new Cleanup(name(req, "resource"), text(req, "node", false));
+            case "disable" -> new SetRole(name(req, "resource"), TargetRole.STOPPED);
+            case "enable" -> new SetRole(name(req, "resource"), TargetRole.STARTED);
+            case "fence" -> new Fence(name(req, "guest"));
+            case "maintenance" -> new Maintenance(flag(req, "on"), text(req, "guest", false).filter(g -> !g.isEmpty()));
+            case "reload" -> new Reload();
+            default -> throw new BadRequest("unknown verb '" + printable(verb) + "'");
+        };
+    }
+
+    private static String name(JsonNode req, String field) throws BadRequest {
+        String v = text(req, field, true).orElseThrow();
+        if (v.isEmpty()) {
+            throw new BadRequest("field '" + field + "' is empty");
+        }
+        return v;
+    }
+
+    private static Optional<String> text(JsonNode req, String field, boolean required) throws BadRequest {
+        JsonNode v = req.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new BadRequest("field '" + field + "' is missing");
+            }
+            return Optional.empty();
+        }
+        if (!v.isTextual()) {
+            throw new BadRequest("field '" + field + "' must be a string");
+        }
+        String s = v.asText();
+        if (s.length() > MAX_NAME || !s.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+            throw new BadRequest("field '" + field + "' must be a name of at most " + MAX_NAME
+                    + " printable characters");
+        }
+        return Optional.of(s);
+    }
+
+    private static boolean flag(JsonNode req, String field) throws BadRequest {
+        JsonNode v = req.get(field);
+        if (v == null || !v.isBoolean()) {
+            throw new BadRequest("field '" + field + "' must be true or false");
+        }
+        return v.asBoolean();
+    }
+
+    private static int journal(JsonNode req) throws BadRequest {
+        JsonNode v = req.get("journal");
+        if (v == null || v.isNull()) {
+            return 20;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0) {
+            throw new BadRequest("field 'journal' must be a count of entries (0 or more)");
+        }
+        return v.asInt();
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}
