@@ -41,6 +41,12 @@ public final class LibvirtDomainAgent implements DomainAgent {
     private static final int SHUTDOWN_STATE_FAILURES_BEFORE_DESTROY = 3;
 
     private final ThreadPoolExecutor calls;
+    /**
+     * Fences (destroy and the checks that verify it) run here, a thread each, never queued behind the bounded pool:
+     * calls stuck on other domains (a libvirtd hung on one domain's job) must not delay another guest's fence.
+     */
+    private final ExecutorService fenceCalls = Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().daemon().name("libvirt-fence-", 0).factory());
     private final ScheduledExecutorService scheduler;
     private final ExecutorService dispatch;
     private final Map<String, Link> links = new ConcurrentHashMap<>();
@@ -167,12 +173,12 @@ public final class LibvirtDomainAgent implements DomainAgent {
     public StopResult destroy(DomainSpec spec, Duration timeout) throws DomainException {
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
-        boolean destroyed = call(spec, "destroy", remaining(deadline), c -> ifRunning(c, spec, d -> {
+        boolean destroyed = call(fenceCalls, spec, "destroy", remaining(deadline), c -> ifRunning(c, spec, d -> {
             d.destroy();
             return true;
         }));
         while (true) {
-            DomainState s = state(spec, remaining(deadline));
+            DomainState s = state(fenceCalls, spec, remaining(deadline));
             if (!s.isRunning()) {
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
                 if (destroyed) {
@@ -217,7 +223,11 @@ public final class LibvirtDomainAgent implements DomainAgent {
     }
 
     private DomainState state(DomainSpec spec, Duration timeout) throws DomainException {
-        return call(spec, "status", timeout, c -> {
+        return state(calls, spec, timeout);
+    }
+
+    private DomainState state(ExecutorService on, DomainSpec spec, Duration timeout) throws DomainException {
+        return call(on, spec, "status", timeout, c -> {
             Domain d = lookup(c, spec.name());
             if (d == null) {
                 return DomainState.stopped("not defined");
@@ -251,11 +261,21 @@ public final class LibvirtDomainAgent implements DomainAgent {
     }
 
     private <T> T call(DomainSpec spec, String what, Duration timeout, LibvirtCall<T> fn) throws DomainException {
+        return call(calls, spec, what, timeout, fn);
+    }
+
+    private <T> T call(ExecutorService on, DomainSpec spec, String what, Duration timeout, LibvirtCall<T> fn)
+            throws DomainException {
         if (closed) {
             throw new DomainException(Kind.UNAVAILABLE, "domain agent closed", null);
         }
         Link link = links.computeIfAbsent(spec.hypervisorUri(), Link::new);
-        Future<T> f = calls.submit(() -> fn.apply(connection(link)));
+        Future<T> f;
+        try {
+            f = on.submit(() -> fn.apply(connection(link)));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new DomainException(Kind.UNAVAILABLE, "domain agent closed", e);
+        }
         try {
             return f.get(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -544,6 +564,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
             dropConnection(l);
         }
         calls.shutdown();
+        fenceCalls.shutdown();
         dispatch.shutdown();
     }
 }

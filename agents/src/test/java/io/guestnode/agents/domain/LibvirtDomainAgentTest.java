@@ -130,6 +130,43 @@ class LibvirtDomainAgentTest {
         }
     }
 
+    /**
+     * Calls stuck in libvirt (here: a libvirt server that accepts and never answers) fill the agent's pool; a fence
+     * of another domain must not wait behind them.
+     */
+    @Test
+    void stuckCallsDoNotDelayAFence(@TempDir Path tmp) throws Exception {
+        Path sock = tmp.resolve("silent.sock");
+        try (var silent = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+             LibvirtDomainAgent small = new LibvirtDomainAgent(2, Clock.systemUTC(), tmp)) {
+            silent.bind(java.net.UnixDomainSocketAddress.of(sock));
+            List<java.nio.channels.SocketChannel> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            DomainSpec victim = spec(unique(), true);
+            assertTrue(small.start(victim, T).isRunning());
+            String hung = "test+unix:///default?socket=" + sock;
+            for (int i = 0; i < 2; i++) {
+                DomainState s = small.monitor(new DomainSpec(hung, "stuck" + i, "<domain/>", true), Duration.ofMillis(300));
+                assertEquals(DomainState.Status.UNKNOWN, s.status(), "a silent libvirt is no verdict");
+            }
+            long t0 = System.nanoTime();
+            assertEquals("destroyed", small.destroy(victim, Duration.ofSeconds(5)).how());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 4000, "the fence did not queue behind the stuck calls: " + ms + " ms");
+            for (var c : held) {
+                c.close();
+            }
+        }
+    }
+
     @Test
     void emulatorCommandLines() {
         assertTrue(EmulatorProcesses.matches(List.of("/usr/lib/libvirt/libvirt_lxc", "--name", "g1"), "g1"));
