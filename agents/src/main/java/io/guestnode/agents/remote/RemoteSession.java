@@ -23,16 +23,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.LongFunction;
 import org.bouncycastle.tls.TlsNoCloseNotifyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,21 +45,18 @@ final class RemoteSession implements RemoteExecutor {
     private final Endpoint endpoint;
     private final TlsConnection connection;
     private final FrameReader reader;
-    private final FrameWriter writer;
     private final ConnectOptions options;
     private final ScheduledExecutorService timer;
     private final SessionListener listener;
     private final Clock clock;
 
-    private final AtomicLong nextMsgId = new AtomicLong(1);
-    private final Map<Long, CompletableFuture<Reply>> pendingReplies = new ConcurrentHashMap<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean closedLocally;
     private volatile long shutdownRequestedAt = -1;
-    private volatile ConnectionLost lost;
     private volatile String clientId = "";
     private volatile Registration registration;
     private final CallCorrelator correlator;
+    private final RequestChannel channel;
 
     RemoteSession(Endpoint endpoint, TlsConnection connection, ConnectOptions options,
                   ScheduledExecutorService timer, SessionListener listener, Clock clock) {
@@ -74,8 +67,9 @@ final class RemoteSession implements RemoteExecutor {
         this.listener = listener;
         this.clock = clock;
         this.reader = new FrameReader(connection.input(), options.limits());
-        this.writer = new FrameWriter(connection.output());
         this.correlator = new CallCorrelator(options.bufferBudgetBytes());
+        this.channel = new RequestChannel(endpoint, new FrameWriter(connection.output()), timer, correlator,
+                this::end, clock);
     }
 
     void startReader() {
@@ -85,7 +79,7 @@ final class RemoteSession implements RemoteExecutor {
     /** Signs on; on failure the session is closed and the failure classified. */
     void register() throws ConnectFailure {
         long t0 = System.nanoTime();
-        CompletableFuture<Reply> f = request(id -> Requests.register(id, options.clientName(), options.ipcProvider()),
+        CompletableFuture<Reply> f = channel.request(id -> Requests.register(id, options.clientName(), options.ipcProvider()),
                 options.requestTimeout(), Lrmd.OP_REGISTER, null);
         Reply reply;
         try {
@@ -141,79 +135,6 @@ final class RemoteSession implements RemoteExecutor {
 
     // ---------------------------------------------------------------- requests
 
-    /**
-     * Sends a request and returns its reply. Writing it and getting its reply share one deadline, {@code timeout}:
-     * a write still blocked then (a peer that stopped reading) fails the request and ends the session.
-     */
-    private CompletableFuture<Reply> request(LongFunction<XmlElement> build, Duration timeout, String what,
-                                             CallCorrelator.Expectation expectation) {
-        CompletableFuture<Reply> f = new CompletableFuture<>();
-        ConnectionLost l = lost;
-        if (l != null) {
-            f.completeExceptionally(new ConnectionLostException(l));
-            return f;
-        }
-        long msgId = nextMsgId.getAndIncrement();
-        long start = System.nanoTime();
-        if (expectation != null) {
-            correlator.expect(msgId, expectation);
-        }
-        pendingReplies.put(msgId, f);
-        f.whenComplete((r, e) -> {
-            if (e != null) {
-                correlator.forget(msgId);
-            }
-        });
-        try {
-            writeWithDeadline(XmlCodec.write(build.apply(msgId)), timeout, what, f);
-        } catch (IOException e) {
-            pendingReplies.remove(msgId, f);
-            ConnectionLost cause = new ConnectionLost(ConnectionLost.Kind.IO_ERROR, "write failed: " + e.getMessage(),
-                    clock.instant());
-            f.completeExceptionally(new ConnectionLostException(cause));
-            end(cause);
-            return f;
-        }
-        long left = timeout.toNanos() - (System.nanoTime() - start);
-        var deadline = timer.schedule(() -> {
-            if (pendingReplies.remove(msgId, f)) {
-                f.completeExceptionally(new RequestTimeoutException(endpoint + ": no reply to " + what + " within "
-                        + timeout.toMillis() + " ms"));
-            }
-        }, Math.max(0, left), TimeUnit.NANOSECONDS);
-        f.whenComplete((r, e) -> deadline.cancel(false));
-        // A loss between put() and here has already failed every pending reply, including f.
-        return f;
-    }
-
-    /**
-     * Writes one message, or ends the session when the write has not completed within {@code timeout}: closing the
-     * socket is the only way to free a writer stuck on a peer whose receive window stays full.
-     *
-     * @param request failed with a {@link RequestTimeoutException} if the deadline passes; may be {@code null}
-     */
-    private void writeWithDeadline(String xml, Duration timeout, String what, CompletableFuture<?> request)
-            throws IOException {
-        AtomicBoolean settled = new AtomicBoolean();
-        var guard = timer.schedule(() -> {
-            if (settled.compareAndSet(false, true)) {
-                String detail = "could not write " + what + " within " + timeout.toMillis()
-                        + " ms: the remote does not read";
-                if (request != null) {
-                    pendingReplies.values().remove(request);
-                    request.completeExceptionally(new RequestTimeoutException(endpoint + ": " + detail));
-                }
-                end(new ConnectionLost(ConnectionLost.Kind.IO_ERROR, detail, clock.instant()));
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        try {
-            writer.write(xml);
-        } finally {
-            settled.set(true);
-            guard.cancel(false);
-        }
-    }
-
     private static <T> CompletableFuture<T> expectOk(CompletableFuture<Reply> f, String op, Function<Reply, T> value) {
         return f.thenApply(r -> {
             if (r.rc() < 0) {
@@ -234,7 +155,7 @@ final class RemoteSession implements RemoteExecutor {
             deadline.cancel(false);
             correlator.forgetPoke(result);
         });
-        request(id -> Requests.poke(id, clientId), timeout, Lrmd.OP_POKE,
+        channel.request(id -> Requests.poke(id, clientId), timeout, Lrmd.OP_POKE,
                 new CallCorrelator.Expectation.Poke(start, result)).whenComplete((reply, error) -> {
                     if (error != null) {
                         result.completeExceptionally(unwrap(error));
@@ -245,13 +166,13 @@ final class RemoteSession implements RemoteExecutor {
 
     @Override
     public CompletableFuture<Void> registerResource(ResourceSpec spec) {
-        return expectOk(request(id -> Requests.registerResource(id, clientId, spec), options.requestTimeout(),
+        return expectOk(channel.request(id -> Requests.registerResource(id, clientId, spec), options.requestTimeout(),
                 Lrmd.OP_RSC_REG, null), Lrmd.OP_RSC_REG + " " + spec.id(), r -> null);
     }
 
     @Override
     public CompletableFuture<Optional<ResourceSpec>> resourceInfo(String resourceId) {
-        return request(id -> Requests.resourceInfo(id, clientId, resourceId), options.requestTimeout(),
+        return channel.request(id -> Requests.resourceInfo(id, clientId, resourceId), options.requestTimeout(),
                 Lrmd.OP_RSC_INFO, null).thenApply(r -> {
                     if (r.rc() == -19) {
                         return Optional.empty();
@@ -267,7 +188,7 @@ final class RemoteSession implements RemoteExecutor {
 
     @Override
     public CompletableFuture<Void> unregisterResource(String resourceId) {
-        return request(id -> Requests.unregisterResource(id, clientId, resourceId), options.requestTimeout(),
+        return channel.request(id -> Requests.unregisterResource(id, clientId, resourceId), options.requestTimeout(),
                 Lrmd.OP_RSC_UNREG, null).thenApply(r -> {
                     if (r.rc() < 0 && r.rc() != -115) {
                         throw new RequestFailedException(Lrmd.OP_RSC_UNREG + " " + resourceId, r.rc());
@@ -280,7 +201,7 @@ final class RemoteSession implements RemoteExecutor {
     public CompletableFuture<Operation> exec(ExecRequest req) {
         String what = Lrmd.OP_RSC_EXEC + " " + req.userData();
         CompletableFuture<ExecResult> first = new CompletableFuture<>();
-        return request(id -> Requests.exec(id, clientId, req), options.requestTimeout(), what,
+        return channel.request(id -> Requests.exec(id, clientId, req), options.requestTimeout(), what,
                 new CallCorrelator.Expectation.Exec(req, first)).thenApply(r -> {
                     int callId = r.rc();
                     if (callId <= 0) {
@@ -308,14 +229,14 @@ final class RemoteSession implements RemoteExecutor {
 
     @Override
     public CompletableFuture<Void> cancel(String resourceId, String action, long intervalMs) {
-        return expectOk(request(id -> Requests.cancel(id, clientId, resourceId, action, intervalMs),
+        return expectOk(channel.request(id -> Requests.cancel(id, clientId, resourceId, action, intervalMs),
                 options.requestTimeout(), Lrmd.OP_RSC_CANCEL, null), Lrmd.OP_RSC_CANCEL + " " + resourceId + "_" + action
                 + "_" + intervalMs, r -> null);
     }
 
     @Override
     public CompletableFuture<List<RecurringOp>> recurringOps(String resourceId) {
-        return expectOk(request(id -> Requests.getRecurring(id, clientId, resourceId), options.requestTimeout(),
+        return expectOk(channel.request(id -> Requests.getRecurring(id, clientId, resourceId), options.requestTimeout(),
                 Lrmd.OP_GET_RECURRING, null), Lrmd.OP_GET_RECURRING, r -> Messages.recurringOps(r.xml()));
     }
 
@@ -367,15 +288,8 @@ final class RemoteSession implements RemoteExecutor {
     private void dispatch(Inbound message) {
         switch (message) {
             case Reply r -> {
-                CallCorrelator.Completion<?> early = correlator.onReply(r);
-                if (early != null) {
-                    early.run();
-                }
-                CompletableFuture<Reply> f = pendingReplies.remove(r.msgId());
-                if (f == null) {
+                if (!channel.onReply(r)) {
                     LOG.debug("{}: reply to unknown or expired request {}", endpoint, r.msgId());
-                } else {
-                    f.complete(r);
                 }
             }
             case Notification.Poke p -> onPoke(p);
@@ -428,8 +342,7 @@ final class RemoteSession implements RemoteExecutor {
         }
         Thread.ofVirtual().start(() -> {
             try {
-                writeWithDeadline(XmlCodec.write(Requests.ipcDestroy(nextMsgId.getAndIncrement(), session)),
-                        options.requestTimeout(), "ipc_destroy", null);
+                channel.send(id -> Requests.ipcDestroy(id, session), options.requestTimeout(), "ipc_destroy");
             } catch (IOException e) {
                 LOG.debug("{}: could not refuse IPC session {}: {}", endpoint, GuestText.forLog(session),
                         GuestText.forLog(e.toString()));
@@ -443,16 +356,8 @@ final class RemoteSession implements RemoteExecutor {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        lost = cause;
         connection.abort();
-        ConnectionLostException failure = new ConnectionLostException(cause);
-        for (Long id : List.copyOf(pendingReplies.keySet())) {
-            CompletableFuture<Reply> f = pendingReplies.remove(id);
-            if (f != null) {
-                f.completeExceptionally(failure);
-            }
-        }
-        correlator.endAll().forEach(f -> f.completeExceptionally(failure));
+        channel.fail(cause);
         if (cause.kind() != ConnectionLost.Kind.LOCAL_CLOSE) {
             LOG.info("{}: {} ({})", endpoint, cause.reason(), GuestText.forLog(cause.detail()));
         }
