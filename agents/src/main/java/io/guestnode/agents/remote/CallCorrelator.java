@@ -98,6 +98,7 @@ final class CallCorrelator {
         Expectation e = awaitingReply.remove(msgId);
         if (e != null) {
             adjustAwaiting(e, -1);
+            dropUnclaimable();
         }
     }
 
@@ -125,8 +126,8 @@ final class CallCorrelator {
         }
         if (callId > highestCallId) {
             highestCallId = callId;
-            dropEarlyUpTo(callId);
         }
+        dropUnclaimable();
         return completion;
     }
 
@@ -238,12 +239,19 @@ final class CallCorrelator {
         }
     }
 
-    /** Held items at or below {@code callId} can no longer become ours. */
-    private void dropEarlyUpTo(long callId) {
+    /**
+     * Drops held items that can no longer become ours: those at or below the highest call id, results when no
+     * exec awaits its reply, pokes when no poke does (any later request of ours gets a higher call id).
+     */
+    private void dropUnclaimable() {
         Iterator<Map.Entry<Integer, Early>> it = early.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<Integer, Early> e = it.next();
-            if (e.getKey() <= callId) {
+            boolean claimable = e.getKey() > highestCallId && switch (e.getValue()) {
+                case EarlyResult r -> execsAwaiting > 0;
+                case EarlyPoke p -> pokesAwaiting > 0;
+            };
+            if (!claimable) {
                 earlyBytes -= e.getValue().bytes();
                 it.remove();
                 droppedNotOurs++;

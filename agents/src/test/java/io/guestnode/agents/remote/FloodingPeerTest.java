@@ -84,12 +84,16 @@ class FloodingPeerTest {
         return XmlCodec.parse(new FrameReader(in, FrameLimits.DEFAULT).read());
     }
 
+    static String pokeNotification(int callId) {
+        return XmlCodec.write(XmlElement.builder(Lrmd.NOTIFY).attr(Lrmd.RC, 0).attr(Lrmd.CALLID, callId)
+                .attr(Lrmd.OP, Lrmd.OP_POKE).attr(Lrmd.MSG_ID, 0).attr(Lrmd.MSG_TYPE, Lrmd.MSG_NOTIFY).build());
+    }
+
     /** Answers one poke with its reply and its notification, as remoted does. */
     static void answerPoke(InputStream in, FrameWriter w, int callId) throws IOException {
         XmlElement poke = readRequest(in);
         w.write(reply(poke, 0, callId));
-        w.write(XmlCodec.write(XmlElement.builder(Lrmd.NOTIFY).attr(Lrmd.RC, 0).attr(Lrmd.CALLID, callId)
-                .attr(Lrmd.OP, Lrmd.OP_POKE).attr(Lrmd.MSG_ID, 0).attr(Lrmd.MSG_TYPE, Lrmd.MSG_NOTIFY).build()));
+        w.write(pokeNotification(callId));
     }
 
     static long heapUsedAfterGc() {
@@ -162,6 +166,47 @@ class FloodingPeerTest {
                 assertTrue(stats.droppedOverBudget() > 0, stats.toString());
                 assertEquals(47, stats.dropped(), "all but the one that was ours: " + stats);
                 assertEquals(0, stats.bufferedItems(), "the reply's call id ends the window: " + stats);
+            }
+        }
+    }
+
+    /**
+     * Results and pokes whose call id is at or below one a reply already gave this session, or that arrive while
+     * no request of ours can claim them, belong to another client: dropped at once and counted. A result above
+     * the highest call id, while an exec awaits its reply, is held until the reply says whose it is.
+     */
+    @Test
+    void resultsAndPokesOfOtherClientsAreDroppedAtOnce() throws Exception {
+        try (FakeRemoted fake = FakeRemoted.tls(KEY, (in, out) -> {
+            signOn(in, out);
+            FrameWriter w = new FrameWriter(out);
+            XmlElement a = readRequest(in);
+            w.write(result(9, "", "another client's, while our exec awaits its reply"));
+            w.write(reply(a, 10, 10));
+            w.write(result(10, "", "A"));
+            w.write(result(9, "", "another client's, below the highest call id"));
+            w.write(pokeNotification(8));
+            w.write(result(12, "", "another client's, no exec awaits its reply"));
+            XmlElement b = readRequest(in);
+            w.write(result(13, "", "held until the reply to B"));
+            w.write(result(5, "", "another client's, long ago"));
+            w.write(reply(b, 14, 14));
+            w.write(result(14, "", "B"));
+            answerPoke(in, w, 15);
+            holdOpen(in);
+        })) {
+            RecordingListener events = new RecordingListener();
+            try (RemoteExecutor s = client.connect(fake.endpoint(), key(), OPTIONS, events)) {
+                ExecRequest probe = ExecRequest.of("dummy1", "monitor", 0, 20_000, new LinkedHashMap<>());
+                assertEquals("A", s.execAndWait(probe).get(5, TimeUnit.SECONDS).exitReason());
+                assertEquals("B", s.execAndWait(probe).get(5, TimeUnit.SECONDS).exitReason());
+                s.poke(Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS);
+                BufferStats stats = s.bufferStats();
+                assertEquals(6, stats.droppedNotOurs(), stats.toString());
+                assertEquals(0, stats.droppedOverBudget(), stats.toString());
+                assertEquals(0, stats.bufferedItems(), stats.toString());
+                assertTrue(stats.peakBytes() > 0, "a result was held for an exec awaiting its reply: " + stats);
+                assertEquals(7, events.results.size(), "the listener still hears of every result");
             }
         }
     }
