@@ -147,7 +147,9 @@ final class CallCorrelator {
             removeEarly(callId);
             return new Completion<>(p.done(), Duration.ofNanos(held.arrivedNanos() - p.startNanos()));
         }
-        pokes.put(callId, p);
+        if (!p.done().isDone()) {
+            pokes.put(callId, p);
+        }
         return null;
     }
 

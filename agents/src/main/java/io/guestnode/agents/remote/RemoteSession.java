@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The client API over one TLS connection: a reader thread that decodes and dispatches every inbound message,
  * and callers that write requests (each message as header write plus payload write) and get futures back.
+ * Requests go out through a {@link RequestChannel} (a deadline on each write and reply); results and poke
+ * notifications are matched, or dropped, by a {@link CallCorrelator}.
  */
 final class RemoteSession implements RemoteExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteSession.class);
