@@ -242,6 +242,35 @@ class FloodingPeerTest {
         }
     }
 
+    /** What the guest sent reaches the log with its line breaks and control characters escaped. */
+    @Test
+    void guestTextIsLoggedOnOneLine() throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                RemoteSession.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        try (FakeRemoted fake = FakeRemoted.tls(KEY, (in, out) -> {
+            signOn(in, out);
+            new FrameWriter(out).write("<lrmd_notify lrmd_op=\"x\"\n\u001b[2J forged line");
+            holdOpen(in);
+        })) {
+            RecordingListener events = new RecordingListener();
+            client.connect(fake.endpoint(), key(), OPTIONS, events);
+            ConnectionLost lost = events.awaitLost(5000);
+            assertNotNull(lost);
+            assertTrue(lost.detail().contains("\n") || lost.detail().contains("\u001b"), lost.detail());
+            List<String> logged = lines.list.stream().map(e -> e.getFormattedMessage()).toList();
+            assertFalse(logged.isEmpty());
+            for (String line : logged) {
+                assertFalse(line.contains("\n") || line.contains("\r") || line.contains("\u001b"), line);
+            }
+        } finally {
+            log.detachAppender(lines);
+        }
+    }
+
     static void assertCut(String s, int originalBytes) {
         int bytes = s.getBytes(StandardCharsets.UTF_8).length;
         assertTrue(bytes <= 4096, "a guest string of " + bytes + " bytes");
