@@ -1,9 +1,11 @@
 package io.guestnode.agents.remote;
 
+import io.guestnode.agents.remote.message.GuestText;
+
 /**
  * Why a connection to pacemaker-remoted could not be established. The kind decides what a caller does:
  * refused, unreachable and timeout are worth retrying while a guest boots; a rejected or missing key is a
- * hard failure that retrying cannot fix.
+ * hard failure that retrying cannot fix. The message may quote the peer and is cut to 4 KiB.
  */
 public final class ConnectFailure extends Exception {
 
@@ -51,12 +53,12 @@ public final class ConnectFailure extends Exception {
     private final Kind kind;
 
     public ConnectFailure(Kind kind, String message) {
-        super(message);
+        super(GuestText.cut(message));
         this.kind = kind;
     }
 
     public ConnectFailure(Kind kind, String message, Throwable cause) {
-        super(message, cause);
+        super(GuestText.cut(message), cause);
         this.kind = kind;
     }
 

@@ -15,10 +15,14 @@ import java.util.Objects;
  * @param limits           frame size ceiling
  * @param quickAck         re-arm TCP_QUICKACK around every read (avoids the 40 ms delayed-ACK stall)
  * @param minDhBits        smallest DH prime accepted for TLS 1.2 DHE-PSK
+ * @param bufferBudgetBytes most bytes one session holds of results and pokes it cannot match yet
  */
 public record ConnectOptions(Duration connectTimeout, Duration handshakeTimeout, Duration requestTimeout,
                              String clientName, boolean ipcProvider, FrameLimits limits, boolean quickAck,
-                             int minDhBits) {
+                             int minDhBits, int bufferBudgetBytes) {
+
+    /** 256 KiB: results that overtake their exec reply are rare and, cut to 4 KiB per string, small. */
+    public static final int DEFAULT_BUFFER_BUDGET = 256 * 1024;
 
     public ConnectOptions {
         Objects.requireNonNull(connectTimeout);
@@ -26,45 +30,54 @@ public record ConnectOptions(Duration connectTimeout, Duration handshakeTimeout,
         Objects.requireNonNull(requestTimeout);
         Objects.requireNonNull(clientName);
         Objects.requireNonNull(limits);
+        if (bufferBudgetBytes < 0) {
+            throw new IllegalArgumentException("bufferBudgetBytes must not be negative, got " + bufferBudgetBytes);
+        }
     }
 
     public static ConnectOptions defaults() {
         return new ConnectOptions(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(10),
-                "guestnode", false, FrameLimits.DEFAULT, true, 2048);
+                "guestnode", false, FrameLimits.DEFAULT, true, 2048,
+                DEFAULT_BUFFER_BUDGET);
     }
 
     public ConnectOptions withConnectTimeout(Duration d) {
         return new ConnectOptions(d, handshakeTimeout, requestTimeout, clientName, ipcProvider, limits, quickAck,
-                minDhBits);
+                minDhBits, bufferBudgetBytes);
     }
 
     public ConnectOptions withHandshakeTimeout(Duration d) {
         return new ConnectOptions(connectTimeout, d, requestTimeout, clientName, ipcProvider, limits, quickAck,
-                minDhBits);
+                minDhBits, bufferBudgetBytes);
     }
 
     public ConnectOptions withRequestTimeout(Duration d) {
         return new ConnectOptions(connectTimeout, handshakeTimeout, d, clientName, ipcProvider, limits, quickAck,
-                minDhBits);
+                minDhBits, bufferBudgetBytes);
     }
 
     public ConnectOptions withClientName(String name) {
         return new ConnectOptions(connectTimeout, handshakeTimeout, requestTimeout, name, ipcProvider, limits,
-                quickAck, minDhBits);
+                quickAck, minDhBits, bufferBudgetBytes);
     }
 
     public ConnectOptions withIpcProvider(boolean provider) {
         return new ConnectOptions(connectTimeout, handshakeTimeout, requestTimeout, clientName, provider, limits,
-                quickAck, minDhBits);
+                quickAck, minDhBits, bufferBudgetBytes);
     }
 
     public ConnectOptions withLimits(FrameLimits l) {
         return new ConnectOptions(connectTimeout, handshakeTimeout, requestTimeout, clientName, ipcProvider, l,
-                quickAck, minDhBits);
+                quickAck, minDhBits, bufferBudgetBytes);
     }
 
     public ConnectOptions withQuickAck(boolean q) {
         return new ConnectOptions(connectTimeout, handshakeTimeout, requestTimeout, clientName, ipcProvider, limits,
-                q, minDhBits);
+                q, minDhBits, bufferBudgetBytes);
+    }
+
+    public ConnectOptions withBufferBudget(int bytes) {
+        return new ConnectOptions(connectTimeout, handshakeTimeout, requestTimeout, clientName, ipcProvider, limits,
+                quickAck, minDhBits, bytes);
     }
 }

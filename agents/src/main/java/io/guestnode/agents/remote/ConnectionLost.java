@@ -1,15 +1,21 @@
 package io.guestnode.agents.remote;
 
+import io.guestnode.agents.remote.message.GuestText;
 import java.time.Instant;
 
 /**
  * Why a session ended.
  *
  * @param kind   class of the loss
- * @param detail human-readable cause
+ * @param detail human-readable cause, at most 4 KiB of UTF-8
  * @param at     when it was noticed
  */
 public record ConnectionLost(Kind kind, String detail, Instant at) {
+
+    /** The detail may quote the guest (a malformed message): it is cut to 4 KiB. */
+    public ConnectionLost {
+        detail = GuestText.cut(detail);
+    }
 
     public enum Kind {
         /** The remote sent TLS close_notify: an orderly close by pacemaker-remoted. */

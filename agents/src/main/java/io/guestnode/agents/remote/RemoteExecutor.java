@@ -22,6 +22,9 @@ public interface RemoteExecutor extends AutoCloseable {
 
     boolean isOpen();
 
+    /** What the session holds of the peer's unsolicited results and pokes, and how many it dropped. */
+    BufferStats bufferStats();
+
     /** Sends {@code lrmd_rsc_poke}; completes with the round trip when its notification arrives. */
     CompletableFuture<Duration> poke(Duration timeout);
 

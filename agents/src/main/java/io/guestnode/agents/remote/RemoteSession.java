@@ -4,7 +4,7 @@ import io.guestnode.agents.remote.frame.FrameReader;
 import io.guestnode.agents.remote.frame.FrameWriter;
 import io.guestnode.agents.remote.message.ExecRequest;
 import io.guestnode.agents.remote.message.ExecResult;
-import io.guestnode.agents.remote.message.ExecStatus;
+import io.guestnode.agents.remote.message.GuestText;
 import io.guestnode.agents.remote.message.Inbound;
 import io.guestnode.agents.remote.message.Lrmd;
 import io.guestnode.agents.remote.message.MessageException;
@@ -22,19 +22,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.LongFunction;
 import org.bouncycastle.tls.TlsNoCloseNotifyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,41 +36,29 @@ import org.slf4j.LoggerFactory;
 /**
  * The client API over one TLS connection: a reader thread that decodes and dispatches every inbound message,
  * and callers that write requests (each message as header write plus payload write) and get futures back.
+ * Requests go out through a {@link RequestChannel} (a deadline on each write and reply); results and poke
+ * notifications are matched, or dropped, by a {@link CallCorrelator}.
  */
 final class RemoteSession implements RemoteExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteSession.class);
-    /** Results whose call id we have not yet learned (or never will: other clients), kept briefly. */
-    private static final int EARLY_RESULTS_KEPT = 64;
     /** EOF this soon after {@code shutdown_req} means the guest is shutting down (2.1.5 exits in ~3 ms). */
     private static final long SHUTDOWN_EOF_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final Endpoint endpoint;
     private final TlsConnection connection;
     private final FrameReader reader;
-    private final FrameWriter writer;
     private final ConnectOptions options;
     private final ScheduledExecutorService timer;
     private final SessionListener listener;
     private final Clock clock;
 
-    private final AtomicLong nextMsgId = new AtomicLong(1);
-    private final Map<Long, CompletableFuture<Reply>> pendingReplies = new ConcurrentHashMap<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean closedLocally;
     private volatile long shutdownRequestedAt = -1;
-    private volatile ConnectionLost lost;
     private volatile String clientId = "";
     private volatile Registration registration;
-
-    private final Object correlation = new Object();
-    private final Map<Integer, CompletableFuture<Duration>> pokeWaiters = new HashMap<>();
-    private final Map<Integer, Long> pokeStarts = new HashMap<>();
-    private final LinkedHashMap<Integer, Boolean> earlyPokes = boundedMap();
-    private final Map<Integer, OpState> operations = new HashMap<>();
-    private final LinkedHashMap<Integer, ExecResult> earlyResults = boundedMap();
-
-    private record OpState(ExecRequest request, CompletableFuture<ExecResult> first) {
-    }
+    private final CallCorrelator correlator;
+    private final RequestChannel channel;
 
     RemoteSession(Endpoint endpoint, TlsConnection connection, ConnectOptions options,
                   ScheduledExecutorService timer, SessionListener listener, Clock clock) {
@@ -87,16 +69,9 @@ final class RemoteSession implements RemoteExecutor {
         this.listener = listener;
         this.clock = clock;
         this.reader = new FrameReader(connection.input(), options.limits());
-        this.writer = new FrameWriter(connection.output());
-    }
-
-    private static <V> LinkedHashMap<Integer, V> boundedMap() {
-        return new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, V> eldest) {
-                return size() > EARLY_RESULTS_KEPT;
-            }
-        };
+        this.correlator = new CallCorrelator(options.bufferBudgetBytes());
+        this.channel = new RequestChannel(endpoint, new FrameWriter(connection.output()), timer, correlator,
+                this::end, clock);
     }
 
     void startReader() {
@@ -106,8 +81,8 @@ final class RemoteSession implements RemoteExecutor {
     /** Signs on; on failure the session is closed and the failure classified. */
     void register() throws ConnectFailure {
         long t0 = System.nanoTime();
-        CompletableFuture<Reply> f = request(id -> Requests.register(id, options.clientName(), options.ipcProvider()),
-                options.requestTimeout(), Lrmd.OP_REGISTER);
+        CompletableFuture<Reply> f = channel.request(id -> Requests.register(id, options.clientName(), options.ipcProvider()),
+                options.requestTimeout(), Lrmd.OP_REGISTER, null);
         Reply reply;
         try {
             reply = f.join();
@@ -125,7 +100,7 @@ final class RemoteSession implements RemoteExecutor {
                         cause);
             }
             throw new ConnectFailure(ConnectFailure.Kind.PROTOCOL_ERROR, endpoint + ": register failed: "
-                    + cause.getMessage(), cause);
+                    + GuestText.cut(cause.getMessage()), cause);
         }
         long t1 = System.nanoTime();
         String id = reply.xml().attr(Lrmd.CLIENTID);
@@ -155,36 +130,12 @@ final class RemoteSession implements RemoteExecutor {
         return !ended.get();
     }
 
-    // ---------------------------------------------------------------- requests
-
-    private CompletableFuture<Reply> request(LongFunction<XmlElement> build, Duration timeout, String what) {
-        CompletableFuture<Reply> f = new CompletableFuture<>();
-        ConnectionLost l = lost;
-        if (l != null) {
-            f.completeExceptionally(new ConnectionLostException(l));
-            return f;
-        }
-        long msgId = nextMsgId.getAndIncrement();
-        pendingReplies.put(msgId, f);
-        var deadline = timer.schedule(() -> {
-            if (pendingReplies.remove(msgId, f)) {
-                f.completeExceptionally(new RequestTimeoutException(endpoint + ": no reply to " + what + " within "
-                        + timeout.toMillis() + " ms"));
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        f.whenComplete((r, e) -> deadline.cancel(false));
-        try {
-            writer.write(XmlCodec.write(build.apply(msgId)));
-        } catch (IOException e) {
-            pendingReplies.remove(msgId, f);
-            ConnectionLost cause = new ConnectionLost(ConnectionLost.Kind.IO_ERROR, "write failed: " + e.getMessage(),
-                    clock.instant());
-            f.completeExceptionally(new ConnectionLostException(cause));
-            end(cause);
-        }
-        // A loss between put() and here has already failed every pending reply, including f.
-        return f;
+    @Override
+    public BufferStats bufferStats() {
+        return correlator.stats();
     }
+
+    // ---------------------------------------------------------------- requests
 
     private static <T> CompletableFuture<T> expectOk(CompletableFuture<Reply> f, String op, Function<Reply, T> value) {
         return f.thenApply(r -> {
@@ -202,41 +153,29 @@ final class RemoteSession implements RemoteExecutor {
         var deadline = timer.schedule(() -> result.completeExceptionally(new RequestTimeoutException(
                 endpoint + ": remote executor did not respond to a poke within " + timeout.toMillis() + " ms")),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
-        result.whenComplete((d, e) -> deadline.cancel(false));
-        request(id -> Requests.poke(id, clientId), timeout, Lrmd.OP_POKE).whenComplete((reply, error) -> {
-            if (error != null) {
-                result.completeExceptionally(unwrap(error));
-                return;
-            }
-            int callId = (int) reply.xml().longAttr(Lrmd.CALLID, -1);
-            synchronized (correlation) {
-                if (earlyPokes.remove(callId) != null) {
-                    result.complete(Duration.ofNanos(System.nanoTime() - start));
-                } else if (!result.isDone()) {
-                    pokeWaiters.put(callId, result);
-                    pokeStarts.put(callId, start);
-                    result.whenComplete((d, e) -> {
-                        synchronized (correlation) {
-                            pokeWaiters.remove(callId, result);
-                            pokeStarts.remove(callId);
-                        }
-                    });
-                }
-            }
+        result.whenComplete((d, e) -> {
+            deadline.cancel(false);
+            correlator.forgetPoke(result);
         });
+        channel.request(id -> Requests.poke(id, clientId), timeout, Lrmd.OP_POKE,
+                new CallCorrelator.Expectation.Poke(start, result)).whenComplete((reply, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(unwrap(error));
+                    }
+                });
         return result;
     }
 
     @Override
     public CompletableFuture<Void> registerResource(ResourceSpec spec) {
-        return expectOk(request(id -> Requests.registerResource(id, clientId, spec), options.requestTimeout(),
-                Lrmd.OP_RSC_REG), Lrmd.OP_RSC_REG + " " + spec.id(), r -> null);
+        return expectOk(channel.request(id -> Requests.registerResource(id, clientId, spec), options.requestTimeout(),
+                Lrmd.OP_RSC_REG, null), Lrmd.OP_RSC_REG + " " + spec.id(), r -> null);
     }
 
     @Override
     public CompletableFuture<Optional<ResourceSpec>> resourceInfo(String resourceId) {
-        return request(id -> Requests.resourceInfo(id, clientId, resourceId), options.requestTimeout(),
-                Lrmd.OP_RSC_INFO).thenApply(r -> {
+        return channel.request(id -> Requests.resourceInfo(id, clientId, resourceId), options.requestTimeout(),
+                Lrmd.OP_RSC_INFO, null).thenApply(r -> {
                     if (r.rc() == -19) {
                         return Optional.empty();
                     }
@@ -251,8 +190,8 @@ final class RemoteSession implements RemoteExecutor {
 
     @Override
     public CompletableFuture<Void> unregisterResource(String resourceId) {
-        return request(id -> Requests.unregisterResource(id, clientId, resourceId), options.requestTimeout(),
-                Lrmd.OP_RSC_UNREG).thenApply(r -> {
+        return channel.request(id -> Requests.unregisterResource(id, clientId, resourceId), options.requestTimeout(),
+                Lrmd.OP_RSC_UNREG, null).thenApply(r -> {
                     if (r.rc() < 0 && r.rc() != -115) {
                         throw new RequestFailedException(Lrmd.OP_RSC_UNREG + " " + resourceId, r.rc());
                     }
@@ -263,27 +202,16 @@ final class RemoteSession implements RemoteExecutor {
     @Override
     public CompletableFuture<Operation> exec(ExecRequest req) {
         String what = Lrmd.OP_RSC_EXEC + " " + req.userData();
-        return request(id -> Requests.exec(id, clientId, req), options.requestTimeout(), what).thenApply(r -> {
-            int callId = r.rc();
-            if (callId <= 0) {
-                throw new RequestFailedException(what, callId);
-            }
-            CompletableFuture<ExecResult> first = new CompletableFuture<>();
-            ExecResult early;
-            synchronized (correlation) {
-                early = earlyResults.remove(callId);
-                ConnectionLost l = lost;
-                if (l != null) {
-                    first.completeExceptionally(new ConnectionLostException(l));
-                } else if (early == null || req.recurring()) {
-                    operations.put(callId, new OpState(req, first));
-                }
-            }
-            if (early != null) {
-                first.complete(early);
-            }
-            return new Operation(req, callId, first);
-        });
+        CompletableFuture<ExecResult> first = new CompletableFuture<>();
+        return channel.request(id -> Requests.exec(id, clientId, req), options.requestTimeout(), what,
+                new CallCorrelator.Expectation.Exec(req, first)).thenApply(r -> {
+                    int callId = r.rc();
+                    if (callId <= 0) {
+                        throw new RequestFailedException(what, callId);
+                    }
+                    // the reader registered the call id before completing the reply, and ends fail `first`
+                    return new Operation(req, callId, first);
+                });
     }
 
     @Override
@@ -303,15 +231,15 @@ final class RemoteSession implements RemoteExecutor {
 
     @Override
     public CompletableFuture<Void> cancel(String resourceId, String action, long intervalMs) {
-        return expectOk(request(id -> Requests.cancel(id, clientId, resourceId, action, intervalMs),
-                options.requestTimeout(), Lrmd.OP_RSC_CANCEL), Lrmd.OP_RSC_CANCEL + " " + resourceId + "_" + action
+        return expectOk(channel.request(id -> Requests.cancel(id, clientId, resourceId, action, intervalMs),
+                options.requestTimeout(), Lrmd.OP_RSC_CANCEL, null), Lrmd.OP_RSC_CANCEL + " " + resourceId + "_" + action
                 + "_" + intervalMs, r -> null);
     }
 
     @Override
     public CompletableFuture<List<RecurringOp>> recurringOps(String resourceId) {
-        return expectOk(request(id -> Requests.getRecurring(id, clientId, resourceId), options.requestTimeout(),
-                Lrmd.OP_GET_RECURRING), Lrmd.OP_GET_RECURRING, r -> Messages.recurringOps(r.xml()));
+        return expectOk(channel.request(id -> Requests.getRecurring(id, clientId, resourceId), options.requestTimeout(),
+                Lrmd.OP_GET_RECURRING, null), Lrmd.OP_GET_RECURRING, r -> Messages.recurringOps(r.xml()));
     }
 
     // ---------------------------------------------------------------- reading and dispatch
@@ -330,7 +258,7 @@ final class RemoteSession implements RemoteExecutor {
             }
         } catch (FrameException | MessageException e) {
             cause = new ConnectionLost(ConnectionLost.Kind.PROTOCOL_ERROR, e.getMessage(), clock.instant());
-            LOG.warn("{}: dropping the connection: {}", endpoint, e.getMessage());
+            LOG.warn("{}: dropping the connection: {}", endpoint, GuestText.forLog(cause.detail()));
         } catch (TlsNoCloseNotifyException e) {
             cause = lossAtEof("connection ended without TLS close_notify", ConnectionLost.Kind.PEER_VANISHED);
         } catch (EOFException e) {
@@ -340,7 +268,9 @@ final class RemoteSession implements RemoteExecutor {
                     String.valueOf(e.getMessage()), clock.instant());
         } catch (RuntimeException e) {
             cause = new ConnectionLost(ConnectionLost.Kind.PROTOCOL_ERROR, "unexpected: " + e, clock.instant());
-            LOG.warn("{}: dropping the connection after an unexpected error", endpoint, e);
+            LOG.warn("{}: dropping the connection after an unexpected error: {}", endpoint,
+                    GuestText.forLog(cause.detail()));
+            LOG.debug("{}: the unexpected error", endpoint, e);
         }
         end(cause);
     }
@@ -360,11 +290,8 @@ final class RemoteSession implements RemoteExecutor {
     private void dispatch(Inbound message) {
         switch (message) {
             case Reply r -> {
-                CompletableFuture<Reply> f = pendingReplies.remove(r.msgId());
-                if (f == null) {
+                if (!channel.onReply(r)) {
                     LOG.debug("{}: reply to unknown or expired request {}", endpoint, r.msgId());
-                } else {
-                    f.complete(r);
                 }
             }
             case Notification.Poke p -> onPoke(p);
@@ -383,38 +310,22 @@ final class RemoteSession implements RemoteExecutor {
     }
 
     private void onPoke(Notification.Poke p) {
-        CompletableFuture<Duration> waiter;
-        Long start;
-        synchronized (correlation) {
-            waiter = pokeWaiters.remove(p.callId());
-            start = pokeStarts.remove(p.callId());
-            if (waiter == null) {
-                earlyPokes.put(p.callId(), Boolean.TRUE);
-            }
-        }
-        if (waiter != null) {
-            waiter.complete(Duration.ofNanos(System.nanoTime() - (start == null ? System.nanoTime() : start)));
+        CallCorrelator.Completion<Duration> ours = correlator.onPoke(p.callId(), System.nanoTime());
+        if (ours != null) {
+            ours.run();
         }
     }
 
     private void onExecResult(ExecResult r) {
-        OpState op;
-        synchronized (correlation) {
-            op = operations.get(r.callId());
-            if (op == null) {
-                earlyResults.put(r.callId(), r);
-            } else if (!op.request().recurring() || r.status() == ExecStatus.CANCELLED) {
-                operations.remove(r.callId());
-            }
-        }
+        CallCorrelator.Completion<ExecResult> ours = correlator.onResult(r);
         // The listener hears of a result before any future completes with it.
         try {
-            listener.onExecResult(r, op != null);
+            listener.onExecResult(r, ours != null);
         } catch (RuntimeException e) {
             LOG.warn("{}: listener failed on a result", endpoint, e);
         }
-        if (op != null) {
-            op.first().complete(r);
+        if (ours != null) {
+            ours.run();
         }
     }
 
@@ -433,9 +344,10 @@ final class RemoteSession implements RemoteExecutor {
         }
         Thread.ofVirtual().start(() -> {
             try {
-                writer.write(XmlCodec.write(Requests.ipcDestroy(nextMsgId.getAndIncrement(), session)));
+                channel.send(id -> Requests.ipcDestroy(id, session), options.requestTimeout(), "ipc_destroy");
             } catch (IOException e) {
-                LOG.debug("{}: could not refuse IPC session {}: {}", endpoint, session, e.toString());
+                LOG.debug("{}: could not refuse IPC session {}: {}", endpoint, GuestText.forLog(session),
+                        GuestText.forLog(e.toString()));
             }
         });
     }
@@ -446,26 +358,10 @@ final class RemoteSession implements RemoteExecutor {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        lost = cause;
         connection.abort();
-        ConnectionLostException failure = new ConnectionLostException(cause);
-        for (Long id : List.copyOf(pendingReplies.keySet())) {
-            CompletableFuture<Reply> f = pendingReplies.remove(id);
-            if (f != null) {
-                f.completeExceptionally(failure);
-            }
-        }
-        List<CompletableFuture<?>> waiting;
-        synchronized (correlation) {
-            waiting = new java.util.ArrayList<>(pokeWaiters.values());
-            operations.values().forEach(o -> waiting.add(o.first()));
-            pokeWaiters.clear();
-            pokeStarts.clear();
-            operations.clear();
-        }
-        waiting.forEach(f -> f.completeExceptionally(failure));
+        channel.fail(cause);
         if (cause.kind() != ConnectionLost.Kind.LOCAL_CLOSE) {
-            LOG.info("{}: {} ({})", endpoint, cause.reason(), cause.detail());
+            LOG.info("{}: {} ({})", endpoint, cause.reason(), GuestText.forLog(cause.detail()));
         }
         try {
             listener.onConnectionLost(cause);

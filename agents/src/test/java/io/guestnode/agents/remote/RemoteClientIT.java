@@ -14,6 +14,7 @@ import io.guestnode.agents.remote.frame.FrameWriter;
 import io.guestnode.agents.remote.message.ExecRequest;
 import io.guestnode.agents.remote.message.ExecResult;
 import io.guestnode.agents.remote.message.ExecStatus;
+import io.guestnode.agents.remote.message.GuestText;
 import io.guestnode.agents.remote.message.Lrmd;
 import io.guestnode.agents.remote.message.Messages;
 import io.guestnode.agents.remote.message.OcfExit;
@@ -182,7 +183,9 @@ class RemoteClientIT {
             p.put("fake", blob);
             ExecResult r = s.execAndWait(ExecRequest.of(big.id(), "monitor", 0, 20_000, p)).join();
             assertTrue(r.is(OcfExit.NOT_RUNNING), r.summary());
-            assertEquals(blob, r.parameters().get("fake"), "the 60 KB parameter came back in the notification");
+            // the whole 60 KB came back; like all guest text, it reaches callers cut to 4 KiB, its full size named
+            assertEquals(GuestText.cut(blob), r.parameters().get("fake"), "the 60 KB parameter came back");
+            assertTrue(r.parameters().get("fake").endsWith("[cut, " + blob.length() + " bytes]"));
         }
     }
 

@@ -11,7 +11,12 @@ public final class Messages {
     private Messages() {
     }
 
-    public static Inbound decode(XmlElement xml) throws MessageException {
+    /**
+     * Decodes one inbound message. Every name and value in it is first {@link GuestText#cut} to 4 KiB: nothing a
+     * guest sends reaches a caller, a listener or a log line longer than that.
+     */
+    public static Inbound decode(XmlElement received) throws MessageException {
+        XmlElement xml = GuestText.cutAll(received);
         String type = xml.attr(Lrmd.MSG_TYPE);
         switch (xml.name()) {
             case Lrmd.REPLY -> {
