@@ -9,6 +9,7 @@ import io.guestnode.operator.api.ControlServer;
 import io.guestnode.operator.definitions.DefinitionsLoader;
 import io.guestnode.operator.definitions.Problem;
 import io.guestnode.operator.engine.Engine;
+import io.guestnode.operator.engine.GuestKeys;
 import io.guestnode.operator.engine.KeySource;
 import io.guestnode.operator.state.StateStore;
 import java.io.IOException;
@@ -91,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
         StateStore.Loaded loaded = store.load();
         LibvirtDomainAgent domains = new LibvirtDomainAgent();
         Engine engine = new Engine(r.definitions(), loaded.state(), loaded.overrides(), loaded.journal(), domains,
-                new KeySource(key), Clock.systemUTC(), store::save);
+                new GuestKeys(new KeySource(key), stateDir.resolve("keys")), Clock.systemUTC(), store::save);
         Object reloadLock = new Object();
         java.util.function.Supplier<String> reload = () -> {
             synchronized (reloadLock) {

@@ -134,7 +134,7 @@ final class ActionRunner {
     private ActionFinished connect(Definitions d, Action.Connect a) throws InterruptedException {
         VmResource vm = d.vmOfNode(a.node()).orElseThrow();
         var c = vm.connection();
-        AuthKey k = key.get();
+        AuthKey k = GuestKeys.forConnection(key, a.node());
         if (k == null) {
             return ActionFinished.failed(a, "key unavailable", "no Pacemaker Remote key on this host");
         }
