@@ -53,6 +53,11 @@ public final class GuestKeys implements Supplier<AuthKey> {
 
     /** Where {@code guest}'s own key is looked for; empty for a name that cannot be a directory name. */
     public Optional<Path> fileOf(String guest) {
+        return fileOf(dir, guest);
+    }
+
+    /** Where {@code guest}'s own key is looked for in {@code dir}; empty for a name that is no directory name. */
+    public static Optional<Path> fileOf(Path dir, String guest) {
         if (guest.isEmpty() || guest.equals(".") || guest.equals("..") || guest.indexOf('/') >= 0
                 || guest.indexOf('\0') >= 0) {
             return Optional.empty();
