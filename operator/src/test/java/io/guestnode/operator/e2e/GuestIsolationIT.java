@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two LXC guests on the guestnode network, started by the daemon: guestA with the shared key, guestB with a key
  * of its own in the daemon's key directory ({@code STATE/keys/guestB/authkey}), which the shared key does not
- * open. Both come online; and from inside guestA, guestB's pacemaker-remoted cannot be reached while the host can
+ * open, and guestC with an empty key file of its own. guestA and guestB come online, guestC's connection fails
+ * alone; and from inside guestA, guestB's pacemaker-remoted cannot be reached while the host can
  * (and the host reaches guestB).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -44,8 +45,9 @@ class GuestIsolationIT {
         lab = new GuestLab(dir);
         Path a = lab.guest("guestA", 1, lab.key);
         Path b = lab.guest("guestB", 2, keyB, lab.stateDir.resolve("keys"));
+        Path c = lab.guest("guestC", 3, new byte[0], lab.stateDir.resolve("keys"));
         lab.writeDefinitions(GuestLab.vm("guestA", a, 1, lab.addr(1), "") + GuestLab.vm("guestB", b, 2, lab.addr(2),
-                ""), "");
+                "") + GuestLab.vm("guestC", c, 3, lab.addr(3), ""), "");
         lab.startDaemon();
     }
 
@@ -58,17 +60,29 @@ class GuestIsolationIT {
     @Order(1)
     void aGuestWithItsOwnKeyComesOnlineWithIt() throws Exception {
         assertNotEquals(AuthKey.ofBytes("shared", lab.key).fingerprint(), AuthKey.ofBytes("B", keyB).fingerprint());
-        lab.await("guestA and guestB online", 20_000, s -> online(s, "guestA") && online(s, "guestB"));
+        lab.await("guestA and guestB online", 30_000, s -> online(s, "guestA") && online(s, "guestB"));
         String log = Files.readString(dir.resolve("daemon.log"));
         assertTrue(log.contains("[guestB] using its own key " + lab.stateDir.resolve("keys/guestB/authkey")
                 + " (sha256:" + AuthKey.ofBytes("B", keyB).fingerprint() + ")"), lab.tail());
         assertTrue(!log.contains("[guestA] using its own key"), lab.tail());
     }
 
+    /** guestC's own key file is empty: its connection fails as "key unavailable", the log names the file. */
     @Test
     @Order(2)
+    void aGuestWhoseOwnKeyFileIsEmptyFailsAlone() throws Exception {
+        JsonNode s = lab.await("guestC's connection failed", 20_000, x -> GuestLab.failure(x, "guestC", "host1")
+                != null);
+        assertEquals("key unavailable", GuestLab.failure(s, "guestC", "host1").get("status").asText(), s.toString());
+        assertTrue(online(s, "guestA") && online(s, "guestB"), s.toString());
+        assertTrue(Files.readString(dir.resolve("daemon.log")).contains("[guestC] key file "
+                + lab.stateDir.resolve("keys/guestC/authkey") + " is empty"), lab.tail());
+    }
+
+    @Test
+    @Order(3)
     void aGuestReachesTheHostButNotAnotherGuest() throws Exception {
-        JsonNode s = lab.await("guestA and guestB online", 20_000, x -> online(x, "guestA") && online(x, "guestB"));
+        JsonNode s = lab.await("guestA and guestB online", 30_000, x -> online(x, "guestA") && online(x, "guestB"));
         assertTrue(online(s, "guestB"));
         long a = lab.initPid("guestA");
         try (ServerSocket host = new ServerSocket()) {
