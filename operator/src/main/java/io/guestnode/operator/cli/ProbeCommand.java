@@ -9,7 +9,9 @@ import io.guestnode.agents.remote.RemoteExecutorClient;
 import io.guestnode.agents.remote.SessionListener;
 import io.guestnode.agents.remote.tls.AuthKey;
 import io.guestnode.agents.remote.tls.KeyFileException;
+import io.guestnode.operator.engine.GuestKeys;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -54,6 +56,15 @@ final class ProbeCommand implements Callable<Integer> {
                     + "else /etc/corosync/authkey.")
     Path key;
 
+    @Option(names = "--guest", paramLabel = "NAME",
+            description = "Use the key guestnode uses for this guest node: its own STATE-DIR/keys/NAME/authkey when "
+                    + "that file exists, else the shared key (--key).")
+    String guest;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "With --guest: guestnode's state directory. "
+            + "Default: /var/lib/guestnode.")
+    Path stateDir = Path.of("/var/lib/guestnode");
+
     @Option(names = "--timeout", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Deadline of each step (connect, handshake, register, poke). Default: ${DEFAULT-VALUE}.")
     Duration timeout;
@@ -70,9 +81,21 @@ final class ProbeCommand implements Callable<Integer> {
             err.println("guestnode probe: --addr is empty");
             return ExitCodes.USAGE;
         }
+        Path own = null;
+        if (guest != null) {
+            own = GuestKeys.fileOf(stateDir.resolve("keys"), guest).orElse(null);
+            if (own == null) {
+                err.println("guestnode probe: --guest '" + guest + "' cannot be a guest node's key directory name");
+                return ExitCodes.USAGE;
+            }
+        }
         AuthKey authKey;
         try {
-            authKey = key != null ? AuthKey.load(key) : AuthKey.locate(System.getenv());
+            if (own != null && (Files.exists(own) || Files.isSymbolicLink(own))) {
+                authKey = AuthKey.load(own);
+            } else {
+                authKey = key != null ? AuthKey.load(key) : AuthKey.locate(System.getenv());
+            }
         } catch (KeyFileException e) {
             err.println("guestnode probe: key unavailable: " + e.getMessage());
             return ConnectFailure.Kind.KEY_UNAVAILABLE.exitCode();

@@ -9,6 +9,7 @@ import io.guestnode.operator.api.ControlServer;
 import io.guestnode.operator.definitions.DefinitionsLoader;
 import io.guestnode.operator.definitions.Problem;
 import io.guestnode.operator.engine.Engine;
+import io.guestnode.operator.engine.GuestKeys;
 import io.guestnode.operator.engine.KeySource;
 import io.guestnode.operator.state.StateDirLock;
 import io.guestnode.operator.state.StateStore;
@@ -104,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
         });
         LibvirtDomainAgent domains = new LibvirtDomainAgent();
         Engine engine = new Engine(r.definitions(), loaded.state(), loaded.overrides(), journal, domains,
-                new KeySource(key), Clock.systemUTC(), store::save);
+                new GuestKeys(new KeySource(key), stateDir.resolve("keys")), Clock.systemUTC(), store::save);
         Object reloadLock = new Object();
         java.util.function.Supplier<String> reload = () -> {
             synchronized (reloadLock) {

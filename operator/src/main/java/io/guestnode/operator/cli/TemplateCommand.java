@@ -58,11 +58,13 @@ final class TemplateCommand implements Callable<Integer> {
 
     @Option(names = "--key-dir", paramLabel = "DIR",
             description = "LXC: host directory (mode 0700) holding the guest's authkey, mounted read-only as "
-                    + "/etc/pacemaker. Default: /var/lib/guestnode/keys/NAME.")
+                    + "/etc/pacemaker. Default: /var/lib/guestnode/keys/NAME: with NAME the guest node's name, guestnode "
+                    + "uses the same file for the guest's connection.")
     Path keyDir;
 
     @Option(names = "--key", paramLabel = "FILE",
-            description = "KVM/QEMU: host key file handed to the guest through fw_cfg. Default: /etc/pacemaker/authkey.")
+            description = "KVM/QEMU: host key file handed to the guest through fw_cfg. Default: /etc/pacemaker/authkey; "
+                    + "for a key of the guest's own: /var/lib/guestnode/keys/NAME/authkey.")
     Path key;
 
     @Option(names = "--disk", paramLabel = "FILE",

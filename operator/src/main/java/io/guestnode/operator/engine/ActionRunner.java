@@ -134,9 +134,12 @@ final class ActionRunner {
     private ActionFinished connect(Definitions d, Action.Connect a) throws InterruptedException {
         VmResource vm = d.vmOfNode(a.node()).orElseThrow();
         var c = vm.connection();
-        AuthKey k = key.get();
+        AuthKey k = GuestKeys.forConnection(key, a.node());
         if (k == null) {
-            return ActionFinished.failed(a, "key unavailable", "no Pacemaker Remote key on this host");
+            String file = key instanceof GuestKeys g ? g.fileOf(a.node()).filter(java.nio.file.Files::exists).map(Object::toString)
+                    .orElse("the shared key file") : "the shared key file";
+            return ActionFinished.failed(a, "key unavailable", "no usable Pacemaker Remote key for " + a.node()
+                    + " (" + file + "; the log says why)");
         }
         try {
             RemoteExecutor remote = connector.connect(new Endpoint(c.addr(), c.port()), k, clientName,

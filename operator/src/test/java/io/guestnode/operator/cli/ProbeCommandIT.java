@@ -75,6 +75,31 @@ class ProbeCommandIT {
     }
 
     @Test
+    void withGuestItUsesThatGuestsOwnKeyWhenItHasOne() throws Exception {
+        Path state = dir.resolve("state");
+        Path own = Files.createDirectories(state.resolve("keys/guest1")).resolve("authkey");
+        Files.copy(remoted.keyFile(), own);
+        Path shared = Files.write(dir.resolve("shared"), RemotedSandbox.newKey());
+
+        Run r = probe("--addr", addr(), "--port", port(), "--key", shared.toString(), "--state-dir", state.toString(),
+                "--guest", "guest1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("key             " + own + " ("), r.out());
+
+        Run other = probe("--addr", addr(), "--port", port(), "--key", shared.toString(), "--state-dir",
+                state.toString(), "--guest", "guest2");
+        assertEquals(7, other.code(), "guest2 has no key of its own: the shared key, which the remote rejects");
+
+        Files.write(own, new byte[0]);
+        Run empty = probe("--addr", addr(), "--port", port(), "--key", shared.toString(), "--state-dir",
+                state.toString(), "--guest", "guest1");
+        assertEquals(3, empty.code(), empty.err());
+        assertTrue(empty.err().contains(own + " is empty"), empty.err());
+
+        assertEquals(2, probe("--addr", addr(), "--guest", "..").code());
+    }
+
+    @Test
     void refusedPortIsExitFour() {
         Run r = probe("--addr", addr(), "--port", Integer.toString(remoted.endpoint().port() + 1), "--key",
                 remoted.keyFile().toString());

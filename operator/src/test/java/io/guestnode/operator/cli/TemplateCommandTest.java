@@ -42,6 +42,7 @@ class TemplateCommandTest {
         assertTrue(r[1].contains("<source dir='/keys/guest1'/>"), r[1]);
         assertTrue(r[1].contains("<ip address='10.250.0.11' prefix='16'/>"), r[1]);
         assertTrue(r[1].contains("<mac address='52:54:00:fa:00:0b'/>"), "MAC derived from the address: " + r[1]);
+        assertTrue(r[1].contains("<port isolated='yes'/>"), "no traffic to other guests: " + r[1]);
     }
 
     @Test
@@ -56,6 +57,7 @@ class TemplateCommandTest {
             assertTrue(r[1].contains("<kernel>/img/qemu/vmlinuz</kernel>"), r[1]);
             assertTrue(r[1].contains("file='/k/authkey'"), r[1]);
             assertTrue(r[1].contains("<source file='/d/g2.qcow2'/>"), r[1]);
+            assertTrue(r[1].contains("<port isolated='yes'/>"), "no traffic to other guests: " + r[1]);
         }
     }
 

@@ -56,7 +56,12 @@ final class GuestLab implements AutoCloseable {
 
     /** Renders an LXC guest's domain with its own key directory; returns the config path. */
     Path guest(String name, int n, byte[] guestKey) throws IOException {
-        Path keyDir = Files.createDirectories(dir.resolve("keys").resolve(name));
+        return guest(name, n, guestKey, dir.resolve("keys"));
+    }
+
+    /** As {@link #guest(String, int, byte[])}, with the guest's key directory in {@code keysDir}. */
+    Path guest(String name, int n, byte[] guestKey, Path keysDir) throws IOException {
+        Path keyDir = Files.createDirectories(keysDir.resolve(name));
         Files.setPosixFilePermissions(keyDir, PosixFilePermissions.fromString("rwx------"));
         Files.write(keyDir.resolve("authkey"), guestKey);
         StringWriter xml = new StringWriter();

@@ -61,6 +61,10 @@ class QemuGuestIT {
         DomainSpec spec = new DomainSpec("qemu:///system", name, xml.toString(), true);
         try (DomainAgent agent = new LibvirtDomainAgent(); RemoteExecutorClient client = new RemoteExecutorClient()) {
             assertTrue(agent.start(spec, Duration.ofSeconds(120)).isRunning());
+            String tap = Shell.check("virsh", "-c", "qemu:///system", "domiflist", name).lines()
+                    .filter(l -> l.contains("guestnode")).findFirst().orElseThrow().trim().split("\\s+")[0];
+            String port = Shell.check("bridge", "-d", "link", "show", "dev", tap);
+            assertTrue(port.contains("isolated on"), "the guest's tap reaches the host only: " + port);
             try (RemoteExecutor s = LxcGuestIT.connectWithin(client, new Endpoint(addr, 3121),
                     AuthKey.ofBytes("guest key", key), Duration.ofSeconds(180))) {
                 assertEquals("TLS 1.3", s.registration().tls().version());
