@@ -64,6 +64,10 @@ public final class Observed {
      */
     public record Failure(long count, String op, long intervalMs, int rc, String status, String reason,
                           String onFail, Instant last) {
+        public Failure {
+            status = cut(status);
+            reason = cut(reason);
+        }
     }
 
     /** Longest text kept from outside (a guest, libvirt) in a reason: it flows into logs, journal and state. */
