@@ -1,0 +1,138 @@
+package io.guestnode.operator.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.guestnode.agents.testing.Shell;
+import io.guestnode.operator.faults.FaultLab.Guest;
+import io.guestnode.operator.faults.Markers.Start;
+import io.guestnode.operator.faults.ProcScan.Seen;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A lab with its guests (each running its marker service), the daemon and the observer, as the rows use them:
+ * which guest a row hits next, when the daemon saw a loss, and whether a guest and its service came back in time.
+ */
+final class FaultRun implements AutoCloseable {
+    final FaultLab lab;
+    final DaemonView daemon;
+    final Observer observer;
+    final List<Guest> guests;
+    private String extraResources = "";
+    private String extraConstraints = "";
+    private int next;
+
+    FaultRun(FaultLab lab, List<Guest> guests) {
+        this.lab = lab;
+        this.daemon = new DaemonView(lab);
+        this.observer = new Observer(lab);
+        this.guests = new ArrayList<>(guests);
+    }
+
+    /** Writes the definitions of every guest (plus any extra resources), starts the daemon, waits for all. */
+    void start() throws Exception {
+        writeDefinitions();
+        lab.startDaemon();
+        Instant deadline = Instant.now().plusSeconds(60 + 5L * guests.size());
+        if (daemon.await(deadline, this::allUp) == null) {
+            throw new IllegalStateException("the guests did not come up within " + Duration.between(Instant.now(),
+                    deadline) + "; daemon log:\n" + lab.tail(40));
+        }
+    }
+
+    void writeDefinitions() throws IOException {
+        StringBuilder res = new StringBuilder();
+        StringBuilder con = new StringBuilder();
+        for (Guest g : guests) {
+            res.append(FaultLab.vm(g, FaultLab.FAST_MONITOR)).append(FaultLab.marker(g.service()));
+            con.append(FaultLab.pin(g.service(), g.node()));
+        }
+        lab.writeDefinitions(res + extraResources, con + extraConstraints);
+    }
+
+    /** Adds resources (and constraints) to the definitions and reloads; empty strings take them away again. */
+    FaultLab.CliResult reloadWith(String resources, String constraints) throws IOException {
+        extraResources = resources;
+        extraConstraints = constraints;
+        writeDefinitions();
+        return lab.cli("reload");
+    }
+
+    boolean allUp(JsonNode s) {
+        return guests.stream().allMatch(g -> DaemonView.online(s, g.node())
+                && DaemonView.role(s, g.service()).equals("Started " + g.node()));
+    }
+
+    /** The guests in turn, so that one guest is not hit by row after row (its recovery would back off). */
+    Guest nextGuest() {
+        Guest g = guests.get(next % guests.size());
+        next++;
+        return g;
+    }
+
+    void replace(Guest old, Guest renamed) {
+        guests.set(guests.indexOf(old), renamed);
+    }
+
+    Seen live(Guest g) {
+        Seen s = observer.live(g.node());
+        if (s == null) {
+            throw new IllegalStateException(g.node() + " is not running");
+        }
+        return s;
+    }
+
+    long remotedPid(Guest g) {
+        Seen s = live(g);
+        if (s.remotedPid() < 0) {
+            throw new IllegalStateException(g.node() + " has no pacemaker-remoted");
+        }
+        return s.remotedPid();
+    }
+
+    static void sh(String... cmd) throws IOException {
+        Shell.check(cmd);
+    }
+
+    /** When the daemon's journal first showed the guest lost since {@code t0}; null if not within the timeout. */
+    Instant detected(Guest g, Instant t0, long timeoutMs) {
+        JsonNode s = daemon.await(t0.plusMillis(timeoutMs), x -> DaemonView.loss(x, t0, g.node()) != null);
+        return s == null ? null : DaemonView.loss(s, t0, g.node()).at();
+    }
+
+    /**
+     * Waits until the guest's service runs again (observer: an open start in a live incarnation)
+     * by {@code deadline}; with {@code fresh}, only a start after {@code since} counts. The time the service was
+     * running, or null.
+     */
+    Instant recovered(Guest g, Instant since, Instant deadline, boolean fresh) throws IOException {
+        while (true) {
+            Instant seen = observer.lastSample();
+            Start s = observer.openAt(Markers.read(lab.markers), g.service(), seen);
+            if (s != null && (!fresh || s.at().isAfter(since))) {
+                return s.at().isAfter(since) ? s.at() : seen;
+            }
+            if (seen.isAfter(deadline)) {
+                return null;
+            }
+            Observer.sleep(100);
+        }
+    }
+
+    /** Waits until every guest is up again (the next row starts from a whole lab). */
+    void awaitAllUp(long seconds) {
+        daemon.await(Instant.now().plusSeconds(seconds), this::allUp);
+    }
+
+    static String secs(Instant from, Instant to) {
+        return to == null ? "never" : String.format(Locale.ROOT, "%+.2fs", Observer.seconds(from, to));
+    }
+
+    @Override
+    public void close() throws Exception {
+        observer.close();
+    }
+}

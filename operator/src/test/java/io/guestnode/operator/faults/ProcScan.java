@@ -1,0 +1,183 @@
+package io.guestnode.operator.faults;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the host's {@code /proc} shows of LXC guests, read from the root namespaces without entering or touching
+ * them: each {@code libvirt_lxc --name DOMAIN} process, the guest's init (its child), the init's start time (the
+ * guest incarnation), the guest's {@code pacemaker-remoted} and its state, and whether anything listens on port
+ * 3121 in the guest's network namespace ({@code /proc/INIT/net/tcp}; no packet is sent).
+ */
+final class ProcScan {
+    /** One running guest as seen in one scan. */
+    record Seen(String domain, long lxcPid, long initPid, long initStart, long remotedPid, char remotedState,
+            boolean listening) {
+        Incarnation incarnation() {
+            return new Incarnation(domain, initStart);
+        }
+    }
+
+    /** A guest incarnation: its domain and the start time of its init (clock ticks since boot). */
+    record Incarnation(String domain, long initStart) {
+        @Override
+        public String toString() {
+            return domain + "#" + initStart;
+        }
+    }
+
+    private static final Path PROC = Path.of("/proc");
+    private static final String PORT_3121 = ":0C31";
+    /** libvirt_lxc processes already identified: pid and start time to domain (null: not one of ours). */
+    private final Map<String, String> known = new HashMap<>();
+    private final Set<String> domains;
+
+    ProcScan(Set<String> domains) {
+        this.domains = domains;
+    }
+
+    /** One scan: every guest of {@code domains} that has a live init. */
+    List<Seen> scan() {
+        List<Seen> out = new ArrayList<>();
+        try (DirectoryStream<Path> ps = Files.newDirectoryStream(PROC, p -> isPid(p.getFileName().toString()))) {
+            for (Path p : ps) {
+                Seen s = guestOf(p);
+                if (s != null) {
+                    out.add(s);
+                }
+            }
+        } catch (IOException e) {
+            // /proc itself is always there; a listing cut short shows up as a missing sample
+        }
+        return out;
+    }
+
+    private Seen guestOf(Path p) {
+        String comm = read(p.resolve("comm"));
+        if (comm == null || !comm.trim().equals("libvirt_lxc")) {
+            return null;
+        }
+        long lxcPid = Long.parseLong(p.getFileName().toString());
+        String[] stat = stat(lxcPid);
+        if (stat == null) {
+            return null;
+        }
+        String id = lxcPid + "/" + stat[21];
+        String domain = known.computeIfAbsent(id, k -> domainOf(p));
+        if (domain.isEmpty() || !domains.contains(domain)) {
+            return null;
+        }
+        long init = firstChild(lxcPid);
+        if (init < 0) {
+            return null;
+        }
+        String[] initStat = stat(init);
+        if (initStat == null || initStat[2].equals("Z") || initStat[2].equals("X")) {
+            return null;
+        }
+        long remoted = -1;
+        char state = '-';
+        for (long c : children(init)) {
+            String cc = read(PROC.resolve(Long.toString(c)).resolve("comm"));
+            String[] cs = stat(c);
+            if (cc != null && cc.trim().startsWith("pacemaker-remot") && cs != null) {
+                remoted = c;
+                state = cs[2].charAt(0);
+            }
+        }
+        return new Seen(domain, lxcPid, init, Long.parseLong(initStat[21]), remoted, state, listening(init));
+    }
+
+    private String domainOf(Path p) {
+        String cmd = read(p.resolve("cmdline"));
+        if (cmd == null) {
+            return "";
+        }
+        String[] args = cmd.split("\0");
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--name") || args[i].equals("-n")) {
+                return args[i + 1];
+            }
+        }
+        return "";
+    }
+
+    private boolean listening(long init) {
+        for (String f : List.of("tcp", "tcp6")) {
+            String t = read(PROC.resolve(Long.toString(init)).resolve("net").resolve(f));
+            if (t == null) {
+                continue;
+            }
+            for (String line : t.split("\n")) {
+                String[] c = line.trim().split("\\s+");
+                if (c.length > 3 && c[1].endsWith(PORT_3121) && c[3].equals("0A")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The guest's init: the child of libvirt_lxc that is not libvirt_lxc itself (while it starts, libvirt_lxc forks
+     * a copy of itself that must not count as a guest incarnation).
+     */
+    private long firstChild(long pid) {
+        for (long c : children(pid)) {
+            String comm = read(PROC.resolve(Long.toString(c)).resolve("comm"));
+            if (comm != null && !comm.trim().equals("libvirt_lxc")) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    static List<Long> children(long pid) {
+        String c = read(PROC.resolve(Long.toString(pid)).resolve("task").resolve(Long.toString(pid))
+                .resolve("children"));
+        List<Long> out = new ArrayList<>();
+        if (c != null) {
+            for (String s : c.trim().split("\\s+")) {
+                if (!s.isEmpty()) {
+                    out.add(Long.parseLong(s));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The fields of /proc/PID/stat, the command name taken out (field n of proc(5) is index n - 1). */
+    static String[] stat(long pid) {
+        String s = read(PROC.resolve(Long.toString(pid)).resolve("stat"));
+        if (s == null) {
+            return null;
+        }
+        int close = s.lastIndexOf(')');
+        String[] rest = s.substring(close + 2).trim().split(" ");
+        String[] all = new String[rest.length + 2];
+        all[0] = s.substring(0, s.indexOf(' '));
+        all[1] = "comm";
+        System.arraycopy(rest, 0, all, 2, rest.length);
+        return all;
+    }
+
+    static String read(Path p) {
+        try {
+            return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException gone) {
+            return null;
+        }
+    }
+
+    private static boolean isPid(String s) {
+        return !s.isEmpty() && Character.isDigit(s.charAt(0));
+    }
+}

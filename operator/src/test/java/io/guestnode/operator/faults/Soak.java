@@ -1,0 +1,127 @@
+package io.guestnode.operator.faults;
+
+import io.guestnode.operator.faults.FaultMatrix.Line;
+import io.guestnode.operator.faults.Observer.Overlap;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * bin/faults --soak: random faults from the fast guest rows for a while; reports faults injected, recoveries, double
+ * runs (the observer's overlaps, which must be 0) and the daemon's RSS over time ({@code VmRSS}), which after a
+ * warm-up may not grow by more than 10 % and must stay under 256 MiB.
+ */
+final class Soak {
+    static final List<String> FAULTS = List.of("remoted-sigkill", "remoted-sigstop", "domain-destroyed", "vm-crash");
+    static final long RSS_LIMIT_KIB = 256 * 1024;
+    static final double RSS_GROWTH = 0.10;
+
+    /** One RSS sample of the daemon. */
+    record Rss(Instant at, long kib) {
+    }
+
+    private Soak() {
+    }
+
+    static boolean run(Path dir, Options o) throws Exception {
+        Duration length = o.soak();
+        Duration warmUp = length.dividedBy(5).compareTo(Duration.ofMinutes(2)) < 0 ? length.dividedBy(5)
+                : Duration.ofMinutes(2);
+        List<Line> lines = new ArrayList<>();
+        List<Rss> rss = new ArrayList<>();
+        List<Overlap> overlaps;
+        Instant start = Instant.now();
+        FaultRun run = null;
+        String report;
+        try {
+            run = FaultMatrix.startRun(dir, o.guests());
+            Random random = new Random();
+            Instant end = start.plus(length);
+            while (Instant.now().isBefore(end)) {
+                Row row = FaultMatrix.select(List.of(FAULTS.get(random.nextInt(FAULTS.size())))).get(0);
+                lines.addAll(FaultMatrix.run(run, List.of(row)));
+                rss.add(new Rss(Instant.now(), rssKib(run.lab.daemonPid())));
+                Observer.sleep(1000 + random.nextInt(2000));
+            }
+            overlaps = run.observer.overlaps(start);
+            report = report(lines, overlaps, rss, start, warmUp);
+        } finally {
+            if (run != null) {
+                run.close();
+                run.lab.close();
+            }
+        }
+        System.out.println();
+        System.out.print(report);
+        Options.keep(o, dir, report);
+        FaultLab.delete(dir);
+        return report.endsWith("pass\n");
+    }
+
+    static String report(List<Line> lines, List<Overlap> overlaps, List<Rss> rss, Instant start, Duration warmUp) {
+        long recovered = lines.stream().filter(l -> l.result().passed()).count();
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "faults injected   %d%n", lines.size()));
+        for (String f : FAULTS) {
+            b.append(String.format(Locale.ROOT, "  %-20s %d%n", f, lines.stream().filter(l -> l.row().name()
+                    .equals(f)).count()));
+        }
+        b.append(String.format(Locale.ROOT, "recoveries        %d (rows passed)%n", recovered));
+        b.append(String.format(Locale.ROOT, "double runs       %d%n", overlaps.size()));
+        overlaps.forEach(x -> b.append("  ").append(x.at()).append(' ').append(x.what()).append('\n'));
+        b.append("daemon RSS (MiB) over time:\n");
+        for (Rss r : sample(rss, 20)) {
+            b.append(String.format(Locale.ROOT, "  %7.0f s  %6.1f%n", Observer.seconds(start, r.at()), r.kib() / 1024.0));
+        }
+        String rssVerdict = rssVerdict(rss, start.plus(warmUp));
+        b.append("RSS: ").append(rssVerdict).append('\n');
+        boolean ok = recovered == lines.size() && overlaps.isEmpty() && rssVerdict.startsWith("pass");
+        b.append("soak: ").append(ok ? "pass" : "FAIL").append('\n');
+        return b.toString();
+    }
+
+    /** Pass when, after the warm-up, RSS grows by at most 10 % over its first value and stays under 256 MiB. */
+    static String rssVerdict(List<Rss> rss, Instant warm) {
+        List<Rss> after = rss.stream().filter(r -> !r.at().isBefore(warm) && r.kib() > 0).toList();
+        if (after.size() < 2) {
+            return "FAIL: too short to judge (" + after.size() + " samples after the warm-up)";
+        }
+        long base = after.get(0).kib();
+        long max = after.stream().mapToLong(Rss::kib).max().orElse(0);
+        double growth = (double) (after.get(after.size() - 1).kib() - base) / base;
+        boolean ok = growth <= RSS_GROWTH && max < RSS_LIMIT_KIB;
+        return String.format(Locale.ROOT, "%s: after warm-up %.1f MiB, at the end %.1f MiB (%+.1f %%), peak %.1f MiB",
+                ok ? "pass" : "FAIL", base / 1024.0, after.get(after.size() - 1).kib() / 1024.0, growth * 100,
+                max / 1024.0);
+    }
+
+    static List<Rss> sample(List<Rss> all, int n) {
+        if (all.size() <= n) {
+            return all;
+        }
+        List<Rss> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(all.get(i * (all.size() - 1) / (n - 1)));
+        }
+        return out;
+    }
+
+    /** VmRSS of a process in KiB, or -1. */
+    static long rssKib(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("\\D", ""));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException gone) {
+            return -1;
+        }
+        return -1;
+    }
+}
