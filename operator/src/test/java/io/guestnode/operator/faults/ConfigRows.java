@@ -143,7 +143,7 @@ final class ConfigRows {
         expect(problems, res.rc() == 0, "reload exit code " + res.rc() + ": " + res.err().trim());
         expect(problems, back != null, renamed.service() + " not running 30 s after the reload");
         expect(problems, now != null && now.domain().equals(renamed.domain()), "the guest runs in " + now);
-        expect(problems, born.size() == 1, born.size() + " new incarnations");
+        expect(problems, born.size() == 1, born.size() + " new incarnations: " + r.observer.describe(born));
         Instant newFirst = born.isEmpty() ? null : r.observer.firstSeen(born.get(0));
         expect(problems, newFirst == null || oldLast.isBefore(newFirst), "old domain last seen " + oldLast
                 + ", new first seen " + newFirst);

@@ -80,8 +80,8 @@ final class GuestRows {
         Guest g = r.nextGuest();
         long vmFails = DaemonView.failCount(r.daemon.status(), g.vm(), "host1");
         Instant t0 = Instant.now();
-        sh("virsh", "-q", "-c", "lxc:///", "shutdown", g.domain());
-        Result base = lossAndRecovery(r, g, t0, Fences.NONE, 10_000, "virsh shutdown");
+        sh("virsh", "-q", "-c", "lxc:///", "shutdown", "--mode", "signal", g.domain());
+        Result base = lossAndRecovery(r, g, t0, Fences.NONE, 10_000, "virsh shutdown --mode signal");
         long after = DaemonView.failCount(r.daemon.status(), g.vm(), "host1");
         if (after == vmFails + 1) {
             return base;
@@ -107,7 +107,8 @@ final class GuestRows {
         r.observer.settle();
         JsonNode s = r.daemon.status();
         int fences = DaemonView.fences(s, t0, g.node()).size();
-        int born = r.observer.bornSince(g.node(), t0).size();
+        List<ProcScan.Incarnation> bornList = r.observer.bornSince(g.node(), t0);
+        int born = bornList.size();
         List<String> problems = new ArrayList<>();
         if (back == null) {
             problems.add(g.service() + " not running 5 s after the loss");
@@ -116,7 +117,7 @@ final class GuestRows {
             problems.add("fenced " + fences + " times (expected: " + rule.text + ")");
         }
         if (born != 1) {
-            problems.add(born + " new incarnations of " + g.node() + " (expected 1)");
+            problems.add(born + " new incarnations of " + g.node() + " (expected 1): " + r.observer.describe(bornList));
         }
         String observed = what + " " + g.node() + ": loss " + secs(t0, lost) + ", fences " + fences + ", "
                 + g.service() + " again " + secs(lost, back) + " after the loss";

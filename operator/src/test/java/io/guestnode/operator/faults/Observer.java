@@ -147,6 +147,16 @@ final class Observer implements AutoCloseable {
         return l == null ? fallback : l.last();
     }
 
+    /** Incarnations with when they were first and last seen, for a report. */
+    String describe(List<Incarnation> incs) {
+        List<String> out = new ArrayList<>();
+        for (Incarnation i : incs) {
+            Life l = lives.get(i);
+            out.add(i + (l == null ? "" : " pid " + l.seen().initPid() + " seen " + l.first() + " to " + l.last()));
+        }
+        return String.join(", ", out);
+    }
+
     /** When the incarnation was first seen alive, or null. */
     Instant firstSeen(Incarnation i) {
         Life l = lives.get(i);

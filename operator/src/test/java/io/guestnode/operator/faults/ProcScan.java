@@ -75,7 +75,7 @@ final class ProcScan {
         if (domain.isEmpty() || !domains.contains(domain)) {
             return null;
         }
-        long init = firstChild(lxcPid);
+        long init = guestInit(lxcPid);
         if (init < 0) {
             return null;
         }
@@ -127,17 +127,26 @@ final class ProcScan {
     }
 
     /**
-     * The guest's init: the child of libvirt_lxc that is not libvirt_lxc itself (while it starts, libvirt_lxc forks
-     * a copy of itself that must not count as a guest incarnation).
+     * The guest's init: the child of libvirt_lxc in a PID namespace of its own (libvirt_lxc's other children, such
+     * as the commands it runs to set up the network, stay in the host's).
      */
-    private long firstChild(long pid) {
+    private long guestInit(long pid) {
+        String hostNs = pidNs(pid);
         for (long c : children(pid)) {
-            String comm = read(PROC.resolve(Long.toString(c)).resolve("comm"));
-            if (comm != null && !comm.trim().equals("libvirt_lxc")) {
+            String ns = pidNs(c);
+            if (hostNs != null && ns != null && !ns.equals(hostNs)) {
                 return c;
             }
         }
         return -1;
+    }
+
+    private static String pidNs(long pid) {
+        try {
+            return Files.readSymbolicLink(PROC.resolve(Long.toString(pid)).resolve("ns").resolve("pid")).toString();
+        } catch (IOException | RuntimeException gone) {
+            return null;
+        }
     }
 
     static List<Long> children(long pid) {
