@@ -184,7 +184,7 @@ final class FaultLab implements AutoCloseable {
                 "run", "--definitions", defs.toString(), "--state-dir", stateDir.toString(), "--socket",
                 socket.toString(), "--key", keyFile.toString(), "--node-name", "host1"));
         cmd.addAll(extraDaemonArgs);
-        daemon = new ProcessBuilder(cmd).redirectErrorStream(true)
+        daemon = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
@@ -194,6 +194,11 @@ final class FaultLab implements AutoCloseable {
 
     boolean daemonAlive() {
         return daemon != null && daemon.isAlive();
+    }
+
+    /** The daemon's exit code when it has ended, else null. */
+    Integer daemonExit() {
+        return daemon == null || daemon.isAlive() ? null : daemon.exitValue();
     }
 
     void killDaemon() throws InterruptedException {
@@ -222,6 +227,21 @@ final class FaultLab implements AutoCloseable {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** What a JVM crash report of the daemon names as the problematic frame, or "". */
+    String crashReport() {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith("hs_err_pid")).toList()) {
+                List<String> what = Files.readAllLines(p).stream().filter(l -> l.startsWith("# C ")
+                        || l.startsWith("# J ") || l.startsWith("#  SIG")).map(l -> l.substring(1).trim()
+                        .replaceAll("\\s+", " ")).limit(2).toList();
+                return ": " + String.join(", ", what) + " (" + p.getFileName() + ")";
+            }
+        } catch (IOException e) {
+            return "";
+        }
+        return "";
     }
 
     @Override

@@ -90,6 +90,7 @@ public final class FaultMatrix {
                 run.awaitAllUp(30);
             }
             res = withOverlaps(run, t0, res);
+            res = withDaemon(run, res);
             out.add(new Line(row, res));
             System.out.printf(Locale.ROOT, "  %-28s %s  %s%n", row.name(), res.verdict(), res.observed());
         }
@@ -108,6 +109,22 @@ public final class FaultMatrix {
         } catch (java.io.IOException e) {
             return new Row.Failed(res.observed() + "; markers unreadable: " + e.getMessage());
         }
+    }
+
+    /** A row after which the daemon is gone fails; the daemon is started again for the rows that follow. */
+    static Result withDaemon(FaultRun run, Result res) {
+        Integer exit = run.lab.daemonExit();
+        if (exit == null) {
+            return res;
+        }
+        String crash = run.lab.crashReport();
+        try {
+            run.lab.startDaemon();
+            run.awaitAllUp(60);
+        } catch (java.io.IOException e) {
+            crash += "; could not start it again: " + e.getMessage();
+        }
+        return new Row.Failed(res.observed() + "; THE DAEMON DIED (exit " + exit + ")" + crash);
     }
 
     static boolean allPassed(List<Line> lines) {

@@ -76,6 +76,7 @@ final class HostRows {
         r.awaitAllUp(30);
         r.observer.settle();
         JsonNode s = r.daemon.status();
+        expect(problems, s != null, "the daemon does not answer");
         List<String> acts = DaemonView.journal(s, t0).stream().map(DaemonView.Entry::what).filter(w ->
                 w.startsWith("start ") || w.startsWith("stop ") || w.startsWith("fence ")).toList();
         expect(problems, acts.isEmpty(), "the daemon acted: " + acts);

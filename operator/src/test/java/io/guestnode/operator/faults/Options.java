@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * bin/faults' command line: {@code [--rows NAME,...] [--guests N] [--soak DURATION]}, and where it keeps its
- * results ({@code -Dfaults.results=DIR}: the table and the daemon's log of the last run).
+ * results ({@code -Dfaults.results=DIR}: the table, the daemon's log and any JVM crash report of the
+ * last run).
  */
 record Options(List<String> rows, int guests, Duration soak) {
     static final int DEFAULT_GUESTS = 3;
@@ -74,9 +75,11 @@ record Options(List<String> rows, int guests, Duration soak) {
         }
         Path out = Files.createDirectories(Path.of(results));
         Files.writeString(out.resolve(o.soak() == null ? "table.txt" : "soak.txt"), report);
-        Path log = labDir.resolve("daemon.log");
-        if (Files.exists(log)) {
-            Files.copy(log, out.resolve("daemon.log"), StandardCopyOption.REPLACE_EXISTING);
+        try (var files = Files.list(labDir)) {
+            for (Path f : files.filter(x -> x.getFileName().toString().equals("daemon.log")
+                    || x.getFileName().toString().startsWith("hs_err_pid")).toList()) {
+                Files.copy(f, out.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 }
