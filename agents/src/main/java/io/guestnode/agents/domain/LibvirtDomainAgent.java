@@ -1,5 +1,12 @@
 package io.guestnode.agents.domain;
 
+import static io.guestnode.agents.domain.LibvirtCalls.free;
+import static io.guestnode.agents.domain.LibvirtCalls.ifRunning;
+import static io.guestnode.agents.domain.LibvirtCalls.isConnectionError;
+import static io.guestnode.agents.domain.LibvirtCalls.lookup;
+import static io.guestnode.agents.domain.LibvirtCalls.requestShutdown;
+import static io.guestnode.agents.domain.LibvirtCalls.withUuid;
+
 import io.guestnode.agents.domain.DomainException.Kind;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -49,24 +56,13 @@ public final class LibvirtDomainAgent implements DomainAgent {
             Thread.ofPlatform().daemon().name("libvirt-fence-", 0).factory());
     private final ScheduledExecutorService scheduler;
     private final ExecutorService dispatch;
-    private final Map<String, Link> links = new ConcurrentHashMap<>();
+    private final Map<String, LibvirtLink> links = new ConcurrentHashMap<>();
+    private final LibvirtLink.Hooks hooks = new LinkHooks();
     private final List<DomainEventListener> listeners = new CopyOnWriteArrayList<>();
     private final EmulatorProcesses processes;
     private final Clock clock;
     private final org.libvirt.event.LifecycleListener lifecycle = this::onLifecycle;
     private volatile boolean closed;
-
-    /** A connection to one URI; {@code connect} is touched only on the call threads. */
-    private static final class Link {
-        final String uri;
-        volatile Connect connect;
-        volatile boolean everOpened;
-        volatile boolean reconnecting;
-
-        Link(String uri) {
-            this.uri = uri;
-        }
-    }
 
     @FunctionalInterface
     private interface LibvirtCall<T> {
@@ -269,10 +265,10 @@ public final class LibvirtDomainAgent implements DomainAgent {
         if (closed) {
             throw new DomainException(Kind.UNAVAILABLE, "domain agent closed", null);
         }
-        Link link = links.computeIfAbsent(spec.hypervisorUri(), Link::new);
+        LibvirtLink link = links.computeIfAbsent(spec.hypervisorUri(), u -> new LibvirtLink(u, hooks));
         Future<T> f;
         try {
-            f = on.submit(() -> fn.apply(connection(link)));
+            f = on.submit(() -> onLink(link, fn));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             throw new DomainException(Kind.UNAVAILABLE, "domain agent closed", e);
         }
@@ -287,7 +283,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
             throw new DomainException(Kind.TIMEOUT, spec.name() + ": " + what + " interrupted", e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            if (c instanceof CallFailed cf) {
+            if (c instanceof LibvirtCalls.CallFailed cf) {
                 throw new DomainException(Kind.LIBVIRT_ERROR, spec.name() + ": " + cf.getMessage(), cf);
             }
             if (c instanceof ConfigRejected cr) {
@@ -296,9 +292,6 @@ public final class LibvirtDomainAgent implements DomainAgent {
             }
             if (c instanceof LibvirtException le) {
                 boolean gone = isConnectionError(le);
-                if (gone) {
-                    dropConnection(link);
-                }
                 throw new DomainException(gone ? Kind.UNAVAILABLE : Kind.LIBVIRT_ERROR, spec.name() + ": " + what
                         + " on " + spec.hypervisorUri() + ": " + le.getMessage(), le);
             }
@@ -306,66 +299,57 @@ public final class LibvirtDomainAgent implements DomainAgent {
         }
     }
 
-    /** Runs on a call thread: the open connection, opening it first when needed. */
-    private Connect connection(Link link) throws LibvirtException {
-        Connect c = link.connect;
-        if (c != null) {
-            return c;
-        }
-        LibvirtEventLoop.ensureRunning();
-        c = new Connect(link.uri);
+    /** Runs on a call thread: the call on the link's connection; a connection error retires that connection. */
+    private static <T> T onLink(LibvirtLink link, LibvirtCall<T> fn) throws LibvirtException {
+        Connect c = link.acquire();
         try {
-            c.setKeepAlive(5, 3);
+            return fn.apply(c);
         } catch (LibvirtException e) {
-            LOG.debug("{}: no keepalive on this driver: {}", link.uri, e.getMessage());
-        }
-        c.registerCloseListener((conn, reason) -> onClosed(link, String.valueOf(reason)));
-        c.addLifecycleListener(lifecycle);
-        link.connect = c;
-        boolean reopened = link.everOpened;
-        link.everOpened = true;
-        if (reopened) {
-            LOG.info("{}: connection to libvirt restored", link.uri);
-            emit(new DomainEvent(link.uri, "", DomainEvent.Kind.CONNECTION_RESTORED, "", clock.instant()));
-        }
-        return c;
-    }
-
-    private void dropConnection(Link link) {
-        Connect c = link.connect;
-        link.connect = null;
-        if (c != null) {
-            calls.execute(() -> {
-                try {
-                    c.removeLifecycleListener(lifecycle);
-                    c.unregisterCloseListener();
-                } catch (LibvirtException | RuntimeException ignored) {
-                    // the connection may be broken already
-                }
-                try {
-                    c.close();
-                } catch (LibvirtException ignored) {
-                    // already broken
-                }
-            });
+            if (isConnectionError(e)) {
+                link.retire(c);
+            }
+            throw e;
+        } finally {
+            link.release();
         }
     }
 
-    private void onClosed(Link link, String reason) {
-        LOG.warn("{}: connection to libvirt closed ({})", link.uri, reason);
-        link.connect = null;
-        emit(new DomainEvent(link.uri, "", DomainEvent.Kind.CONNECTION_LOST, reason, clock.instant()));
-        scheduleReconnect(link);
+    /** Events, logs and reconnection around the links' connections. */
+    private final class LinkHooks implements LibvirtLink.Hooks {
+        @Override
+        public void opened(LibvirtLink link, Connect c, boolean reopened) throws LibvirtException {
+            c.addLifecycleListener(lifecycle);
+            if (reopened) {
+                LOG.info("{}: connection to libvirt restored", link.uri);
+                emit(new DomainEvent(link.uri, "", DomainEvent.Kind.CONNECTION_RESTORED, "", clock.instant()));
+            }
+        }
+
+        @Override
+        public void lost(LibvirtLink link, String reason) {
+            LOG.warn("{}: connection to libvirt closed ({})", link.uri, reason);
+            emit(new DomainEvent(link.uri, "", DomainEvent.Kind.CONNECTION_LOST, reason, clock.instant()));
+            scheduleReconnect(link);
+        }
+
+        @Override
+        public void closing(Connect c) {
+            try {
+                c.removeLifecycleListener(lifecycle);
+            } catch (LibvirtException | RuntimeException ignored) {
+                // the connection may be broken already
+            }
+        }
     }
 
     /** Reopens a lost connection in the background so that events flow again without waiting for a call. */
-    private void scheduleReconnect(Link link) {
+    private void scheduleReconnect(LibvirtLink link) {
         if (closed || link.reconnecting) {
             return;
         }
         link.reconnecting = true;
         scheduler.schedule(() -> {
-            Future<Connect> f = calls.submit(() -> connection(link));
+            Future<Boolean> f = calls.submit(() -> onLink(link, c -> true));
             try {
                 f.get(10, TimeUnit.SECONDS);
                 link.reconnecting = false;
@@ -432,117 +416,6 @@ public final class LibvirtDomainAgent implements DomainAgent {
         });
     }
 
-    /**
-     * A redefinition keeps the domain's identity: a config without {@code <uuid>} gets the existing one, or libvirt
-     * would refuse it ("already exists with uuid ...").
-     */
-    static String withUuid(String xml, String uuid) {
-        if (xml.contains("<uuid>")) {
-            return xml;
-        }
-        int end = xml.indexOf("</name>");
-        if (end < 0) {
-            return xml;
-        }
-        int at = end + "</name>".length();
-        return xml.substring(0, at) + "\n  <uuid>" + uuid + "</uuid>" + xml.substring(at);
-    }
-
-    private static Domain lookup(Connect c, String name) throws LibvirtException {
-        try {
-            return c.domainLookupByName(name);
-        } catch (LibvirtException e) {
-            if (e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
-    private static boolean isNotRunning(LibvirtException e) {
-        ErrorNumber n = e.getError() == null ? null : e.getError().getCode();
-        return n == ErrorNumber.VIR_ERR_OPERATION_INVALID || n == ErrorNumber.VIR_ERR_NO_DOMAIN;
-    }
-
-    private static boolean isConnectionError(LibvirtException e) {
-        ErrorNumber n = e.getError() == null ? null : e.getError().getCode();
-        return n == ErrorNumber.VIR_ERR_NO_CONNECT || n == ErrorNumber.VIR_ERR_SYSTEM_ERROR
-                || n == ErrorNumber.VIR_ERR_RPC || n == ErrorNumber.VIR_ERR_INVALID_CONN
-                || n == ErrorNumber.VIR_ERR_AUTH_FAILED;
-    }
-
-    @FunctionalInterface
-    private interface DomainCall {
-        boolean apply(Domain d) throws LibvirtException;
-    }
-
-    /**
-     * Runs {@code action} on the domain when it runs; false when it does not exist, does not run, or stopped
-     * meanwhile (libvirt's "not running" is an answer, not an error).
-     */
-    private static boolean ifRunning(Connect c, DomainSpec spec, DomainCall action) throws LibvirtException {
-        Domain d = lookup(c, spec.name());
-        try {
-            if (d == null || d.isActive() != 1) {
-                return false;
-            }
-            return action.apply(d);
-        } catch (LibvirtException e) {
-            if (isNotRunning(e)) {
-                return false;
-            }
-            throw e;
-        } finally {
-            free(d);
-        }
-    }
-
-    /** Asks for a graceful shutdown in the spec's mode; false when the domain turned out not to run. */
-    private static boolean requestShutdown(Domain d, DomainSpec spec) throws LibvirtException {
-        int flags = ShutdownModes.flags(spec.effectiveShutdownMode());
-        if (flags == 0) {
-            d.shutdown();
-            return true;
-        }
-        int rc;
-        try {
-            rc = ShutdownModes.shutdown(d, flags);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            LOG.warn("{}: shutdown mode '{}' unavailable ({}); using libvirt's default", spec.name(),
-                    spec.effectiveShutdownMode(), e.toString());
-            d.shutdown();
-            return true;
-        }
-        if (rc == 0) {
-            return true;
-        }
-        org.libvirt.jna.virError raw = org.libvirt.jna.Libvirt.INSTANCE.virGetLastError();
-        org.libvirt.Error err = raw == null ? null : new org.libvirt.Error(raw);
-        ErrorNumber n = err == null ? null : err.getCode();
-        if (n == ErrorNumber.VIR_ERR_OPERATION_INVALID || n == ErrorNumber.VIR_ERR_NO_DOMAIN) {
-            return false;
-        }
-        throw new CallFailed("shutdown (" + spec.effectiveShutdownMode() + ") failed: "
-                + (err == null ? "unknown error" : err.getMessage()));
-    }
-
-    /** A libvirt failure found without a LibvirtException (calls made through JNA directly). */
-    private static final class CallFailed extends RuntimeException {
-        CallFailed(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    private static void free(Domain d) {
-        if (d != null) {
-            try {
-                d.free();
-            } catch (LibvirtException ignored) {
-                // nothing to release
-            }
-        }
-    }
-
     private static Duration remaining(long deadlineNanos) {
         return Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
     }
@@ -560,8 +433,8 @@ public final class LibvirtDomainAgent implements DomainAgent {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
-        for (Link l : links.values()) {
-            dropConnection(l);
+        for (LibvirtLink l : links.values()) {
+            calls.execute(l::retireAll);
         }
         calls.shutdown();
         fenceCalls.shutdown();
