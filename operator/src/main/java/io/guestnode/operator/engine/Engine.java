@@ -8,6 +8,7 @@ import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.planner.Action;
 import io.guestnode.operator.planner.Event;
+import io.guestnode.operator.planner.HostPolicy;
 import io.guestnode.operator.planner.Observed.VmStatus;
 import io.guestnode.operator.planner.ObservedState;
 import io.guestnode.operator.planner.Orphans;
@@ -56,6 +57,7 @@ public final class Engine implements AutoCloseable {
     private final Clock clock;
     private final StateWriter writer;
     private final Thread loop;
+    private final HostPolicy policy;
 
     // owned by the loop thread
     /** What the files declare now. */
@@ -83,6 +85,13 @@ public final class Engine implements AutoCloseable {
 
     public Engine(Definitions definitions, ObservedState initial, Overrides overrides, List<Journal.Entry> journal,
                   DomainAgent domains, Supplier<AuthKey> key, Clock clock, StateWriter.Persister persist) {
+        this(definitions, initial, overrides, journal, domains, key, clock, persist, HostPolicy.DEFAULT);
+    }
+
+    public Engine(Definitions definitions, ObservedState initial, Overrides overrides, List<Journal.Entry> journal,
+                  DomainAgent domains, Supplier<AuthKey> key, Clock clock, StateWriter.Persister persist,
+                  HostPolicy policy) {
+        this.policy = policy;
         this.declared = definitions;
         this.definitions = definitions;
         this.state = initial;
@@ -320,7 +329,8 @@ public final class Engine implements AutoCloseable {
             definitions = pruned;
             journal("removed resources are stopped and forgotten");
         }
-        Plan plan = Planner.plan(definitions, state, overrides, now);
+        Plan plan = Planner.plan(definitions, state, overrides, policy, now);
+        reportWaitingFences(plan);
         for (Action a : plan.actions()) {
             if (!state.busy(a.key())) {
                 dispatch(a, now);
@@ -334,6 +344,18 @@ public final class Engine implements AutoCloseable {
                 Math.max(1, Duration.between(clock.instant(), t).toMillis())));
         snapshot = new Snapshot(definitions, state, overrides, plan, journal.entries(), now, ++seq);
         writer.offer(snapshot);
+    }
+
+    /** A fence held back by the fence limit is logged and journaled once, when it starts to wait. */
+    private void reportWaitingFences(Plan plan) {
+        Snapshot last = snapshot;
+        plan.notes().forEach((node, note) -> {
+            if (note.contains("waits: fence limit") && (last == null
+                    || !last.plan().notes().getOrDefault(node, "").contains("waits: fence limit"))) {
+                LOG.warn("[{}] {}", node, note);
+                journal(node + ": " + note);
+            }
+        });
     }
 
     /** Replacements whose old VM is now verified stopped: the new VM takes its place and is looked at afresh. */

@@ -43,7 +43,11 @@ public final class Planner {
     }
 
     public static Plan plan(Definitions d, ObservedState s, Overrides o, Instant now) {
-        return new Run(d, s, o, now).plan();
+        return plan(d, s, o, HostPolicy.DEFAULT, now);
+    }
+
+    public static Plan plan(Definitions d, ObservedState s, Overrides o, HostPolicy policy, Instant now) {
+        return new Run(d, s, o, policy, now).plan();
     }
 
     /** Whether guestnode may act on a guest node: its VM resource is managed and it is not in maintenance. */
@@ -67,8 +71,11 @@ public final class Planner {
         final Definitions d;
         final ObservedState s;
         final Overrides o;
+        final HostPolicy policy;
         final Instant now;
         final List<Action> actions = new ArrayList<>();
+        /** Fences that may still begin now under the fence limit. */
+        int fenceBudget;
         final Map<String, String> notes = new TreeMap<>();
         Instant wake;
 
@@ -91,11 +98,13 @@ public final class Planner {
         final Set<String> nodesWithActive = new HashSet<>();
         final Map<String, VmResource> vmByNode = new HashMap<>();
 
-        Run(Definitions d, ObservedState s, Overrides o, Instant now) {
+        Run(Definitions d, ObservedState s, Overrides o, HostPolicy policy, Instant now) {
             this.d = d;
             this.s = s;
             this.o = o;
+            this.policy = policy;
             this.now = now;
+            this.fenceBudget = policy.fenceLimit() - recentFences().size();
             d.services().forEach(x -> svcById.put(x.id(), x));
             d.vms().forEach(v -> vmByNode.put(v.node(), v));
             d.groups().forEach(g -> groupById.put(g.id(), g));
@@ -108,6 +117,12 @@ public final class Planner {
             });
             s.failures().entrySet().forEach(e -> failuresByRes.computeIfAbsent(e.getKey().resource(),
                     k -> new ArrayList<>()).add(e));
+        }
+
+        /** Fences begun within the fence window, oldest first. */
+        List<Instant> recentFences() {
+            Instant from = now.minus(policy.fenceWindow());
+            return s.fences().stream().filter(t -> t.isAfter(from)).toList();
         }
 
         Map<String, Observed.Service> stateOf(String svc) {
@@ -254,6 +269,14 @@ public final class Planner {
                         return () -> { };
                     }
                     String why = health.unclean() ? health.uncleanReason() : "its VM failed";
+                    if (fenceBudget <= 0) {
+                        Instant next = recentFences().get(0).plus(policy.fenceWindow());
+                        notes.put(g, "unclean (" + health.describe() + "); fence of " + g + " waits: fence limit "
+                                + policy.describe() + " (next at " + TIME.format(next) + ")");
+                        wakeAt(next);
+                        return () -> { };
+                    }
+                    fenceBudget--;
                     return () -> actions.add(new Action.Fence(g, vm.id(), why));
                 }
             }

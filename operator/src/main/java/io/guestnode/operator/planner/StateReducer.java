@@ -39,7 +39,12 @@ public final class StateReducer {
     public static ObservedState apply(Definitions d, Overrides o, ObservedState s, Event e, Instant now) {
         ObservedState.Mutable m = s.edit();
         switch (e) {
-            case Event.ActionStarted a -> m.inFlight.add(a.action().key());
+            case Event.ActionStarted a -> {
+                m.inFlight.add(a.action().key());
+                if (a.action() instanceof Action.Fence) {
+                    m.fenceBegan(now);
+                }
+            }
             case Event.ActionFinished f -> {
                 m.inFlight.remove(f.action().key());
                 finished(d, m, f, now);

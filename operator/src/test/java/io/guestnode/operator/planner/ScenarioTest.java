@@ -75,7 +75,9 @@ class ScenarioTest {
         if (sc.child("plan-overrides").isPresent()) {
             o = overrides(sc.child("plan-overrides"));
         }
-        Plan plan = Planner.plan(d, s, o, now);
+        HostPolicy policy = sc.child("host-policy").flatMap(h -> h.optAttr("fence-limit"))
+                .map(HostPolicy::parseFenceLimit).orElse(HostPolicy.DEFAULT);
+        Plan plan = Planner.plan(d, s, o, policy, now);
         List<String> actual = plan.actions().stream().map(Action::toString).toList();
         List<String> expected = sc.child("expect").map(e -> Arrays.stream(e.text().split("\n")).map(String::trim)
                 .filter(l -> !l.isEmpty()).toList()).orElse(List.of());
@@ -174,6 +176,7 @@ class ScenarioTest {
                         e.optAttr("backoff-until").map(Instant::parse).orElse(Instant.EPOCH),
                         e.optAttr("fence-retry-at").map(Instant::parse).orElse(Instant.EPOCH)));
                 case "in-flight" -> m.inFlight.add(e.attr("key"));
+                case "fence" -> m.fences.add(Instant.parse(e.attr("at")));
                 default -> throw new AssertionError("unknown observed element <" + e.name() + ">");
             }
         }
