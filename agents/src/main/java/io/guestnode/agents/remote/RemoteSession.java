@@ -355,12 +355,12 @@ final class RemoteSession implements RemoteExecutor {
 
     @Override
     public CompletableFuture<Void> answerShutdown(ShutdownAnswer answer) {
-        ConnectionLost l = lost;
-        if (l != null) {
-            return CompletableFuture.failedFuture(new ConnectionLostException(l));
+        if (ended.get()) {
+            return CompletableFuture.failedFuture(new ConnectionLostException(new ConnectionLost(
+                    ConnectionLost.Kind.LOCAL_CLOSE, "the session has ended", clock.instant())));
         }
         try {
-            writer.write(XmlCodec.write(Requests.shutdownAnswer(nextMsgId.getAndIncrement(), answer)));
+            channel.send(id -> Requests.shutdownAnswer(id, answer), options.requestTimeout(), answer.ipcOp());
             LOG.info("{}: answered the remote executor's shutdown request: {}", endpoint, answer.ipcOp());
             return CompletableFuture.completedFuture(null);
         } catch (IOException e) {
