@@ -65,7 +65,7 @@ public final class Engine implements AutoCloseable {
     /** What the planner works on: the declared resources, removed ones that still have to stop, held replacements. */
     private volatile Definitions definitions;
     private volatile ObservedState state;
-    private Overrides overrides;
+    private volatile Overrides overrides;
     private final BoundedJournal journal;
     private ScheduledFuture<?> wake;
     private boolean dirty;
@@ -98,7 +98,8 @@ public final class Engine implements AutoCloseable {
         this.overrides = overrides;
         this.journal = new BoundedJournal(journal);
         this.client = new RemoteExecutorClient(clock);
-        this.sessions = new GuestSessions(this::onSessionEvent);
+        this.sessions = new GuestSessions(this::onSessionEvent, node -> this.definitions.vmOfNode(node)
+                .map(v -> Planner.guestManaged(v, this.overrides)).orElse(false));
         this.runner = new ActionRunner(domains, new Connector(client), sessions, key,
                 "guestnode@" + definitions.hostNode());
         this.clock = clock;
@@ -306,6 +307,8 @@ public final class Engine implements AutoCloseable {
                 && state.vm(v.vm()).status() == VmStatus.RUNNING && !state.busy("vm:" + v.vm())) {
             LOG.warn("{} stopped by itself ({}): its guest node counts as fenced", v.vm(), v.detail());
             journal(v.vm() + " stopped by itself (" + v.detail() + ")");
+        } else if (e instanceof Event.ShutdownRequested r) {
+            journal(r.node() + ": the guest announced its shutdown (shutdown_req)");
         } else if (e instanceof Event.MonitorResult m && m.rc() != 0) {
             journal(m.service() + " in " + m.node() + ": monitor failed (rc=" + m.rc() + ", " + m.status() + ")");
         } else if (e instanceof Event.ActionFinished f) {

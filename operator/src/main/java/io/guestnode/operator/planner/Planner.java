@@ -37,6 +37,8 @@ import java.util.TreeMap;
  * stopping.
  */
 public final class Planner {
+    /** How long a guest that announced its shutdown is awaited when its VM resource names no stop timeout. */
+    static final Duration GUEST_SHUTDOWN_WAIT = Duration.ofSeconds(90);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private Planner() {
@@ -280,6 +282,9 @@ public final class Planner {
                     return () -> actions.add(new Action.Fence(g, vm.id(), why));
                 }
             }
+            if (health.shuttingDown() && vmObs.status() == VmStatus.RUNNING) {
+                return shuttingDown(vm, g, up, health);
+            }
             if (down.isPresent()) {
                 String why = down.get();
                 if (up || vmObs.status() == VmStatus.RUNNING) {
@@ -313,6 +318,38 @@ public final class Planner {
                     return () -> { };
                 }
             }
+        }
+
+        /**
+         * The guest announced its shutdown: its services leave while the connection lets us stop them, then the
+         * connection is closed; its VM is awaited, not fenced, until its stop timeout has passed since the announcement.
+         */
+        Runnable shuttingDown(VmResource vm, String g, boolean up, Guest health) {
+            Instant deadline = health.shutdownAsked().plus(vm.op("stop", false).map(OpDef::timeout)
+                    .orElse(GUEST_SHUTDOWN_WAIT));
+            if (!now.isBefore(deadline)) {
+                String why = "it announced its shutdown at " + TIME.format(health.shutdownAsked()) + " but its VM "
+                        + "still runs";
+                if (fenceBudget <= 0) {
+                    notes.put(g, why + "; its fence waits: fence limit " + policy.describe());
+                    wakeAt(recentFences().get(0).plus(policy.fenceWindow()));
+                    return () -> { };
+                }
+                fenceBudget--;
+                return () -> actions.add(new Action.Fence(g, vm.id(), why));
+            }
+            notes.put(g, "shutting down (announced at " + TIME.format(health.shutdownAsked()) + "); its VM is "
+                    + "awaited until " + TIME.format(deadline) + ", then fenced");
+            wakeAt(deadline);
+            if (up) {
+                leaving.add(g);
+                return () -> {
+                    if (!nodesWithActive.contains(g)) {
+                        actions.add(new Action.Disconnect(g, "guest node " + g + " is shutting down"));
+                    }
+                };
+            }
+            return () -> { };
         }
 
         void stopGuest(VmResource vm, String g, String host, boolean up, Observed.Vm vmObs, String why) {

@@ -53,6 +53,7 @@ public final class StateReducer {
             case Event.MonitorResult r -> monitor(d, m, r, now);
             case Event.ConnectionLost l -> lost(d, o, m, l, now);
             case Event.Cleanup c -> cleanup(d, m, c);
+            case Event.ShutdownRequested r -> shutdownRequested(d, o, m, r, now);
         }
         return m.done();
     }
@@ -174,15 +175,23 @@ public final class StateReducer {
         boolean ours = m.inFlight.contains("vm:" + v.vm());
         m.vms.put(v.vm(), new Vm(v.status(), v.detail(), now));
         if (vm.isEmpty() || ours || prev.status() != VmStatus.RUNNING || v.status() == VmStatus.RUNNING) {
+            if (vm.isPresent() && v.status() == VmStatus.STOPPED && m.guest(vm.get().node()).shuttingDown()) {
+                m.guests.put(vm.get().node(), m.guest(vm.get().node()).shutdownAsked(Instant.EPOCH));
+            }
             return;
         }
         String node = vm.get().node();
         boolean managed = Planner.guestManaged(vm.get(), o);
         if (v.status() == VmStatus.STOPPED) {
-            // A VM that stops by itself is treated as fenced: what ran inside is known to be stopped.
+            // A VM that stops by itself is treated as fenced: what ran inside is known to be stopped. A guest that
+            // announced its shutdown is no exception: its VM's stop is a failure of the VM, counted, then recovered.
             if (managed) {
+                // libvirt's destroy also SIGTERMs first (the guest then announces a shutdown): it says DESTROYED
+                boolean byItself = m.guest(node).shuttingDown() && !v.detail().contains("DESTROYED");
+                String why = byItself ? "the guest shut itself down (" + v.detail() + ")"
+                        : "VM stopped unexpectedly (" + v.detail() + ")";
                 fail(m, v.vm(), d.hostNode(), 1, "monitor", 0, new Event.ActionFinished(null, false, 7, "complete",
-                        "VM stopped unexpectedly (" + v.detail() + ")"), "restart", now);
+                        why), "restart", now);
             }
             fenced(m, node, now);
         } else if (v.status() == VmStatus.FAILED && managed) {
@@ -223,6 +232,9 @@ public final class StateReducer {
         }
         m.connections.put(l.node(), new Connection(false, now));
         Optional<VmResource> vm = d.vmOfNode(l.node());
+        if (m.guest(l.node()).shuttingDown()) {
+            return; // the guest said it shuts down: its remoted went with it; the VM's stop decides what follows
+        }
         if (vm.isEmpty() || !Planner.guestManaged(vm.get(), o)) {
             return; // unmanaged or in maintenance: a clean stop, history kept; leaving maintenance reconnects
         }
@@ -231,6 +243,20 @@ public final class StateReducer {
         if (m.vms.getOrDefault(vm.get().id(), Vm.UNKNOWN).status() != VmStatus.STOPPED) {
             m.guests.put(l.node(), m.guest(l.node()).unclean("connection lost: " + l.reason()));
         }
+    }
+
+    /**
+     * A managed guest announced its shutdown: its services are stopped while it lets us, and its VM's stop is awaited
+     * rather than fenced. An unmanaged guest or one in maintenance is only observed (the answer is a nack).
+     */
+    private static void shutdownRequested(Definitions d, Overrides o, ObservedState.Mutable m,
+                                          Event.ShutdownRequested r, Instant now) {
+        Optional<VmResource> vm = d.vmOfNode(r.node());
+        Guest g = m.guest(r.node());
+        if (vm.isEmpty() || !Planner.guestManaged(vm.get(), o) || g.unclean() || g.shuttingDown()) {
+            return;
+        }
+        m.guests.put(r.node(), g.shutdownAsked(now));
     }
 
     private static void cleanup(Definitions d, ObservedState.Mutable m, Event.Cleanup c) {

@@ -124,6 +124,9 @@ class ScenarioTest {
             if (g.attr("fence-error") != null) {
                 assertEquals(g.attr("fence-error"), guest.fenceError(), context);
             }
+            if (g.attr("shutting-down") != null) {
+                assertEquals(Boolean.parseBoolean(g.attr("shutting-down")), guest.shuttingDown(), context);
+            }
             if (g.attr("services-known") != null) {
                 long known = s.services().keySet().stream().filter(k -> k.node().equals(g.attr("node"))).count();
                 assertEquals(Long.parseLong(g.attr("services-known")), known, context);
@@ -174,7 +177,8 @@ class ScenarioTest {
                         Integer.parseInt(e.optAttr("recoveries").orElse("0")),
                         e.optAttr("last-fence").map(Instant::parse).orElse(Instant.EPOCH),
                         e.optAttr("backoff-until").map(Instant::parse).orElse(Instant.EPOCH),
-                        e.optAttr("fence-retry-at").map(Instant::parse).orElse(Instant.EPOCH)));
+                        e.optAttr("fence-retry-at").map(Instant::parse).orElse(Instant.EPOCH),
+                        e.optAttr("shutdown-asked").map(Instant::parse).orElse(Instant.EPOCH)));
                 case "in-flight" -> m.inFlight.add(e.attr("key"));
                 case "fence" -> m.fences.add(Instant.parse(e.attr("at")));
                 default -> throw new AssertionError("unknown observed element <" + e.name() + ">");
@@ -207,6 +211,7 @@ class ScenarioTest {
                     Durations.parse(e.attr("interval")).toMillis(), Integer.parseInt(e.attr("rc")),
                     e.optAttr("status").orElse("complete"), e.optAttr("reason").orElse(""));
             case "cleanup" -> new Event.Cleanup(e.attr("resource"), e.optAttr("node"));
+            case "shutdown-requested" -> new Event.ShutdownRequested(e.attr("node"));
             case "started" -> new Event.ActionStarted(action(d, e.attr("action")));
             case "finished" -> new Event.ActionFinished(action(d, e.attr("action")),
                     Boolean.parseBoolean(e.optAttr("ok").orElse("true")), Integer.parseInt(e.optAttr("rc").orElse("0")),
