@@ -14,6 +14,7 @@ import io.guestnode.agents.remote.message.RecurringOp;
 import io.guestnode.agents.remote.message.Reply;
 import io.guestnode.agents.remote.message.Requests;
 import io.guestnode.agents.remote.message.ResourceSpec;
+import io.guestnode.agents.remote.message.ShutdownAnswer;
 import io.guestnode.agents.remote.message.XmlCodec;
 import io.guestnode.agents.remote.message.XmlElement;
 import io.guestnode.agents.remote.frame.FrameException;
@@ -438,6 +439,24 @@ final class RemoteSession implements RemoteExecutor {
                 LOG.debug("{}: could not refuse IPC session {}: {}", endpoint, session, e.toString());
             }
         });
+    }
+
+    @Override
+    public CompletableFuture<Void> answerShutdown(ShutdownAnswer answer) {
+        ConnectionLost l = lost;
+        if (l != null) {
+            return CompletableFuture.failedFuture(new ConnectionLostException(l));
+        }
+        try {
+            writer.write(XmlCodec.write(Requests.shutdownAnswer(nextMsgId.getAndIncrement(), answer)));
+            LOG.info("{}: answered the remote executor's shutdown request: {}", endpoint, answer.ipcOp());
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException e) {
+            ConnectionLost cause = new ConnectionLost(ConnectionLost.Kind.IO_ERROR, "write failed: " + e.getMessage(),
+                    clock.instant());
+            end(cause);
+            return CompletableFuture.failedFuture(new ConnectionLostException(cause));
+        }
     }
 
     // ---------------------------------------------------------------- ending
