@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.guestnode.agents.testing.Shell;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -95,6 +96,40 @@ class Pacemaker3GuestIT {
         assertTrue(online(s, "pcmk2") && role(s, "dummy2").equals("Started pcmk2"), "the 2.1.5 guest carried on");
         assertTrue(other.equals(lab.domId("pcmk2")), "the 2.1.5 guest was not restarted");
         assertTrue(journal(s).stream().noneMatch(l -> l.startsWith("fence pcmk2")), journal(s).toString());
+    }
+
+    /**
+     * The 3.0 guest shuts itself down: its remoted announces it and waits for an answer; guestnode acknowledges, stops
+     * dummy3 cleanly, closes the connection (remoted then exits), awaits the VM's stop without fencing, counts it as a
+     * failure of the VM and starts it again.
+     */
+    @Test
+    @Order(4)
+    void cleanShutdownOfAPacemaker3GuestIsAcknowledgedAndRecovered() throws Exception {
+        java.time.Instant t0 = java.time.Instant.now();
+        Shell.check("virsh", "-c", "lxc:///", "shutdown", "--mode", "signal", lab.domain("pcmk3"));
+        JsonNode s = lab.await("pcmk3 back online with dummy3 after its own shutdown", 60_000,
+                x -> failure(x, "vm-pcmk3", "host1") != null && online(x, "pcmk3")
+                        && role(x, "dummy3").equals("Started pcmk3"));
+        List<String> j = GuestLab.journalSince(s, t0);
+        int announced = j.indexOf("pcmk3: the guest announced its shutdown (shutdown_req)");
+        int stopped = indexOf(j, "stop dummy3 on pcmk3: done");
+        int disconnected = indexOf(j, "disconnect pcmk3: done");
+        assertTrue(announced >= 0 && stopped > announced && disconnected > stopped,
+                "announced, dummy3 stopped cleanly, then the connection closed: " + j);
+        assertTrue(j.stream().noneMatch(l -> l.startsWith("fence pcmk3")), "no fence: " + j);
+        assertTrue(failure(s, "vm-pcmk3", "host1").get("reason").asText().startsWith("the guest shut itself down"),
+                failure(s, "vm-pcmk3", "host1").toString());
+        assertTrue(lab.tail().contains("answered the remote executor's shutdown request: shutdown_ack"), lab.tail());
+    }
+
+    private static int indexOf(List<String> j, String prefix) {
+        for (int i = 0; i < j.size(); i++) {
+            if (j.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The version of the pacemaker-remoted a guest runs, read from the package database of its image. */
