@@ -70,14 +70,20 @@ final class RunCommand implements Callable<Integer> {
             + "DURATION; more wait their turn and are reported. Default: 10/60s.")
     String fenceLimit = "10/60s";
 
+    @Option(names = "--node-action-limit", paramLabel = "N", description = "At most N starts and stops of domains "
+            + "at once; more wait for a slot (fences never do). Default: twice the host's cores.")
+    Integer nodeActionLimit;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         HostPolicy policy;
         try {
-            policy = HostPolicy.parseFenceLimit(fenceLimit);
+            policy = HostPolicy.parseFenceLimit(fenceLimit).withNodeActionLimit(nodeActionLimit != null
+                    ? nodeActionLimit : HostPolicy.nodeActionLimitFor(Runtime.getRuntime().availableProcessors()));
         } catch (IllegalArgumentException e) {
-            err.println("guestnode run: --fence-limit: " + e.getMessage());
+            err.println("guestnode run: " + (e.getMessage().contains("node action") ? "--node-action-limit: "
+                    : "--fence-limit: ") + e.getMessage());
             return ExitCodes.USAGE;
         }
         String host = nodeName != null ? nodeName : DefinitionsLoader.defaultHostNode();

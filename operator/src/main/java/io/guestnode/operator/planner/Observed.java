@@ -11,9 +11,29 @@ public final class Observed {
 
     public enum VmStatus { UNKNOWN, STOPPED, RUNNING, FAILED }
 
-    /** What libvirt (or the process fallback) last said of a VM resource's domain. */
-    public record Vm(VmStatus status, String detail, Instant since) {
+    /**
+     * What libvirt (or the process fallback) last said of a VM resource's domain.
+     *
+     * @param deferrals starts or stops of it that libvirt could not take (overload) in a row
+     * @param retryAt   no start or stop of it before this (back-off while libvirt is overloaded)
+     */
+    public record Vm(VmStatus status, String detail, Instant since, int deferrals, Instant retryAt) {
         public static final Vm UNKNOWN = new Vm(VmStatus.UNKNOWN, "not yet observed", Instant.EPOCH);
+
+        public Vm(VmStatus status, String detail, Instant since) {
+            this(status, detail, since, 0, Instant.EPOCH);
+        }
+
+        /** A new observation, keeping the back-off. */
+        public Vm seen(VmStatus st, String d, Instant at) {
+            return new Vm(st, d, at, deferrals, retryAt);
+        }
+
+        /** libvirt could not take a start or stop: its outcome is unknown; the next one waits 1, 2, 4 ... 60 s. */
+        public Vm deferred(String why, Instant now) {
+            int n = deferrals + 1;
+            return new Vm(VmStatus.UNKNOWN, why, now, n, now.plusSeconds(Math.min(60, 1L << Math.min(n - 1, 6))));
+        }
     }
 
     /** The implicit connection resource of a guest node. */

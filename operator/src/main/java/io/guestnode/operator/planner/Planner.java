@@ -78,6 +78,8 @@ public final class Planner {
         final List<Action> actions = new ArrayList<>();
         /** Fences that may still begin now under the fence limit. */
         int fenceBudget;
+        /** Starts and stops of domains that may still begin now under the node action limit. */
+        int slots;
         final Map<String, String> notes = new TreeMap<>();
         Instant wake;
 
@@ -107,6 +109,8 @@ public final class Planner {
             this.policy = policy;
             this.now = now;
             this.fenceBudget = policy.fenceLimit() - recentFences().size();
+            this.slots = policy.nodeActionLimit() - (int) s.inFlight().stream()
+                    .filter(k -> k.startsWith(Action.SLOT_PREFIX)).count();
             d.services().forEach(x -> svcById.put(x.id(), x));
             d.vms().forEach(v -> vmByNode.put(v.node(), v));
             d.groups().forEach(g -> groupById.put(g.id(), g));
@@ -305,6 +309,9 @@ public final class Planner {
                         return () -> { };
                     }
                     String why = health.recoveries() > 0 ? "recover guest node " + g : "start guest node " + g;
+                    if (deferred(g, vm, vmObs) || !takeSlot(g, vm)) {
+                        return () -> { };
+                    }
                     return () -> actions.add(new Action.StartVm(vm.id(), g, host, why));
                 }
                 case RUNNING -> {
@@ -360,9 +367,31 @@ public final class Planner {
             }
             if (up) {
                 actions.add(new Action.Disconnect(g, "guest node " + g + " " + why));
-            } else if (vmObs.status() == VmStatus.RUNNING) {
+            } else if (vmObs.status() == VmStatus.RUNNING && !deferred(g, vm, vmObs) && takeSlot(g, vm)) {
                 actions.add(new Action.StopVm(vm.id(), g, host, "guest node " + g + " " + why));
             }
+        }
+
+        /** Whether a start or stop of the domain waits, libvirt having been overloaded (noted, woken at the time). */
+        boolean deferred(String g, VmResource vm, Observed.Vm vmObs) {
+            if (!vmObs.retryAt().isAfter(now)) {
+                return false;
+            }
+            notes.put(g, "libvirt could not take the last operation on " + vm.id() + " (" + vmObs.detail()
+                    + "); next try at " + TIME.format(vmObs.retryAt()) + " (" + vmObs.deferrals() + " in a row)");
+            wakeAt(vmObs.retryAt());
+            return true;
+        }
+
+        /** A slot for a start or stop of {@code vm}'s domain under the node action limit; false (and noted) if none. */
+        boolean takeSlot(String g, VmResource vm) {
+            if (slots <= 0) {
+                notes.put(g, "waits for a slot: node-action-limit " + policy.nodeActionLimit() + " (as many starts "
+                        + "and stops of domains are in progress)");
+                return false;
+            }
+            slots--;
+            return true;
         }
 
         void failureExpiry(String resource, String node, ResourceMeta m) {

@@ -28,6 +28,8 @@ public final class StateReducer {
     static final Duration CRASH_LOOP_WINDOW = Duration.ofMinutes(10);
     static final Duration FENCE_RETRY = Duration.ofSeconds(5);
     public static final String NOT_CONNECTED = "not connected";
+    /** The status of a start or stop of a domain that libvirt could not take. */
+    public static final String OVERLOAD = "overload";
 
     private StateReducer() {
     }
@@ -41,12 +43,16 @@ public final class StateReducer {
         switch (e) {
             case Event.ActionStarted a -> {
                 m.inFlight.add(a.action().key());
+                if (a.action() instanceof Action.StartVm || a.action() instanceof Action.StopVm) {
+                    m.inFlight.add(Action.SLOT_PREFIX + a.action().key());
+                }
                 if (a.action() instanceof Action.Fence) {
                     m.fenceBegan(now);
                 }
             }
             case Event.ActionFinished f -> {
                 m.inFlight.remove(f.action().key());
+                m.inFlight.remove(Action.SLOT_PREFIX + f.action().key());
                 finished(d, m, f, now);
             }
             case Event.VmSeen v -> vmSeen(d, o, m, v, now);
@@ -64,6 +70,8 @@ public final class StateReducer {
             case Action.StartVm a -> {
                 if (f.ok()) {
                     m.vms.put(a.vm(), new Vm(VmStatus.RUNNING, "started", now));
+                } else if (overload(f)) {
+                    m.vms.put(a.vm(), m.vms.getOrDefault(a.vm(), Vm.UNKNOWN).deferred(f.reason(), now));
                 } else {
                     fail(m, a.vm(), host, Score.INFINITY, "start", 0, f, "restart", now);
                 }
@@ -73,6 +81,9 @@ public final class StateReducer {
                     m.vms.put(a.vm(), new Vm(VmStatus.STOPPED, "stopped", now));
                     m.connections.put(a.node(), new Connection(false, now));
                     m.eraseServices(a.node());
+                } else if (overload(f)) {
+                    m.vms.put(a.vm(), m.vms.getOrDefault(a.vm(), Vm.UNKNOWN).deferred(f.reason(), now));
+                    m.connections.put(a.node(), new Connection(false, now));
                 } else {
                     fail(m, a.vm(), host, 1, "stop", 0, f, "fence", now);
                     m.guests.put(a.node(), m.guest(a.node()).unclean("stop of " + a.vm() + " failed"));
@@ -162,6 +173,11 @@ public final class StateReducer {
         }
     }
 
+    /** libvirt could not take the call (unreachable, or overloaded): no fault of the guest. */
+    static boolean overload(Event.ActionFinished f) {
+        return !f.ok() && OVERLOAD.equals(f.status());
+    }
+
     private static boolean notConnected(Event.ActionFinished f) {
         return !f.ok() && NOT_CONNECTED.equals(f.status());
     }
@@ -173,7 +189,7 @@ public final class StateReducer {
             return; // silence from libvirt is never a verdict
         }
         boolean ours = m.inFlight.contains("vm:" + v.vm());
-        m.vms.put(v.vm(), new Vm(v.status(), v.detail(), now));
+        m.vms.put(v.vm(), prev.seen(v.status(), v.detail(), now));
         if (vm.isEmpty() || ours || prev.status() != VmStatus.RUNNING || v.status() == VmStatus.RUNNING) {
             if (vm.isPresent() && v.status() == VmStatus.STOPPED && m.guest(vm.get().node()).shuttingDown()) {
                 m.guests.put(vm.get().node(), m.guest(vm.get().node()).shutdownAsked(Instant.EPOCH));

@@ -77,6 +77,9 @@ class ScenarioTest {
         }
         HostPolicy policy = sc.child("host-policy").flatMap(h -> h.optAttr("fence-limit"))
                 .map(HostPolicy::parseFenceLimit).orElse(HostPolicy.DEFAULT);
+        int slots = sc.child("host-policy").flatMap(h -> h.optAttr("node-action-limit")).map(Integer::parseInt)
+                .orElse(policy.nodeActionLimit());
+        policy = policy.withNodeActionLimit(slots);
         Plan plan = Planner.plan(d, s, o, policy, now);
         List<String> actual = plan.actions().stream().map(Action::toString).toList();
         List<String> expected = sc.child("expect").map(e -> Arrays.stream(e.text().split("\n")).map(String::trim)
@@ -155,7 +158,9 @@ class ScenarioTest {
             Instant since = e.optAttr("since").map(Instant::parse).orElse(now.minusSeconds(60));
             switch (e.name()) {
                 case "vm" -> m.vms.put(e.attr("id"), new Observed.Vm(Observed.VmStatus.valueOf(
-                        e.attr("status").toUpperCase()), e.optAttr("detail").orElse(""), since));
+                        e.attr("status").toUpperCase()), e.optAttr("detail").orElse(""), since,
+                        Integer.parseInt(e.optAttr("deferrals").orElse("0")),
+                        e.optAttr("retry-at").map(Instant::parse).orElse(Instant.EPOCH)));
                 case "connection" -> m.connections.put(e.attr("node"), new Observed.Connection(
                         Boolean.parseBoolean(e.optAttr("up").orElse("true")), since));
                 case "service" -> {
