@@ -162,6 +162,21 @@ class SafetyIT {
         assertNull(failure(s, "guest2", "host1"), "the lost connection is no failure of its own");
     }
 
+    /** A clean stop (SIGTERM) leaves guests running and logs no ERROR on the way out. */
+    @Test
+    @Order(9)
+    void aCleanStopLogsNoError() throws Exception {
+        Path log = lab.dir.resolve("daemon.log");
+        long before = Files.size(log);
+        lab.daemon.destroy();
+        assertTrue(lab.daemon.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "stopped");
+        assertEquals(0, lab.daemon.exitValue());
+        String after = Files.readString(log).substring((int) before);
+        assertTrue(after.contains("guestnode stopping"), after);
+        assertTrue(after.lines().noneMatch(l -> l.contains(" ERROR ") || l.contains("Exception")), after);
+        assertTrue(running(lab.domain("guest1")), "guests keep running");
+    }
+
     static boolean running(String domain) {
         return Shell.run(List.of("virsh", "-c", "lxc:///", "domstate", domain)).output().trim().equals("running");
     }
