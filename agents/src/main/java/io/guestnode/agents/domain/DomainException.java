@@ -11,7 +11,12 @@ public final class DomainException extends Exception {
         /** libvirt refused or failed the call. */
         LIBVIRT_ERROR,
         /** The domain XML is not acceptable to libvirt. */
-        INVALID_CONFIG
+        INVALID_CONFIG,
+        /**
+         * libvirt is overloaded (several calls past their deadline at once, or no call slot free): the call was not
+         * carried out, or its outcome is unknown, through no fault of the domain. Try again later.
+         */
+        OVERLOAD
     }
 
     private final Kind kind;

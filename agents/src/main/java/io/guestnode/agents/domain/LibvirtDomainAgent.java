@@ -25,7 +25,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -48,6 +47,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
     private static final int SHUTDOWN_STATE_FAILURES_BEFORE_DESTROY = 3;
 
     private final ThreadPoolExecutor calls;
+    private final CallClock callClock = new CallClock();
     /**
      * Fences (destroy and the checks that verify it) run here, a thread each, never queued behind the bounded pool:
      * calls stuck on other domains (a libvirtd hung on one domain's job) must not delay another guest's fence.
@@ -266,18 +266,13 @@ public final class LibvirtDomainAgent implements DomainAgent {
             throw new DomainException(Kind.UNAVAILABLE, "domain agent closed", null);
         }
         LibvirtLink link = links.computeIfAbsent(spec.hypervisorUri(), u -> new LibvirtLink(u, hooks));
-        Future<T> f;
         try {
-            f = on.submit(() -> onLink(link, fn));
+            return callClock.run(on, () -> onLink(link, fn), timeout);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             throw new DomainException(Kind.UNAVAILABLE, "domain agent closed", e);
-        }
-        try {
-            return f.get(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(false);
-            throw new DomainException(Kind.TIMEOUT, spec.name() + ": " + what + " on " + spec.hypervisorUri()
-                    + ": libvirt did not answer within " + timeout.toMillis() + " ms", e);
+        } catch (CallClock.Late e) {
+            throw new DomainException(e.overload ? Kind.OVERLOAD : Kind.TIMEOUT, spec.name() + ": " + what + " on "
+                    + spec.hypervisorUri() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DomainException(Kind.TIMEOUT, spec.name() + ": " + what + " interrupted", e);

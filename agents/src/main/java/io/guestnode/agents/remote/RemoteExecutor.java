@@ -4,6 +4,7 @@ import io.guestnode.agents.remote.message.ExecRequest;
 import io.guestnode.agents.remote.message.ExecResult;
 import io.guestnode.agents.remote.message.RecurringOp;
 import io.guestnode.agents.remote.message.ResourceSpec;
+import io.guestnode.agents.remote.message.ShutdownAnswer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +51,16 @@ public interface RemoteExecutor extends AutoCloseable {
 
     /** The recurring operations the remote runs, for one resource or ({@code null}) all. */
     CompletableFuture<List<RecurringOp>> recurringOps(String resourceId);
+
+    /**
+     * Answers the guest's {@code shutdown_req} (a {@link io.guestnode.agents.remote.message.Notification.IpcProxy}
+     * whose {@code shutdownRequest()} holds; only a session signed on as IPC provider receives one), as the
+     * controller does. pacemaker-remoted 2.1.6 and later, 3.0 included, waits for this answer: after
+     * {@link ShutdownAnswer#ACK} it exits once we disconnect, after {@link ShutdownAnswer#NACK} at once.
+     * 2.1.5 exits about 3 ms after asking and never reads the answer. Completes once the answer is written;
+     * pacemaker-remoted's reply, if any, is not waited for (the controller does not wait either).
+     */
+    CompletableFuture<Void> answerShutdown(ShutdownAnswer answer);
 
     /** Sends close_notify and closes; the listener sees {@link ConnectionLost.Kind#LOCAL_CLOSE}. */
     @Override

@@ -14,6 +14,7 @@ import io.guestnode.agents.remote.message.RecurringOp;
 import io.guestnode.agents.remote.message.Reply;
 import io.guestnode.agents.remote.message.Requests;
 import io.guestnode.agents.remote.message.ResourceSpec;
+import io.guestnode.agents.remote.message.ShutdownAnswer;
 import io.guestnode.agents.remote.message.XmlCodec;
 import io.guestnode.agents.remote.message.XmlElement;
 import io.guestnode.agents.remote.frame.FrameException;
@@ -350,6 +351,24 @@ final class RemoteSession implements RemoteExecutor {
                         GuestText.forLog(e.toString()));
             }
         });
+    }
+
+    @Override
+    public CompletableFuture<Void> answerShutdown(ShutdownAnswer answer) {
+        if (ended.get()) {
+            return CompletableFuture.failedFuture(new ConnectionLostException(new ConnectionLost(
+                    ConnectionLost.Kind.LOCAL_CLOSE, "the session has ended", clock.instant())));
+        }
+        try {
+            channel.send(id -> Requests.shutdownAnswer(id, answer), options.requestTimeout(), answer.ipcOp());
+            LOG.info("{}: answered the remote executor's shutdown request: {}", endpoint, answer.ipcOp());
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException e) {
+            ConnectionLost cause = new ConnectionLost(ConnectionLost.Kind.IO_ERROR, "write failed: " + e.getMessage(),
+                    clock.instant());
+            end(cause);
+            return CompletableFuture.failedFuture(new ConnectionLostException(cause));
+        }
     }
 
     // ---------------------------------------------------------------- ending

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real pacemaker-remoted for tests: its own network namespace, a generated 4096-byte key, a random port,
  * its own log file. Found at {@code $GUESTNODE_REMOTED} (written by bin/setup-host), else
- * /usr/sbin/pacemaker-remoted.
+ * /usr/sbin/pacemaker-remoted; or the one inside a guest image root ({@link #startIn}), for another release.
  */
 public final class RemotedSandbox implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -26,14 +26,16 @@ public final class RemotedSandbox implements AutoCloseable {
     private final Path keyFile;
     private final Path log;
     private final int port;
+    private final GuestImageRoot root;
     private Process process;
 
-    private RemotedSandbox(NetworkNamespace ns, Path dir, Path keyFile, int port) {
+    private RemotedSandbox(NetworkNamespace ns, Path dir, Path keyFile, int port, GuestImageRoot root) {
         this.ns = ns;
         this.dir = dir;
         this.keyFile = keyFile;
         this.log = dir.resolve("remoted.log");
         this.port = port;
+        this.root = root;
     }
 
     public static Path remotedBinary() {
@@ -57,13 +59,22 @@ public final class RemotedSandbox implements AutoCloseable {
     }
 
     public static RemotedSandbox start(Path dir, byte[] key) {
+        return start(dir, key, null);
+    }
+
+    /** Starts the pacemaker-remoted of a guest image root (chrooted, see {@link GuestImageRoot}). */
+    public static RemotedSandbox startIn(GuestImageRoot root, Path dir) {
+        return start(dir, newKey(), root);
+    }
+
+    private static RemotedSandbox start(Path dir, byte[] key, GuestImageRoot root) {
         try {
             Files.createDirectories(dir);
             Path keyFile = dir.resolve("authkey");
             Files.write(keyFile, key);
             Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
             NetworkNamespace ns = NetworkNamespace.create();
-            RemotedSandbox s = new RemotedSandbox(ns, dir, keyFile, 20000 + RANDOM.nextInt(20000));
+            RemotedSandbox s = new RemotedSandbox(ns, dir, keyFile, 20000 + RANDOM.nextInt(20000), root);
             try {
                 s.launch();
             } catch (RuntimeException e) {
@@ -77,15 +88,19 @@ public final class RemotedSandbox implements AutoCloseable {
     }
 
     private void launch() {
-        ProcessBuilder pb = new ProcessBuilder(List.of("ip", "netns", "exec", ns.name(), remotedBinary().toString()));
+        List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns.name()));
+        command.addAll(root == null ? List.of(remotedBinary().toString()) : root.remotedCommand(dir));
+        ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
+        // inside an image root, dir is bound at /run/sandbox
+        Path seenDir = root == null ? dir : Path.of("/run/sandbox");
         env.put("PCMK_remote_port", Integer.toString(port));
         env.put("PCMK_remote_address", ns.innerAddress());
-        env.put("PCMK_authkey_location", keyFile.toString());
-        env.put("PCMK_logfile", log.toString());
+        env.put("PCMK_authkey_location", seenDir.resolve(keyFile.getFileName()).toString());
+        env.put("PCMK_logfile", seenDir.resolve(log.getFileName()).toString());
         env.put("PCMK_debug", "no");
         String libs = System.getenv("GUESTNODE_REMOTED_LIBRARY_PATH");
-        if (libs != null && !libs.isBlank()) {
+        if (root == null && libs != null && !libs.isBlank()) {
             env.put("LD_LIBRARY_PATH", libs);
         }
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("remoted.out").toFile());

@@ -11,6 +11,7 @@ import io.guestnode.operator.definitions.Problem;
 import io.guestnode.operator.engine.Engine;
 import io.guestnode.operator.engine.GuestKeys;
 import io.guestnode.operator.engine.KeySource;
+import io.guestnode.operator.planner.HostPolicy;
 import io.guestnode.operator.state.StateDirLock;
 import io.guestnode.operator.state.StateStore;
 import java.io.IOException;
@@ -65,9 +66,26 @@ final class RunCommand implements Callable<Integer> {
             + "$PCMK_authkey_location, else /etc/pacemaker/authkey, else /etc/corosync/authkey.")
     Path keyFile;
 
+    @Option(names = "--fence-limit", paramLabel = "N/DURATION", description = "At most N fences begin within "
+            + "DURATION; more wait their turn and are reported. Default: 10/60s.")
+    String fenceLimit = "10/60s";
+
+    @Option(names = "--node-action-limit", paramLabel = "N", description = "At most N starts and stops of domains "
+            + "at once; more wait for a slot (fences never do). Default: twice the host's cores.")
+    Integer nodeActionLimit;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        HostPolicy policy;
+        try {
+            policy = HostPolicy.parseFenceLimit(fenceLimit).withNodeActionLimit(nodeActionLimit != null
+                    ? nodeActionLimit : HostPolicy.nodeActionLimitFor(Runtime.getRuntime().availableProcessors()));
+        } catch (IllegalArgumentException e) {
+            err.println("guestnode run: " + (e.getMessage().contains("node action") ? "--node-action-limit: "
+                    : "--fence-limit: ") + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         String host = nodeName != null ? nodeName : DefinitionsLoader.defaultHostNode();
         DefinitionsLoader loader = new DefinitionsLoader(host);
         DefinitionsLoader.Result r = loader.load(definitions);
@@ -105,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
         });
         LibvirtDomainAgent domains = new LibvirtDomainAgent();
         Engine engine = new Engine(r.definitions(), loaded.state(), loaded.overrides(), journal, domains,
-                new GuestKeys(new KeySource(key), stateDir.resolve("keys")), Clock.systemUTC(), store::save);
+                new GuestKeys(new KeySource(key), stateDir.resolve("keys")), Clock.systemUTC(), store::save, policy);
         Object reloadLock = new Object();
         java.util.function.Supplier<String> reload = () -> {
             synchronized (reloadLock) {

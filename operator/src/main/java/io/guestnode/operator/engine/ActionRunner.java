@@ -102,8 +102,7 @@ final class ActionRunner {
             DomainState s = domains.start(domainSpec(vm), opTimeout(vm.ops(), "start").plusSeconds(70));
             return s.isRunning() ? ActionFinished.ok(a) : ActionFinished.failed(a, "Error", s.detail());
         } catch (DomainException e) {
-            return ActionFinished.failed(a, e.kind() == DomainException.Kind.TIMEOUT ? "Timed Out" : "Error",
-                    e.getMessage());
+            return domainFailure(a, e, e.kind() == DomainException.Kind.TIMEOUT ? "Timed Out" : "Error");
         }
     }
 
@@ -114,8 +113,17 @@ final class ActionRunner {
             domains.stop(domainSpec(vm), opTimeout(vm.ops(), "stop"));
             return ActionFinished.ok(a);
         } catch (DomainException e) {
-            return ActionFinished.failed(a, "Error", e.getMessage());
+            return domainFailure(a, e, "Error");
         }
+    }
+
+    /**
+     * A start or stop libvirt could not take (unreachable, or overloaded) is reported as such: it is retried with
+     * back-off and is no failure of the guest. Anything else is the guest's failure.
+     */
+    private static ActionFinished domainFailure(Action a, DomainException e, String status) {
+        boolean overload = e.kind() == DomainException.Kind.OVERLOAD || e.kind() == DomainException.Kind.UNAVAILABLE;
+        return ActionFinished.failed(a, overload ? StateReducer.OVERLOAD : status, e.getMessage());
     }
 
     /** Fencing: the guest's VM is destroyed at once and verified stopped; the session goes with it. */

@@ -61,7 +61,9 @@ final class Connector {
                 break;
             }
             Duration attempt = Duration.ofNanos(Math.min(left, MAX_ATTEMPT.toNanos()));
-            ConnectOptions options = ConnectOptions.defaults().withClientName(clientName)
+            // as the controller does, sign on as the IPC provider: pacemaker-remoted then announces the guest's shutdown
+            // (shutdown_req) to us; guest-side CLI sessions are refused at once
+            ConnectOptions options = ConnectOptions.defaults().withClientName(clientName).withIpcProvider(true)
                     .withConnectTimeout(min(attempt, MAX_CONNECT_ATTEMPT))
                     .withHandshakeTimeout(min(attempt, Duration.ofSeconds(5)))
                     .withRequestTimeout(min(attempt, Duration.ofSeconds(10)));

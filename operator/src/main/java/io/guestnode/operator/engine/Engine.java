@@ -8,6 +8,7 @@ import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.planner.Action;
 import io.guestnode.operator.planner.Event;
+import io.guestnode.operator.planner.HostPolicy;
 import io.guestnode.operator.planner.Observed.VmStatus;
 import io.guestnode.operator.planner.ObservedState;
 import io.guestnode.operator.planner.Orphans;
@@ -56,6 +57,7 @@ public final class Engine implements AutoCloseable {
     private final Clock clock;
     private final StateWriter writer;
     private final Thread loop;
+    private final HostPolicy policy;
 
     // owned by the loop thread
     /** What the files declare now. */
@@ -63,7 +65,7 @@ public final class Engine implements AutoCloseable {
     /** What the planner works on: the declared resources, removed ones that still have to stop, held replacements. */
     private volatile Definitions definitions;
     private volatile ObservedState state;
-    private Overrides overrides;
+    private volatile Overrides overrides;
     private final BoundedJournal journal;
     private ScheduledFuture<?> wake;
     private boolean dirty;
@@ -83,13 +85,21 @@ public final class Engine implements AutoCloseable {
 
     public Engine(Definitions definitions, ObservedState initial, Overrides overrides, List<Journal.Entry> journal,
                   DomainAgent domains, Supplier<AuthKey> key, Clock clock, StateWriter.Persister persist) {
+        this(definitions, initial, overrides, journal, domains, key, clock, persist, HostPolicy.DEFAULT);
+    }
+
+    public Engine(Definitions definitions, ObservedState initial, Overrides overrides, List<Journal.Entry> journal,
+                  DomainAgent domains, Supplier<AuthKey> key, Clock clock, StateWriter.Persister persist,
+                  HostPolicy policy) {
+        this.policy = policy;
         this.declared = definitions;
         this.definitions = definitions;
         this.state = initial;
         this.overrides = overrides;
         this.journal = new BoundedJournal(journal);
         this.client = new RemoteExecutorClient(clock);
-        this.sessions = new GuestSessions(this::onSessionEvent);
+        this.sessions = new GuestSessions(this::onSessionEvent, node -> this.definitions.vmOfNode(node)
+                .map(v -> Planner.guestManaged(v, this.overrides)).orElse(false));
         this.runner = new ActionRunner(domains, new Connector(client), sessions, key,
                 "guestnode@" + definitions.hostNode());
         this.clock = clock;
@@ -297,6 +307,8 @@ public final class Engine implements AutoCloseable {
                 && state.vm(v.vm()).status() == VmStatus.RUNNING && !state.busy("vm:" + v.vm())) {
             LOG.warn("{} stopped by itself ({}): its guest node counts as fenced", v.vm(), v.detail());
             journal(v.vm() + " stopped by itself (" + v.detail() + ")");
+        } else if (e instanceof Event.ShutdownRequested r) {
+            journal(r.node() + ": the guest announced its shutdown (shutdown_req)");
         } else if (e instanceof Event.MonitorResult m && m.rc() != 0) {
             journal(m.service() + " in " + m.node() + ": monitor failed (rc=" + m.rc() + ", " + m.status() + ")");
         } else if (e instanceof Event.ActionFinished f) {
@@ -320,7 +332,8 @@ public final class Engine implements AutoCloseable {
             definitions = pruned;
             journal("removed resources are stopped and forgotten");
         }
-        Plan plan = Planner.plan(definitions, state, overrides, now);
+        Plan plan = Planner.plan(definitions, state, overrides, policy, now);
+        reportWaitingFences(plan);
         for (Action a : plan.actions()) {
             if (!state.busy(a.key())) {
                 dispatch(a, now);
@@ -334,6 +347,18 @@ public final class Engine implements AutoCloseable {
                 Math.max(1, Duration.between(clock.instant(), t).toMillis())));
         snapshot = new Snapshot(definitions, state, overrides, plan, journal.entries(), now, ++seq);
         writer.offer(snapshot);
+    }
+
+    /** A fence held back by the fence limit is logged and journaled once, when it starts to wait. */
+    private void reportWaitingFences(Plan plan) {
+        Snapshot last = snapshot;
+        plan.notes().forEach((node, note) -> {
+            if (note.contains("waits: fence limit") && (last == null
+                    || !last.plan().notes().getOrDefault(node, "").contains("waits: fence limit"))) {
+                LOG.warn("[{}] {}", node, note);
+                journal(node + ": " + note);
+            }
+        });
     }
 
     /** Replacements whose old VM is now verified stopped: the new VM takes its place and is looked at afresh. */

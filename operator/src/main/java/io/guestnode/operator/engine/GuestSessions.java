@@ -7,6 +7,7 @@ import io.guestnode.agents.remote.message.ExecResult;
 import io.guestnode.agents.remote.message.ExecStatus;
 import io.guestnode.agents.remote.message.Notification;
 import io.guestnode.agents.remote.message.ResourceSpec;
+import io.guestnode.agents.remote.message.ShutdownAnswer;
 import io.guestnode.operator.planner.Event;
 import java.time.Duration;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +28,16 @@ final class GuestSessions {
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Consumer<Event> events;
+    private final Predicate<String> managed;
 
-    GuestSessions(Consumer<Event> events) {
+    /**
+     * @param events  where what the sessions observe goes
+     * @param managed whether guestnode acts on a guest node now (not unmanaged, not in maintenance): a guest's
+     *                shutdown request is acknowledged only then, as Pacemaker's controller does
+     */
+    GuestSessions(Consumer<Event> events, Predicate<String> managed) {
         this.events = events;
+        this.managed = managed;
     }
 
     /** One guest node's session. */
@@ -58,7 +67,11 @@ final class GuestSessions {
 
             @Override
             public void onNotification(Notification n) {
-                if (n instanceof Notification.NewClient) {
+                if (n instanceof Notification.IpcProxy ipc && ipc.shutdownRequest()) {
+                    LOG.warn("[{}] the guest announced its shutdown (shutdown_req)", node);
+                    events.accept(new Event.ShutdownRequested(node));
+                    Thread.ofVirtual().name("shutdown answer " + node).start(() -> answerShutdown(node));
+                } else if (n instanceof Notification.NewClient) {
                     LOG.warn("[{}] another client connected to this guest's pacemaker-remoted: someone else holds "
                             + "the key (a cluster, or a second guestnode)", node);
                 }
@@ -74,6 +87,29 @@ final class GuestSessions {
                 events.accept(new Event.ConnectionLost(node, lost.reason() + " (" + lost.detail() + ")", pokeIntervalMs));
             }
         };
+    }
+
+    /**
+     * Answers a shutdown request as the controller does: ack when guestnode manages the guest (its services are then
+     * stopped and the connection closed, and pacemaker-remoted 2.1.6+ exits), nack otherwise (it exits at once).
+     * pacemaker-remoted 2.1.5 exits without reading the answer; a session that is gone is no error here.
+     */
+    private void answerShutdown(String node) {
+        ShutdownAnswer answer = managed.test(node) ? ShutdownAnswer.ACK : ShutdownAnswer.NACK;
+        try {
+            for (int i = 0; i < 20; i++) {
+                Session s = sessions.get(node);
+                if (s != null) {
+                    s.remote.answerShutdown(answer).join();
+                    return;
+                }
+                Thread.sleep(50); // the request came before the session was recorded as open
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (CompletionException e) {
+            LOG.debug("[{}] shutdown not answered: {}", node, e.getCause().toString());
+        }
     }
 
     void opened(String node, RemoteExecutor remote, Duration pokeInterval, Duration pokeTimeout) {

@@ -9,6 +9,9 @@ import java.time.Duration;
  * files and logs.
  */
 public sealed interface Action permits Action.OnService, Action.OnVm, Action.OnConnection {
+    /** In-flight key prefix of starts and stops of domains: what the node action limit counts. */
+    String SLOT_PREFIX = "slot:";
+
     /** The guest node whose executor lane runs it. */
     String lane();
 

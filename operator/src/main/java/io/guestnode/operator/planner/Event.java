@@ -41,6 +41,13 @@ public sealed interface Event {
     record ConnectionLost(String node, String reason, long monitorIntervalMs) implements Event {
     }
 
+    /**
+     * The guest's pacemaker-remoted announced that the guest shuts down (shutdown_req: it got SIGTERM, e.g. a poweroff
+     * inside the guest or libvirt's graceful shutdown).
+     */
+    record ShutdownRequested(String node) implements Event {
+    }
+
     /** An operator cleaned up a resource's failures (on one node, or everywhere). */
     record Cleanup(String resource, Optional<String> node) implements Event {
     }

@@ -11,9 +11,29 @@ public final class Observed {
 
     public enum VmStatus { UNKNOWN, STOPPED, RUNNING, FAILED }
 
-    /** What libvirt (or the process fallback) last said of a VM resource's domain. */
-    public record Vm(VmStatus status, String detail, Instant since) {
+    /**
+     * What libvirt (or the process fallback) last said of a VM resource's domain.
+     *
+     * @param deferrals starts or stops of it that libvirt could not take (overload) in a row
+     * @param retryAt   no start or stop of it before this (back-off while libvirt is overloaded)
+     */
+    public record Vm(VmStatus status, String detail, Instant since, int deferrals, Instant retryAt) {
         public static final Vm UNKNOWN = new Vm(VmStatus.UNKNOWN, "not yet observed", Instant.EPOCH);
+
+        public Vm(VmStatus status, String detail, Instant since) {
+            this(status, detail, since, 0, Instant.EPOCH);
+        }
+
+        /** A new observation, keeping the back-off. */
+        public Vm seen(VmStatus st, String d, Instant at) {
+            return new Vm(st, d, at, deferrals, retryAt);
+        }
+
+        /** libvirt could not take a start or stop: its outcome is unknown; the next one waits 1, 2, 4 ... 60 s. */
+        public Vm deferred(String why, Instant now) {
+            int n = deferrals + 1;
+            return new Vm(VmStatus.UNKNOWN, why, now, n, now.plusSeconds(Math.min(60, 1L << Math.min(n - 1, 6))));
+        }
     }
 
     /** The implicit connection resource of a guest node. */
@@ -95,9 +115,11 @@ public final class Observed {
      * @param lastFenceAt   when it was last fenced or stopped by itself
      * @param backoffUntil  no VM start before this
      * @param fenceRetryAt  after a failed fence, the next attempt
+     * @param shutdownAsked when its pacemaker-remoted announced that the guest shuts down (shutdown_req); EPOCH when
+     *                      it did not
      */
     public record Guest(boolean unclean, String uncleanReason, int fenceFailures, String fenceError, int recoveries,
-                        Instant lastFenceAt, Instant backoffUntil, Instant fenceRetryAt) {
+                        Instant lastFenceAt, Instant backoffUntil, Instant fenceRetryAt, Instant shutdownAsked) {
         public static final Guest CLEAN = new Guest(false, "", 0, "", 0, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH);
 
         public Guest {
@@ -105,15 +127,32 @@ public final class Observed {
             fenceError = cut(fenceError);
         }
 
+        public Guest(boolean unclean, String uncleanReason, int fenceFailures, String fenceError, int recoveries,
+                     Instant lastFenceAt, Instant backoffUntil, Instant fenceRetryAt) {
+            this(unclean, uncleanReason, fenceFailures, fenceError, recoveries, lastFenceAt, backoffUntil,
+                    fenceRetryAt, Instant.EPOCH);
+        }
+
         /** It must be fenced; a guest already unclean keeps its first cause. */
         public Guest unclean(String reason) {
-            return unclean ? this : new Guest(true, reason, 0, "", recoveries, lastFenceAt, backoffUntil, fenceRetryAt);
+            return unclean ? this : new Guest(true, reason, 0, "", recoveries, lastFenceAt, backoffUntil, fenceRetryAt,
+                    shutdownAsked);
         }
 
         /** A fence attempt failed: counted, its error kept (the last one only), retried at {@code retryAt}. */
         public Guest fenceFailed(String why, Instant retryAt) {
             return new Guest(true, uncleanReason, fenceFailures + 1, why, recoveries, lastFenceAt, backoffUntil,
-                    retryAt);
+                    retryAt, shutdownAsked);
+        }
+
+        /** The guest announced its shutdown at {@code at} (EPOCH: it no longer does). */
+        public Guest shutdownAsked(Instant at) {
+            return new Guest(unclean, uncleanReason, fenceFailures, fenceError, recoveries, lastFenceAt, backoffUntil,
+                    fenceRetryAt, at);
+        }
+
+        public boolean shuttingDown() {
+            return shutdownAsked.isAfter(Instant.EPOCH);
         }
 
         /** The cause, with the failed fence attempts when there were any: what notes and status show. */

@@ -5,7 +5,9 @@ import io.guestnode.operator.planner.Observed.Failure;
 import io.guestnode.operator.planner.Observed.Guest;
 import io.guestnode.operator.planner.Observed.Service;
 import io.guestnode.operator.planner.Observed.Vm;
+import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -22,13 +24,16 @@ import java.util.TreeSet;
  * @param failures    by (resource, node): services on guest nodes, VM and connection resources on the host
  * @param guests      health by guest node
  * @param inFlight    keys of the actions being carried out ({@link Action#key()})
+ * @param fences      when recent fences began, oldest first (the fence limit counts them)
  */
 public record ObservedState(SortedMap<String, Vm> vms, SortedMap<String, Connection> connections,
                             SortedMap<ResourceNode, Service> services, SortedMap<ResourceNode, Failure> failures,
-                            SortedMap<String, Guest> guests, SortedSet<String> inFlight) {
+                            SortedMap<String, Guest> guests, SortedSet<String> inFlight, List<Instant> fences) {
 
     public static final ObservedState EMPTY = new ObservedState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
-            new TreeMap<>(), new TreeMap<>(), new TreeSet<>());
+            new TreeMap<>(), new TreeMap<>(), new TreeSet<>(), List.of());
+    /** Fences older than this are forgotten: no fence limit looks further back. */
+    public static final java.time.Duration FENCE_MEMORY = java.time.Duration.ofHours(1);
 
     public ObservedState {
         vms = Collections.unmodifiableSortedMap(new TreeMap<>(vms));
@@ -37,6 +42,7 @@ public record ObservedState(SortedMap<String, Vm> vms, SortedMap<String, Connect
         failures = Collections.unmodifiableSortedMap(new TreeMap<>(failures));
         guests = Collections.unmodifiableSortedMap(new TreeMap<>(guests));
         inFlight = Collections.unmodifiableSortedSet(new TreeSet<>(inFlight));
+        fences = List.copyOf(fences);
     }
 
     public Vm vm(String id) {
@@ -76,6 +82,7 @@ public record ObservedState(SortedMap<String, Vm> vms, SortedMap<String, Connect
         public final TreeMap<ResourceNode, Failure> failures;
         public final TreeMap<String, Guest> guests;
         public final TreeSet<String> inFlight;
+        public final List<Instant> fences;
 
         Mutable(ObservedState s) {
             vms = new TreeMap<>(s.vms);
@@ -84,6 +91,13 @@ public record ObservedState(SortedMap<String, Vm> vms, SortedMap<String, Connect
             failures = new TreeMap<>(s.failures);
             guests = new TreeMap<>(s.guests);
             inFlight = new TreeSet<>(s.inFlight);
+            fences = new java.util.ArrayList<>(s.fences);
+        }
+
+        /** A fence began at {@code now}; fences older than {@link #FENCE_MEMORY} are forgotten. */
+        public void fenceBegan(Instant now) {
+            fences.removeIf(t -> t.isBefore(now.minus(FENCE_MEMORY)));
+            fences.add(now);
         }
 
         public Guest guest(String node) {
@@ -115,7 +129,7 @@ public record ObservedState(SortedMap<String, Vm> vms, SortedMap<String, Connect
         }
 
         public ObservedState done() {
-            return new ObservedState(vms, connections, services, failures, guests, inFlight);
+            return new ObservedState(vms, connections, services, failures, guests, inFlight, fences);
         }
     }
 }

@@ -37,13 +37,19 @@ import java.util.TreeMap;
  * stopping.
  */
 public final class Planner {
+    /** How long a guest that announced its shutdown is awaited when its VM resource names no stop timeout. */
+    static final Duration GUEST_SHUTDOWN_WAIT = Duration.ofSeconds(90);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private Planner() {
     }
 
     public static Plan plan(Definitions d, ObservedState s, Overrides o, Instant now) {
-        return new Run(d, s, o, now).plan();
+        return plan(d, s, o, HostPolicy.DEFAULT, now);
+    }
+
+    public static Plan plan(Definitions d, ObservedState s, Overrides o, HostPolicy policy, Instant now) {
+        return new Run(d, s, o, policy, now).plan();
     }
 
     /** Whether guestnode may act on a guest node: its VM resource is managed and it is not in maintenance. */
@@ -67,8 +73,13 @@ public final class Planner {
         final Definitions d;
         final ObservedState s;
         final Overrides o;
+        final HostPolicy policy;
         final Instant now;
         final List<Action> actions = new ArrayList<>();
+        /** Fences that may still begin now under the fence limit. */
+        int fenceBudget;
+        /** Starts and stops of domains that may still begin now under the node action limit. */
+        int slots;
         final Map<String, String> notes = new TreeMap<>();
         Instant wake;
 
@@ -91,11 +102,15 @@ public final class Planner {
         final Set<String> nodesWithActive = new HashSet<>();
         final Map<String, VmResource> vmByNode = new HashMap<>();
 
-        Run(Definitions d, ObservedState s, Overrides o, Instant now) {
+        Run(Definitions d, ObservedState s, Overrides o, HostPolicy policy, Instant now) {
             this.d = d;
             this.s = s;
             this.o = o;
+            this.policy = policy;
             this.now = now;
+            this.fenceBudget = policy.fenceLimit() - recentFences().size();
+            this.slots = policy.nodeActionLimit() - (int) s.inFlight().stream()
+                    .filter(k -> k.startsWith(Action.SLOT_PREFIX)).count();
             d.services().forEach(x -> svcById.put(x.id(), x));
             d.vms().forEach(v -> vmByNode.put(v.node(), v));
             d.groups().forEach(g -> groupById.put(g.id(), g));
@@ -108,6 +123,12 @@ public final class Planner {
             });
             s.failures().entrySet().forEach(e -> failuresByRes.computeIfAbsent(e.getKey().resource(),
                     k -> new ArrayList<>()).add(e));
+        }
+
+        /** Fences begun within the fence window, oldest first. */
+        List<Instant> recentFences() {
+            Instant from = now.minus(policy.fenceWindow());
+            return s.fences().stream().filter(t -> t.isAfter(from)).toList();
         }
 
         Map<String, Observed.Service> stateOf(String svc) {
@@ -254,8 +275,19 @@ public final class Planner {
                         return () -> { };
                     }
                     String why = health.unclean() ? health.uncleanReason() : "its VM failed";
+                    if (fenceBudget <= 0) {
+                        Instant next = recentFences().get(0).plus(policy.fenceWindow());
+                        notes.put(g, "unclean (" + health.describe() + "); fence of " + g + " waits: fence limit "
+                                + policy.describe() + " (next at " + TIME.format(next) + ")");
+                        wakeAt(next);
+                        return () -> { };
+                    }
+                    fenceBudget--;
                     return () -> actions.add(new Action.Fence(g, vm.id(), why));
                 }
+            }
+            if (health.shuttingDown() && vmObs.status() == VmStatus.RUNNING) {
+                return shuttingDown(vm, g, up, health);
             }
             if (down.isPresent()) {
                 String why = down.get();
@@ -277,6 +309,9 @@ public final class Planner {
                         return () -> { };
                     }
                     String why = health.recoveries() > 0 ? "recover guest node " + g : "start guest node " + g;
+                    if (deferred(g, vm, vmObs) || !takeSlot(g, vm)) {
+                        return () -> { };
+                    }
                     return () -> actions.add(new Action.StartVm(vm.id(), g, host, why));
                 }
                 case RUNNING -> {
@@ -292,6 +327,38 @@ public final class Planner {
             }
         }
 
+        /**
+         * The guest announced its shutdown: its services leave while the connection lets us stop them, then the
+         * connection is closed; its VM is awaited, not fenced, until its stop timeout has passed since the announcement.
+         */
+        Runnable shuttingDown(VmResource vm, String g, boolean up, Guest health) {
+            Instant deadline = health.shutdownAsked().plus(vm.op("stop", false).map(OpDef::timeout)
+                    .orElse(GUEST_SHUTDOWN_WAIT));
+            if (!now.isBefore(deadline)) {
+                String why = "it announced its shutdown at " + TIME.format(health.shutdownAsked()) + " but its VM "
+                        + "still runs";
+                if (fenceBudget <= 0) {
+                    notes.put(g, why + "; its fence waits: fence limit " + policy.describe());
+                    wakeAt(recentFences().get(0).plus(policy.fenceWindow()));
+                    return () -> { };
+                }
+                fenceBudget--;
+                return () -> actions.add(new Action.Fence(g, vm.id(), why));
+            }
+            notes.put(g, "shutting down (announced at " + TIME.format(health.shutdownAsked()) + "); its VM is "
+                    + "awaited until " + TIME.format(deadline) + ", then fenced");
+            wakeAt(deadline);
+            if (up) {
+                leaving.add(g);
+                return () -> {
+                    if (!nodesWithActive.contains(g)) {
+                        actions.add(new Action.Disconnect(g, "guest node " + g + " is shutting down"));
+                    }
+                };
+            }
+            return () -> { };
+        }
+
         void stopGuest(VmResource vm, String g, String host, boolean up, Observed.Vm vmObs, String why) {
             notes.put(g, "stays down: " + why);
             boolean servicesActive = nodesWithActive.contains(g);
@@ -300,9 +367,31 @@ public final class Planner {
             }
             if (up) {
                 actions.add(new Action.Disconnect(g, "guest node " + g + " " + why));
-            } else if (vmObs.status() == VmStatus.RUNNING) {
+            } else if (vmObs.status() == VmStatus.RUNNING && !deferred(g, vm, vmObs) && takeSlot(g, vm)) {
                 actions.add(new Action.StopVm(vm.id(), g, host, "guest node " + g + " " + why));
             }
+        }
+
+        /** Whether a start or stop of the domain waits, libvirt having been overloaded (noted, woken at the time). */
+        boolean deferred(String g, VmResource vm, Observed.Vm vmObs) {
+            if (!vmObs.retryAt().isAfter(now)) {
+                return false;
+            }
+            notes.put(g, "libvirt could not take the last operation on " + vm.id() + " (" + vmObs.detail()
+                    + "); next try at " + TIME.format(vmObs.retryAt()) + " (" + vmObs.deferrals() + " in a row)");
+            wakeAt(vmObs.retryAt());
+            return true;
+        }
+
+        /** A slot for a start or stop of {@code vm}'s domain under the node action limit; false (and noted) if none. */
+        boolean takeSlot(String g, VmResource vm) {
+            if (slots <= 0) {
+                notes.put(g, "waits for a slot: node-action-limit " + policy.nodeActionLimit() + " (as many starts "
+                        + "and stops of domains are in progress)");
+                return false;
+            }
+            slots--;
+            return true;
         }
 
         void failureExpiry(String resource, String node, ResourceMeta m) {

@@ -28,6 +28,8 @@ public final class StateReducer {
     static final Duration CRASH_LOOP_WINDOW = Duration.ofMinutes(10);
     static final Duration FENCE_RETRY = Duration.ofSeconds(5);
     public static final String NOT_CONNECTED = "not connected";
+    /** The status of a start or stop of a domain that libvirt could not take. */
+    public static final String OVERLOAD = "overload";
 
     private StateReducer() {
     }
@@ -39,15 +41,25 @@ public final class StateReducer {
     public static ObservedState apply(Definitions d, Overrides o, ObservedState s, Event e, Instant now) {
         ObservedState.Mutable m = s.edit();
         switch (e) {
-            case Event.ActionStarted a -> m.inFlight.add(a.action().key());
+            case Event.ActionStarted a -> {
+                m.inFlight.add(a.action().key());
+                if (a.action() instanceof Action.StartVm || a.action() instanceof Action.StopVm) {
+                    m.inFlight.add(Action.SLOT_PREFIX + a.action().key());
+                }
+                if (a.action() instanceof Action.Fence) {
+                    m.fenceBegan(now);
+                }
+            }
             case Event.ActionFinished f -> {
                 m.inFlight.remove(f.action().key());
+                m.inFlight.remove(Action.SLOT_PREFIX + f.action().key());
                 finished(d, m, f, now);
             }
             case Event.VmSeen v -> vmSeen(d, o, m, v, now);
             case Event.MonitorResult r -> monitor(d, m, r, now);
             case Event.ConnectionLost l -> lost(d, o, m, l, now);
             case Event.Cleanup c -> cleanup(d, m, c);
+            case Event.ShutdownRequested r -> shutdownRequested(d, o, m, r, now);
         }
         return m.done();
     }
@@ -58,6 +70,8 @@ public final class StateReducer {
             case Action.StartVm a -> {
                 if (f.ok()) {
                     m.vms.put(a.vm(), new Vm(VmStatus.RUNNING, "started", now));
+                } else if (overload(f)) {
+                    m.vms.put(a.vm(), m.vms.getOrDefault(a.vm(), Vm.UNKNOWN).deferred(f.reason(), now));
                 } else {
                     fail(m, a.vm(), host, Score.INFINITY, "start", 0, f, "restart", now);
                 }
@@ -67,6 +81,9 @@ public final class StateReducer {
                     m.vms.put(a.vm(), new Vm(VmStatus.STOPPED, "stopped", now));
                     m.connections.put(a.node(), new Connection(false, now));
                     m.eraseServices(a.node());
+                } else if (overload(f)) {
+                    m.vms.put(a.vm(), m.vms.getOrDefault(a.vm(), Vm.UNKNOWN).deferred(f.reason(), now));
+                    m.connections.put(a.node(), new Connection(false, now));
                 } else {
                     fail(m, a.vm(), host, 1, "stop", 0, f, "fence", now);
                     m.guests.put(a.node(), m.guest(a.node()).unclean("stop of " + a.vm() + " failed"));
@@ -156,6 +173,11 @@ public final class StateReducer {
         }
     }
 
+    /** libvirt could not take the call (unreachable, or overloaded): no fault of the guest. */
+    static boolean overload(Event.ActionFinished f) {
+        return !f.ok() && OVERLOAD.equals(f.status());
+    }
+
     private static boolean notConnected(Event.ActionFinished f) {
         return !f.ok() && NOT_CONNECTED.equals(f.status());
     }
@@ -167,17 +189,25 @@ public final class StateReducer {
             return; // silence from libvirt is never a verdict
         }
         boolean ours = m.inFlight.contains("vm:" + v.vm());
-        m.vms.put(v.vm(), new Vm(v.status(), v.detail(), now));
+        m.vms.put(v.vm(), prev.seen(v.status(), v.detail(), now));
         if (vm.isEmpty() || ours || prev.status() != VmStatus.RUNNING || v.status() == VmStatus.RUNNING) {
+            if (vm.isPresent() && v.status() == VmStatus.STOPPED && m.guest(vm.get().node()).shuttingDown()) {
+                m.guests.put(vm.get().node(), m.guest(vm.get().node()).shutdownAsked(Instant.EPOCH));
+            }
             return;
         }
         String node = vm.get().node();
         boolean managed = Planner.guestManaged(vm.get(), o);
         if (v.status() == VmStatus.STOPPED) {
-            // A VM that stops by itself is treated as fenced: what ran inside is known to be stopped.
+            // A VM that stops by itself is treated as fenced: what ran inside is known to be stopped. A guest that
+            // announced its shutdown is no exception: its VM's stop is a failure of the VM, counted, then recovered.
             if (managed) {
+                // libvirt's destroy also SIGTERMs first (the guest then announces a shutdown): it says DESTROYED
+                boolean byItself = m.guest(node).shuttingDown() && !v.detail().contains("DESTROYED");
+                String why = byItself ? "the guest shut itself down (" + v.detail() + ")"
+                        : "VM stopped unexpectedly (" + v.detail() + ")";
                 fail(m, v.vm(), d.hostNode(), 1, "monitor", 0, new Event.ActionFinished(null, false, 7, "complete",
-                        "VM stopped unexpectedly (" + v.detail() + ")"), "restart", now);
+                        why), "restart", now);
             }
             fenced(m, node, now);
         } else if (v.status() == VmStatus.FAILED && managed) {
@@ -218,6 +248,9 @@ public final class StateReducer {
         }
         m.connections.put(l.node(), new Connection(false, now));
         Optional<VmResource> vm = d.vmOfNode(l.node());
+        if (m.guest(l.node()).shuttingDown()) {
+            return; // the guest said it shuts down: its remoted went with it; the VM's stop decides what follows
+        }
         if (vm.isEmpty() || !Planner.guestManaged(vm.get(), o)) {
             return; // unmanaged or in maintenance: a clean stop, history kept; leaving maintenance reconnects
         }
@@ -226,6 +259,20 @@ public final class StateReducer {
         if (m.vms.getOrDefault(vm.get().id(), Vm.UNKNOWN).status() != VmStatus.STOPPED) {
             m.guests.put(l.node(), m.guest(l.node()).unclean("connection lost: " + l.reason()));
         }
+    }
+
+    /**
+     * A managed guest announced its shutdown: its services are stopped while it lets us, and its VM's stop is awaited
+     * rather than fenced. An unmanaged guest or one in maintenance is only observed (the answer is a nack).
+     */
+    private static void shutdownRequested(Definitions d, Overrides o, ObservedState.Mutable m,
+                                          Event.ShutdownRequested r, Instant now) {
+        Optional<VmResource> vm = d.vmOfNode(r.node());
+        Guest g = m.guest(r.node());
+        if (vm.isEmpty() || !Planner.guestManaged(vm.get(), o) || g.unclean() || g.shuttingDown()) {
+            return;
+        }
+        m.guests.put(r.node(), g.shutdownAsked(now));
     }
 
     private static void cleanup(Definitions d, ObservedState.Mutable m, Event.Cleanup c) {

@@ -54,7 +54,7 @@ public final class StateStore {
 
     public record Persisted(int version, List<FailureRecord> failures, Map<String, String> targetRoles,
                             List<String> maintenance, boolean hostMaintenance, List<JournalRecord> journal,
-                            List<GuestRecord> guests) {
+                            List<GuestRecord> guests, List<String> fences) {
     }
 
     /**
@@ -92,6 +92,9 @@ public final class StateStore {
             for (GuestRecord g : p.guests() == null ? List.<GuestRecord>of() : p.guests()) {
                 m.guests.put(g.node(), new Guest(g.unclean(), g.uncleanReason(), g.fenceFailures(), g.fenceError(),
                         g.recoveries(), Instant.parse(g.lastFenceAt()), Instant.parse(g.backoffUntil()), Instant.EPOCH));
+            }
+            for (String t : p.fences() == null ? List.<String>of() : p.fences()) {
+                m.fences.add(Instant.parse(t));
             }
             List<Engine.Journal.Entry> j = new ArrayList<>();
             for (JournalRecord r : p.journal() == null ? List.<JournalRecord>of() : p.journal()) {
@@ -140,7 +143,8 @@ public final class StateStore {
                 g.fenceFailures(), g.fenceError(), g.recoveries(), g.lastFenceAt().toString(),
                 g.backoffUntil().toString())));
         Persisted p = new Persisted(2, fails, roles, List.copyOf(s.overrides().maintenanceGuests()),
-                s.overrides().hostMaintenance(), j, guests);
+                s.overrides().hostMaintenance(), j, guests,
+                s.state().fences().stream().map(Instant::toString).toList());
         String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(p);
         if (text.equals(lastWritten)) {
             return;

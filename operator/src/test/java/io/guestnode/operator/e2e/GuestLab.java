@@ -56,17 +56,26 @@ final class GuestLab implements AutoCloseable {
 
     /** Renders an LXC guest's domain with its own key directory; returns the config path. */
     Path guest(String name, int n, byte[] guestKey) throws IOException {
-        return guest(name, n, guestKey, dir.resolve("keys"));
+        return guest(name, n, guestKey, dir.resolve("keys"), root());
     }
 
     /** As {@link #guest(String, int, byte[])}, with the guest's key directory in {@code keysDir}. */
     Path guest(String name, int n, byte[] guestKey, Path keysDir) throws IOException {
+        return guest(name, n, guestKey, keysDir, root());
+    }
+
+    /** The same on another image root, e.g. {@link #root(String) root("trixie")}. */
+    Path guestOnImage(String name, int n, byte[] guestKey, Path imageRoot) throws IOException {
+        return guest(name, n, guestKey, dir.resolve("keys"), imageRoot);
+    }
+
+    private Path guest(String name, int n, byte[] guestKey, Path keysDir, Path imageRoot) throws IOException {
         Path keyDir = Files.createDirectories(keysDir.resolve(name));
         Files.setPosixFilePermissions(keyDir, PosixFilePermissions.fromString("rwx------"));
         Files.write(keyDir.resolve("authkey"), guestKey);
         StringWriter xml = new StringWriter();
         int rc = GuestnodeCli.run(new String[] {"template", "lxc", "--name", domain(name), "--addr", addr(n),
-            "--root", root().toString(), "--key-dir", keyDir.toString()}, new PrintWriter(xml, true),
+            "--root", imageRoot.toString(), "--key-dir", keyDir.toString()}, new PrintWriter(xml, true),
                 new PrintWriter(new StringWriter(), true));
         if (rc != 0) {
             throw new IllegalStateException("template failed");
@@ -78,6 +87,11 @@ final class GuestLab implements AutoCloseable {
 
     static Path root() {
         return io.guestnode.operator.guests.GuestImages.lxcRoot();
+    }
+
+    /** The image root of a Debian suite built by {@code vm-images/build --suite SUITE}. */
+    static Path root(String suite) {
+        return io.guestnode.agents.testing.GuestImageRoot.of(suite).path();
     }
 
     static String vm(String guest, Path config, int n, String addr, String extraMeta) {

@@ -140,6 +140,43 @@ class SafetyIT {
         assertTrue(state.contains("shut off") || state.contains("failed to get domain"), "the old domain is down: " + state);
     }
 
+    /**
+     * guest2 (now the renamed domain, whose init started its remoted) shuts itself down: libvirt's graceful shutdown
+     * SIGTERMs its init, which stops pacemaker-remoted, which announces it with shutdown_req. Not fenced; the VM's stop
+     * counts as a failure of the VM; it starts again.
+     */
+    @Test
+    @Order(3)
+    void aGuestThatShutsItselfDownIsRestartedNotFenced() throws Exception {
+        Instant t0 = Instant.now();
+        Shell.check("virsh", "-c", "lxc:///", "shutdown", "--mode", "signal", lab.domain("guest2b"));
+        JsonNode s = lab.await("guest2 back online with dummy2", 60_000, x -> failure(x, "vm-guest2", "host1") != null
+                && online(x, "guest2") && role(x, "dummy2").equals("Started guest2"));
+        List<String> j = journalSince(s, t0);
+        assertTrue(j.stream().anyMatch(l -> l.equals("guest2: the guest announced its shutdown (shutdown_req)")),
+                "the announcement is heard: " + j);
+        assertTrue(j.stream().noneMatch(l -> l.startsWith("fence guest2")), "no fence: " + j);
+        JsonNode f = failure(s, "vm-guest2", "host1");
+        assertEquals(1, f.get("count").asLong(), f.toString());
+        assertTrue(f.get("reason").asText().startsWith("the guest shut itself down"), f.toString());
+        assertNull(failure(s, "guest2", "host1"), "the lost connection is no failure of its own");
+    }
+
+    /** A clean stop (SIGTERM) leaves guests running and logs no ERROR on the way out. */
+    @Test
+    @Order(9)
+    void aCleanStopLogsNoError() throws Exception {
+        Path log = lab.dir.resolve("daemon.log");
+        long before = Files.size(log);
+        lab.daemon.destroy();
+        assertTrue(lab.daemon.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "stopped");
+        assertEquals(0, lab.daemon.exitValue());
+        String after = Files.readString(log).substring((int) before);
+        assertTrue(after.contains("guestnode stopping"), after);
+        assertTrue(after.lines().noneMatch(l -> l.contains(" ERROR ") || l.contains("Exception")), after);
+        assertTrue(running(lab.domain("guest1")), "guests keep running");
+    }
+
     static boolean running(String domain) {
         return Shell.run(List.of("virsh", "-c", "lxc:///", "domstate", domain)).output().trim().equals("running");
     }

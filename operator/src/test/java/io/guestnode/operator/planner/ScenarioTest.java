@@ -75,7 +75,12 @@ class ScenarioTest {
         if (sc.child("plan-overrides").isPresent()) {
             o = overrides(sc.child("plan-overrides"));
         }
-        Plan plan = Planner.plan(d, s, o, now);
+        HostPolicy policy = sc.child("host-policy").flatMap(h -> h.optAttr("fence-limit"))
+                .map(HostPolicy::parseFenceLimit).orElse(HostPolicy.DEFAULT);
+        int slots = sc.child("host-policy").flatMap(h -> h.optAttr("node-action-limit")).map(Integer::parseInt)
+                .orElse(policy.nodeActionLimit());
+        policy = policy.withNodeActionLimit(slots);
+        Plan plan = Planner.plan(d, s, o, policy, now);
         List<String> actual = plan.actions().stream().map(Action::toString).toList();
         List<String> expected = sc.child("expect").map(e -> Arrays.stream(e.text().split("\n")).map(String::trim)
                 .filter(l -> !l.isEmpty()).toList()).orElse(List.of());
@@ -122,6 +127,9 @@ class ScenarioTest {
             if (g.attr("fence-error") != null) {
                 assertEquals(g.attr("fence-error"), guest.fenceError(), context);
             }
+            if (g.attr("shutting-down") != null) {
+                assertEquals(Boolean.parseBoolean(g.attr("shutting-down")), guest.shuttingDown(), context);
+            }
             if (g.attr("services-known") != null) {
                 long known = s.services().keySet().stream().filter(k -> k.node().equals(g.attr("node"))).count();
                 assertEquals(Long.parseLong(g.attr("services-known")), known, context);
@@ -150,7 +158,9 @@ class ScenarioTest {
             Instant since = e.optAttr("since").map(Instant::parse).orElse(now.minusSeconds(60));
             switch (e.name()) {
                 case "vm" -> m.vms.put(e.attr("id"), new Observed.Vm(Observed.VmStatus.valueOf(
-                        e.attr("status").toUpperCase()), e.optAttr("detail").orElse(""), since));
+                        e.attr("status").toUpperCase()), e.optAttr("detail").orElse(""), since,
+                        Integer.parseInt(e.optAttr("deferrals").orElse("0")),
+                        e.optAttr("retry-at").map(Instant::parse).orElse(Instant.EPOCH)));
                 case "connection" -> m.connections.put(e.attr("node"), new Observed.Connection(
                         Boolean.parseBoolean(e.optAttr("up").orElse("true")), since));
                 case "service" -> {
@@ -172,8 +182,10 @@ class ScenarioTest {
                         Integer.parseInt(e.optAttr("recoveries").orElse("0")),
                         e.optAttr("last-fence").map(Instant::parse).orElse(Instant.EPOCH),
                         e.optAttr("backoff-until").map(Instant::parse).orElse(Instant.EPOCH),
-                        e.optAttr("fence-retry-at").map(Instant::parse).orElse(Instant.EPOCH)));
+                        e.optAttr("fence-retry-at").map(Instant::parse).orElse(Instant.EPOCH),
+                        e.optAttr("shutdown-asked").map(Instant::parse).orElse(Instant.EPOCH)));
                 case "in-flight" -> m.inFlight.add(e.attr("key"));
+                case "fence" -> m.fences.add(Instant.parse(e.attr("at")));
                 default -> throw new AssertionError("unknown observed element <" + e.name() + ">");
             }
         }
@@ -204,6 +216,7 @@ class ScenarioTest {
                     Durations.parse(e.attr("interval")).toMillis(), Integer.parseInt(e.attr("rc")),
                     e.optAttr("status").orElse("complete"), e.optAttr("reason").orElse(""));
             case "cleanup" -> new Event.Cleanup(e.attr("resource"), e.optAttr("node"));
+            case "shutdown-requested" -> new Event.ShutdownRequested(e.attr("node"));
             case "started" -> new Event.ActionStarted(action(d, e.attr("action")));
             case "finished" -> new Event.ActionFinished(action(d, e.attr("action")),
                     Boolean.parseBoolean(e.optAttr("ok").orElse("true")), Integer.parseInt(e.optAttr("rc").orElse("0")),

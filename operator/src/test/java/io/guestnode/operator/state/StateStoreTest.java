@@ -30,6 +30,7 @@ class StateStoreTest {
                 "restart", Instant.parse("2026-01-01T00:00:00Z")));
         m.guests.put("guest1", new Guest(true, "connection lost", 2, "libvirt did not answer", 3,
                 Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:04Z"), Instant.EPOCH));
+        m.fenceBegan(Instant.parse("2026-01-01T00:00:00Z"));
         Overrides o = Overrides.NONE.withTargetRole("vm-guest2", TargetRole.STOPPED).withMaintenance("guest3", true);
         return new Engine.Snapshot(Definitions.empty("host1"), m.done(), o, new Plan(List.of(), Optional.empty(), Map.of()),
                 List.of(new Engine.Journal.Entry(Instant.parse("2026-01-01T00:00:01Z"), "fence guest1")),
@@ -60,6 +61,8 @@ class StateStoreTest {
         assertEquals(2, g.fenceFailures());
         assertEquals(3, g.recoveries());
         assertEquals(Instant.parse("2026-01-01T00:00:04Z"), g.backoffUntil());
+        assertEquals(List.of(Instant.parse("2026-01-01T00:00:00Z")), new StateStore(dir).load().state().fences(),
+                "a restart does not reset the fence limit");
     }
 
     /** Two daemons never share a state directory: the second is told who holds it. */

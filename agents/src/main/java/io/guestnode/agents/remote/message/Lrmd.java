@@ -53,6 +53,9 @@ public final class Lrmd {
     public static final String IPC_OP = "lrmd_ipc_op";
     public static final String IPC_SESSION = "lrmd_ipc_session";
     public static final String IPC_SERVER = "lrmd_ipc_server";
+    public static final String IPC_OP_SHUTDOWN_REQ = "shutdown_req";
+    public static final String IPC_OP_SHUTDOWN_ACK = "shutdown_ack";
+    public static final String IPC_OP_SHUTDOWN_NACK = "shutdown_nack";
 
     public static final String MSG_REQUEST = "request";
     public static final String MSG_REPLY = "reply";
@@ -70,7 +73,11 @@ public final class Lrmd {
     public static final String OP_NEW_CLIENT = "lrmd_rsc_new_client";
     public static final String OP_IPC_FWD = "ipc_fwd";
 
-    /** The protocol version guestnode advertises: 1.2 would make a provider serve CIB schema files. */
+    /**
+     * The protocol version guestnode advertises. Servers accept any 1.x (they check the major version only);
+     * 2.1.8 and later, 3.0 included, answer 1.2, and would ask a provider that advertised 1.2 for CIB schema
+     * files.
+     */
     public static final String PROTOCOL_VERSION_VALUE = "1.1";
     /** Feature set the controller of Pacemaker 2.1.5 sends with every operation. */
     public static final String FEATURE_SET = "3.16.2";

@@ -22,7 +22,7 @@ public sealed interface Notification extends Inbound {
     /** IPC-proxy traffic, such as {@code shutdown_req} when the guest's remoted is told to stop. */
     record IpcProxy(String ipcOp, String session, XmlElement xml) implements Notification {
         public boolean shutdownRequest() {
-            return "shutdown_req".equals(ipcOp);
+            return Lrmd.IPC_OP_SHUTDOWN_REQ.equals(ipcOp);
         }
     }
 

@@ -89,6 +89,17 @@ public final class Requests {
         return envelope(b, msgId).build();
     }
 
+    /**
+     * The answer to a {@code shutdown_req}, laid out as the controller sends it: an IPC-proxy message with
+     * only its operation, then {@code lrmd_op="ipc_fwd"} and the request envelope.
+     */
+    public static XmlElement shutdownAnswer(long msgId, ShutdownAnswer answer) {
+        XmlElement.Builder b = XmlElement.builder(Lrmd.IPC_PROXY)
+                .attr(Lrmd.IPC_OP, answer.ipcOp())
+                .attr(Lrmd.OP, Lrmd.OP_IPC_FWD);
+        return envelope(b, msgId).build();
+    }
+
     private static XmlElement.Builder rsc() {
         return XmlElement.builder(Lrmd.RSC).attr(Lrmd.ORIGIN, ORIGIN);
     }

@@ -24,6 +24,42 @@ class MessagesTest {
         assertFalse(XmlCodec.write(Requests.register(1, "x", false)).contains("ipc_provider"));
     }
 
+    /**
+     * The controller's answers to {@code shutdown_req}: {@code remote_proxy_ack_shutdown} and
+     * {@code remote_proxy_nack_shutdown} create the element with only {@code lrmd_ipc_op}; sending it through
+     * the proxy adds {@code lrmd_op="ipc_fwd"}, then the message id and type.
+     */
+    @Test
+    void shutdownAnswersAreLaidOutAsTheControllerSendsThem() {
+        assertEquals("<lrmd_ipc_proxy lrmd_ipc_op=\"shutdown_ack\" lrmd_op=\"ipc_fwd\" lrmd_remote_msg_id=\"7\""
+                + " lrmd_remote_msg_type=\"request\"/>", XmlCodec.write(Requests.shutdownAnswer(7, ShutdownAnswer.ACK)));
+        assertEquals("<lrmd_ipc_proxy lrmd_ipc_op=\"shutdown_nack\" lrmd_op=\"ipc_fwd\" lrmd_remote_msg_id=\"8\""
+                + " lrmd_remote_msg_type=\"request\"/>", XmlCodec.write(Requests.shutdownAnswer(8, ShutdownAnswer.NACK)));
+    }
+
+    @Test
+    void registerReplyOfPacemaker3IsAccepted() throws Exception {
+        // captured from pacemaker-remoted 3.0.0 (Debian 13): protocol 1.2, and uptime, which 2.1.5 does not send
+        String reply = "<lrmd_reply lrmd_origin=\"process_lrmd_signon\" lrmd_rc=\"0\" lrmd_callid=\"1\""
+                + " lrmd_op=\"register\" lrmd_clientid=\"07c79003-7a21-4952-aa6f-b2cb830d5256\""
+                + " lrmd_protocol_version=\"1.2\" uptime=\"2\" lrmd_remote_msg_id=\"1\""
+                + " lrmd_remote_msg_type=\"reply\"/>";
+        Reply r = assertInstanceOf(Reply.class, Messages.decode(XmlCodec.parse(reply)));
+        assertEquals(1, r.msgId());
+        assertEquals(0, r.rc());
+        assertEquals(Lrmd.OP_REGISTER, r.op());
+        assertEquals("1.2", r.xml().attr(Lrmd.PROTOCOL_VERSION));
+    }
+
+    @Test
+    void shutdownRequestIsTheSameFromBothVersions() throws Exception {
+        // captured from 2.1.5 and 3.0.0 alike
+        String req = "<lrmd_ipc_proxy lrmd_ipc_op=\"shutdown_req\" lrmd_ipc_session=\"0\" lrmd_remote_msg_id=\"0\""
+                + " lrmd_remote_msg_type=\"notify\"/>";
+        Notification.IpcProxy n = assertInstanceOf(Notification.IpcProxy.class, Messages.decode(XmlCodec.parse(req)));
+        assertTrue(n.shutdownRequest());
+    }
+
     @Test
     void pokeMatchesTheCaptureButForOrigin() {
         String expected = "<lrmd_command __name__=\"lrmd_command\" t=\"lrmd\" "
