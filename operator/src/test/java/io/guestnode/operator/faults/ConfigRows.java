@@ -25,8 +25,8 @@ final class ConfigRows {
 
     static List<Row> rows() {
         return List.of(
-                new Row("wrong-key", "key rejected: one attempt, VM stopped, stays down", "failed 30 s after the reload",
-                        Speed.FAST, ConfigRows::wrongKey),
+                new Row("wrong-key", "key rejected: one attempt, VM stopped, stays down",
+                        "failed 30 s after the reload", Speed.FAST, ConfigRows::wrongKey),
                 new Row("remoted-never-starts", "connection start fails (timed out) at remote-connect-timeout 3 s",
                         "timeout + 2 s", Speed.FAST, ConfigRows::noRemoted),
                 new Row("malformed-reload", "refused naming the file; nothing changes", "answer at once; 2 s quiet",

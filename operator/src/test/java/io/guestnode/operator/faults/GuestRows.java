@@ -120,7 +120,8 @@ final class GuestRows {
             problems.add(born + " new incarnations of " + g.node() + " (expected 1): " + r.observer.describe(bornList));
         }
         String observed = what + " " + g.node() + ": loss " + secs(t0, lost) + ", fences " + fences + ", "
-                + g.service() + " again " + secs(lost, back) + " after the loss";
+                + g.service() + " again " + secs(lost, back) + " after the loss"
+                + GuestLog.dhNote(r.observer, g.node());
         return Row.of(observed, problems);
     }
 

@@ -132,7 +132,8 @@ final class HostRows {
         DaemonView.journal(s, Instant.EPOCH).stream().filter(e -> e.what().matches("fence \\S+ by stopping \\S+ \\(.*"))
                 .forEach(e -> fences.add(e.at()));
         int worst = worstWindow(fences);
-        long waitLines = DaemonView.journal(s, t0).stream().filter(e -> e.what().contains("waits: fence limit")).count();
+        long waitLines = DaemonView.journal(s, t0).stream().filter(e -> e.what().contains("waits: fence limit"))
+                .count();
         expect(problems, worst <= FENCE_LIMIT, worst + " fences within 60 s (limit " + FENCE_LIMIT + ")");
         expect(problems, fences.size() <= FENCE_LIMIT || waitLines > 0, "no \"waits: fence limit\" in the journal");
         return Row.of(STORM_GUESTS + " lost; most fences in 60 s: " + worst + ", waits journaled " + waitLines

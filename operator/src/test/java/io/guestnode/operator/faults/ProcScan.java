@@ -127,14 +127,18 @@ final class ProcScan {
     }
 
     /**
-     * The guest's init: the child of libvirt_lxc in a PID namespace of its own (libvirt_lxc's other children, such
-     * as the commands it runs to set up the network, stay in the host's).
+     * The guest's init: the child of libvirt_lxc in a PID namespace of its own that runs the guest's program.
+     * libvirt_lxc's other children stay in the host's namespace (the commands it runs to set up the network), or are
+     * still libvirt_lxc itself (a clone that only probes which namespaces exist, gone at once; and the init before it
+     * executes the guest's init): neither is a guest incarnation.
      */
     private long guestInit(long pid) {
         String hostNs = pidNs(pid);
         for (long c : children(pid)) {
             String ns = pidNs(c);
-            if (hostNs != null && ns != null && !ns.equals(hostNs)) {
+            String comm = read(PROC.resolve(Long.toString(c)).resolve("comm"));
+            if (hostNs != null && ns != null && !ns.equals(hostNs) && comm != null
+                    && !comm.trim().equals("libvirt_lxc")) {
                 return c;
             }
         }

@@ -76,7 +76,8 @@ final class Soak {
         overlaps.forEach(x -> b.append("  ").append(x.at()).append(' ').append(x.what()).append('\n'));
         b.append("daemon RSS (MiB) over time:\n");
         for (Rss r : sample(rss, 20)) {
-            b.append(String.format(Locale.ROOT, "  %7.0f s  %6.1f%n", Observer.seconds(start, r.at()), r.kib() / 1024.0));
+            b.append(String.format(Locale.ROOT, "  %7.0f s  %6.1f%n", Observer.seconds(start, r.at()),
+                    r.kib() / 1024.0));
         }
         String rssVerdict = rssVerdict(rss, start.plus(warmUp));
         b.append("RSS: ").append(rssVerdict).append('\n');

@@ -26,7 +26,8 @@ final class Table {
         }
         long passed = lines.stream().filter(l -> l.result().passed()).count();
         out.append('\n').append(passed).append(" of ").append(lines.size()).append(" rows passed.\n");
-        out.append("Covered by the agents' tests, not rows here (a fake remoted cannot stand in a guest without its key):\n");
+        out.append("Covered by the agents' tests, not rows here (a fake remoted cannot stand in a guest without "
+                + "its key):\n");
         FaultMatrix.COVERED_ELSEWHERE.forEach(c -> out.append("  - ").append(c).append('\n'));
         return out.toString();
     }
