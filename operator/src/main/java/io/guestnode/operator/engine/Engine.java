@@ -336,7 +336,7 @@ public final class Engine implements AutoCloseable {
         reportWaitingFences(plan);
         for (Action a : plan.actions()) {
             if (!state.busy(a.key())) {
-                dispatch(a, now);
+                dispatch(a);
             }
         }
         if (wake != null) {
@@ -374,10 +374,15 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private void dispatch(Action a, Instant now) {
+    /**
+     * An action begins now, not when its step began planning: the fence limit counts fences from this instant and
+     * the journal shows the same one, so no window of the journal holds more fences than the limit.
+     */
+    private void dispatch(Action a) {
+        Instant now = clock.instant();
         state = StateReducer.apply(definitions, overrides, state, new Event.ActionStarted(a), now);
         LOG.info("[{}] {} ({})", a.lane(), a, a.reason());
-        journal(a + " (" + a.reason() + ")");
+        journal.add(now, a + " (" + a.reason() + ")");
         Definitions d = definitions;
         Runnable task = () -> submit(runner.run(d, a));
         boolean sent = a instanceof Action.Fence ? lanes.fence(task) : lanes.onLane(a.lane(), task);
