@@ -21,6 +21,10 @@ final class FaultRun implements AutoCloseable {
     final DaemonView daemon;
     final Observer observer;
     final List<Guest> guests;
+    /** How long after a guest's loss its service must run again (the soak allows for the crash-loop back-off). */
+    java.time.Duration recoveryDeadline = java.time.Duration.ofSeconds(5);
+    /** Seconds from each loss to the service running again, as the rows saw them. */
+    final List<Double> recoveryTimes = new ArrayList<>();
     private String extraResources = "";
     private String extraConstraints = "";
     private int next;

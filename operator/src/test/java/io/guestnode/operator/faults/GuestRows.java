@@ -102,7 +102,10 @@ final class GuestRows {
             r.awaitAllUp(30);
             return new Row.Failed(what + ": no loss in the journal within " + detectMs + " ms");
         }
-        Instant back = r.recovered(g, t0, lost.plusSeconds(5), true);
+        Instant back = r.recovered(g, t0, lost.plus(r.recoveryDeadline), true);
+        if (back != null) {
+            r.recoveryTimes.add(Observer.seconds(lost, back));
+        }
         r.awaitAllUp(30);
         r.observer.settle();
         JsonNode s = r.daemon.status();
@@ -111,7 +114,7 @@ final class GuestRows {
         int born = bornList.size();
         List<String> problems = new ArrayList<>();
         if (back == null) {
-            problems.add(g.service() + " not running 5 s after the loss");
+            problems.add(g.service() + " not running " + r.recoveryDeadline.toSeconds() + " s after the loss");
         }
         if (!rule.allows(fences)) {
             problems.add("fenced " + fences + " times (expected: " + rule.text + ")");
