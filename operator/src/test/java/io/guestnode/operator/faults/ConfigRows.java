@@ -120,8 +120,9 @@ final class ConfigRows {
         expect(problems, acts.isEmpty(), "the daemon acted: " + acts);
         expect(problems, before.equals(incarnations(r)), "guests changed: " + before + " -> " + incarnations(r));
         expect(problems, r.allUp(s), "not every guest and service is up");
-        String first = res.err().lines().findFirst().orElse("").trim();
-        return Row.of("refused (exit " + res.rc() + "): " + first.substring(0, Math.min(first.length(), 90))
+        String first = res.err().replace(r.lab.defs + "/", "").lines().findFirst().orElse("").trim()
+                .replace("guestnode reload: invalid definitions, the running configuration stays: ", "");
+        return Row.of("refused (exit " + res.rc() + "): " + first.substring(0, Math.min(first.length(), 110))
                 + "; 0 actions", problems);
     }
 

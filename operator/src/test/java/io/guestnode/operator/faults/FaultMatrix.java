@@ -148,6 +148,7 @@ public final class FaultMatrix {
         int guests = Math.max(o.guests(), rows.stream().anyMatch(r -> r.name().startsWith("fence-storm"))
                 ? HostRows.STORM_GUESTS : 0);
         List<Line> lines = List.of();
+        String resolution = "";
         FaultRun run = null;
         try {
             run = startRun(dir, guests);
@@ -157,8 +158,9 @@ public final class FaultMatrix {
             if (run != null) {
                 run.close();
                 run.lab.close();
+                resolution = "Observer: " + run.observer.resolution() + ".\n";
             }
-            String table = Table.render(lines);
+            String table = Table.render(lines) + resolution;
             System.out.println();
             System.out.print(table);
             Options.keep(o, dir, table);

@@ -41,6 +41,8 @@ final class Observer implements AutoCloseable {
     private volatile Instant lastSample = Instant.EPOCH;
     private volatile Instant libvirtAnswered = Instant.EPOCH;
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.LongAdder samples = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.AtomicLong maxGapMs = new java.util.concurrent.atomic.AtomicLong();
     private final Thread procThread;
     private final Thread libvirtThread;
 
@@ -66,7 +68,11 @@ final class Observer implements AutoCloseable {
                 }
             });
             current = seen;
+            if (lastSample != Instant.EPOCH) {
+                maxGapMs.accumulateAndGet(Duration.between(lastSample, t).toMillis(), Math::max);
+            }
             lastSample = t;
+            samples.increment();
             sleep(SAMPLE_MS);
         }
     }
@@ -115,6 +121,11 @@ final class Observer implements AutoCloseable {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** How finely it saw: scans made and the longest time between two. */
+    String resolution() {
+        return samples.sum() + " scans of /proc, at most " + maxGapMs.get() + " ms apart";
     }
 
     Instant libvirtAnswered() {

@@ -51,7 +51,8 @@ final class Soak {
                 Observer.sleep(1000 + random.nextInt(2000));
             }
             overlaps = run.observer.overlaps(start);
-            report = report(lines, overlaps, rss, start, warmUp, run.recoveryTimes);
+            report = report(lines, overlaps, rss, start, warmUp, run.recoveryTimes) + "observer: "
+                    + run.observer.resolution() + "\n";
         } finally {
             if (run != null) {
                 run.close();
