@@ -130,9 +130,9 @@ final class ConfigRows {
         Guest old = r.nextGuest();
         Guest renamed = r.lab.guest(old.node(), old.n(), old.node() + "r" + (System.nanoTime() % 1000), r.lab.key);
         Incarnation oldInc = r.live(old).incarnation();
+        Instant t0 = Instant.now();
         r.replace(old, renamed);
         r.writeDefinitions();
-        Instant t0 = Instant.now();
         FaultLab.CliResult res = r.lab.cli("reload");
         Instant back = r.recovered(renamed, t0, t0.plusSeconds(30), true);
         r.awaitAllUp(30);
