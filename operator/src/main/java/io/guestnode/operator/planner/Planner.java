@@ -16,8 +16,6 @@ import io.guestnode.operator.planner.Observed.ServiceStatus;
 import io.guestnode.operator.planner.Observed.VmStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,7 +37,6 @@ import java.util.TreeMap;
 public final class Planner {
     /** How long a guest that announced its shutdown is awaited when its VM resource names no stop timeout. */
     static final Duration GUEST_SHUTDOWN_WAIT = Duration.ofSeconds(90);
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private Planner() {
     }
@@ -49,7 +46,11 @@ public final class Planner {
     }
 
     public static Plan plan(Definitions d, ObservedState s, Overrides o, HostPolicy policy, Instant now) {
-        return new Run(d, s, o, policy, now).plan();
+        PlanContext ctx = new PlanContext(d, s, o, policy, now);
+        List<Runnable> guestSteps = new GuestNodePlanner(ctx).classify();
+        new Run(ctx).services();
+        guestSteps.forEach(Runnable::run);
+        return ctx.plan();
     }
 
     /** Whether guestnode may act on a guest node: its VM resource is managed and it is not in maintenance. */
@@ -69,70 +70,64 @@ public final class Planner {
         return f.get().count();
     }
 
+    /** The service half of a plan, on the context the guest node half has classified. */
     private static final class Run {
+        final PlanContext ctx;
         final Definitions d;
         final ObservedState s;
         final Overrides o;
-        final HostPolicy policy;
         final Instant now;
-        final List<Action> actions = new ArrayList<>();
-        /** Fences that may still begin now under the fence limit. */
-        int fenceBudget;
-        /** Starts and stops of domains that may still begin now under the node action limit. */
-        int slots;
-        final Map<String, String> notes = new TreeMap<>();
-        Instant wake;
+        final List<Action> actions;
+        final Map<String, String> notes;
+        final Set<String> online;
+        final Set<String> leaving;
+        final Set<String> coming;
+        final Map<String, Service> svcById;
+        final Map<String, Group> groupById;
+        final Map<String, List<Map.Entry<ResourceNode, Failure>>> failuresByRes;
+        final Map<String, VmResource> vmByNode;
+        final Map<String, List<LocationRule>> locByResource;
 
-        /** Guest nodes where services may run now: connection up, clean, wanted, nothing in flight on them. */
-        final Set<String> online = new HashSet<>();
-        /** Guest nodes that are going down: their services must stop first. */
-        final Set<String> leaving = new HashSet<>();
-        /**
-         * Guest nodes on their way up (starting, connecting, being recovered): services may be placed there and
-         * wait for them, as Pacemaker places them on a guest that the same transition brings back.
-         */
-        final Set<String> coming = new HashSet<>();
-
-        // Indexes built once per plan, so that planning stays linear in the size of the definitions.
-        final Map<String, Service> svcById = new HashMap<>();
-        final Map<String, Group> groupById = new HashMap<>();
-        final Map<String, List<LocationRule>> locByResource = new HashMap<>();
-        final Map<String, Map<String, Observed.Service>> stateBySvc = new HashMap<>();
-        final Map<String, List<Map.Entry<ResourceNode, Failure>>> failuresByRes = new HashMap<>();
-        final Set<String> nodesWithActive = new HashSet<>();
-        final Map<String, VmResource> vmByNode = new HashMap<>();
-
-        Run(Definitions d, ObservedState s, Overrides o, HostPolicy policy, Instant now) {
-            this.d = d;
-            this.s = s;
-            this.o = o;
-            this.policy = policy;
-            this.now = now;
-            this.fenceBudget = policy.fenceLimit() - recentFences().size();
-            this.slots = policy.nodeActionLimit() - (int) s.inFlight().stream()
-                    .filter(k -> k.startsWith(Action.SLOT_PREFIX)).count();
-            d.services().forEach(x -> svcById.put(x.id(), x));
-            d.vms().forEach(v -> vmByNode.put(v.node(), v));
-            d.groups().forEach(g -> groupById.put(g.id(), g));
-            d.locations().forEach(l -> locByResource.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(l));
-            s.services().forEach((k, v) -> {
-                stateBySvc.computeIfAbsent(k.resource(), x -> new HashMap<>()).put(k.node(), v);
-                if (v.active()) {
-                    nodesWithActive.add(k.node());
-                }
-            });
-            s.failures().entrySet().forEach(e -> failuresByRes.computeIfAbsent(e.getKey().resource(),
-                    k -> new ArrayList<>()).add(e));
-        }
-
-        /** Fences begun within the fence window, oldest first. */
-        List<Instant> recentFences() {
-            Instant from = now.minus(policy.fenceWindow());
-            return s.fences().stream().filter(t -> t.isAfter(from)).toList();
+        Run(PlanContext ctx) {
+            this.ctx = ctx;
+            d = ctx.d;
+            s = ctx.s;
+            o = ctx.o;
+            now = ctx.now;
+            actions = ctx.actions;
+            notes = ctx.notes;
+            online = ctx.online;
+            leaving = ctx.leaving;
+            coming = ctx.coming;
+            svcById = ctx.svcById;
+            groupById = ctx.groupById;
+            failuresByRes = ctx.failuresByRes;
+            vmByNode = ctx.vmByNode;
+            locByResource = ctx.locByResource;
         }
 
         Map<String, Observed.Service> stateOf(String svc) {
-            return stateBySvc.getOrDefault(svc, Map.of());
+            return ctx.stateOf(svc);
+        }
+
+        ResourceMeta meta(String id, ResourceMeta m) {
+            return ctx.meta(id, m);
+        }
+
+        void failureExpiry(String resource, String node, ResourceMeta m) {
+            ctx.failureExpiry(resource, node, m);
+        }
+
+        String placementUnit(Service svc) {
+            return ctx.placementUnit(svc);
+        }
+
+        List<Service> members(String unit) {
+            return ctx.members(unit);
+        }
+
+        boolean running(String svc, String g) {
+            return ctx.running(svc, g);
         }
 
         /** Location rules of a service and of its group. */
@@ -198,208 +193,6 @@ public final class Planner {
         /** Online and coming guest nodes: where services may be placed; fixed once the guests are classified. */
         Set<String> pool;
 
-        Plan plan() {
-            Map<String, Runnable> guestSteps = new LinkedHashMap<>();
-            for (VmResource vm : d.vms()) {
-                guestSteps.put(vm.node(), guest(vm));
-            }
-            services();
-            guestSteps.values().forEach(Runnable::run);
-            return new Plan(actions, Optional.ofNullable(wake), notes);
-        }
-
-        void wakeAt(Instant t) {
-            if (t.isAfter(now) && (wake == null || t.isBefore(wake))) {
-                wake = t;
-            }
-        }
-
-        ResourceMeta meta(String id, ResourceMeta m) {
-            TargetRole r = o.targetRoles().get(id);
-            return r == null ? m : m.withTargetRole(r);
-        }
-
-        boolean guestManaged(VmResource vm) {
-            return Planner.guestManaged(vm, o);
-        }
-
-        // ------------------------------------------------------------ guest nodes
-
-        /**
-         * Decides a guest node's VM and connection. Runs in two halves: the part that classifies the guest
-         * (online, leaving) runs now, so that services can be planned against it; the actions on the VM and
-         * the connection are returned to run after the services, which must stop first.
-         */
-        Runnable guest(VmResource vm) {
-            String g = vm.node();
-            String host = d.hostNode();
-            if (!guestManaged(vm)) {
-                notes.put(g, "unmanaged: observed, never acted on");
-                return () -> { };
-            }
-            ResourceMeta m = meta(vm.id(), vm.meta());
-            Guest health = s.guest(g);
-            Observed.Vm vmObs = s.vm(vm.id());
-            boolean vmBusy = s.busy("vm:" + vm.id());
-            boolean connBusy = s.busy("conn:" + g);
-            boolean up = s.connection(g).up();
-
-            long vmFails = failCount(s, vm.id(), host, m, now);
-            long connFails = failCount(s, g, host, m, now);
-            Optional<String> down = Optional.empty();
-            if (m.targetRole() == TargetRole.STOPPED) {
-                down = Optional.of("disabled");
-            } else if (m.migrationThreshold() > 0 && vmFails >= m.migrationThreshold()) {
-                down = Optional.of("its VM failed " + count(vmFails) + " on " + host + " (migration-threshold "
-                        + count(m.migrationThreshold()) + "); clean up " + vm.id() + " to start it again");
-                failureExpiry(vm.id(), host, m);
-            } else if (connFails >= Score.INFINITY) {
-                Failure f = s.failure(g, host).orElseThrow();
-                down = Optional.of("its connection failed to start (" + f.reason() + "); clean up " + g
-                        + " to try again");
-                failureExpiry(g, host, m);
-            }
-            if (down.isEmpty() && !(up && vmObs.status() == VmStatus.RUNNING && !health.unclean() && !vmBusy
-                    && !connBusy)) {
-                coming.add(g);
-            }
-            if (vmBusy || connBusy) {
-                return () -> { };
-            }
-            if (health.unclean() || vmObs.status() == VmStatus.FAILED) {
-                if (vmObs.status() != VmStatus.STOPPED) {
-                    if (health.fenceRetryAt().isAfter(now)) {
-                        notes.put(g, "unclean (" + health.describe() + "); next fence attempt at "
-                                + TIME.format(health.fenceRetryAt()));
-                        wakeAt(health.fenceRetryAt());
-                        return () -> { };
-                    }
-                    String why = health.unclean() ? health.uncleanReason() : "its VM failed";
-                    if (fenceBudget <= 0) {
-                        Instant next = recentFences().get(0).plus(policy.fenceWindow());
-                        notes.put(g, "unclean (" + health.describe() + "); fence of " + g + " waits: fence limit "
-                                + policy.describe() + " (next at " + TIME.format(next) + ")");
-                        wakeAt(next);
-                        return () -> { };
-                    }
-                    fenceBudget--;
-                    return () -> actions.add(new Action.Fence(g, vm.id(), why));
-                }
-            }
-            if (health.shuttingDown() && vmObs.status() == VmStatus.RUNNING) {
-                return shuttingDown(vm, g, up, health);
-            }
-            if (down.isPresent()) {
-                String why = down.get();
-                if (up || vmObs.status() == VmStatus.RUNNING) {
-                    leaving.add(g);
-                }
-                return () -> stopGuest(vm, g, host, up, vmObs, why);
-            }
-            switch (vmObs.status()) {
-                case UNKNOWN -> {
-                    notes.put(g, "waiting for the state of " + vm.id());
-                    return () -> { };
-                }
-                case STOPPED -> {
-                    if (health.backoffUntil().isAfter(now)) {
-                        notes.put(g, "recovering: " + vm.id() + " starts at " + TIME.format(health.backoffUntil())
-                                + " (" + health.recoveries() + " recoveries in a row; crash-loop back-off)");
-                        wakeAt(health.backoffUntil());
-                        return () -> { };
-                    }
-                    String why = health.recoveries() > 0 ? "recover guest node " + g : "start guest node " + g;
-                    if (deferred(g, vm, vmObs) || !takeSlot(g, vm)) {
-                        return () -> { };
-                    }
-                    return () -> actions.add(new Action.StartVm(vm.id(), g, host, why));
-                }
-                case RUNNING -> {
-                    if (!up) {
-                        return () -> actions.add(new Action.Connect(g, "start the connection to guest node " + g));
-                    }
-                    online.add(g);
-                    return () -> { };
-                }
-                default -> {
-                    return () -> { };
-                }
-            }
-        }
-
-        /**
-         * The guest announced its shutdown: its services leave while the connection lets us stop them, then the
-         * connection is closed; its VM is awaited, not fenced, until its stop timeout has passed since the announcement.
-         */
-        Runnable shuttingDown(VmResource vm, String g, boolean up, Guest health) {
-            Instant deadline = health.shutdownAsked().plus(vm.op("stop", false).map(OpDef::timeout)
-                    .orElse(GUEST_SHUTDOWN_WAIT));
-            if (!now.isBefore(deadline)) {
-                String why = "it announced its shutdown at " + TIME.format(health.shutdownAsked()) + " but its VM "
-                        + "still runs";
-                if (fenceBudget <= 0) {
-                    notes.put(g, why + "; its fence waits: fence limit " + policy.describe());
-                    wakeAt(recentFences().get(0).plus(policy.fenceWindow()));
-                    return () -> { };
-                }
-                fenceBudget--;
-                return () -> actions.add(new Action.Fence(g, vm.id(), why));
-            }
-            notes.put(g, "shutting down (announced at " + TIME.format(health.shutdownAsked()) + "); its VM is "
-                    + "awaited until " + TIME.format(deadline) + ", then fenced");
-            wakeAt(deadline);
-            if (up) {
-                leaving.add(g);
-                return () -> {
-                    if (!nodesWithActive.contains(g)) {
-                        actions.add(new Action.Disconnect(g, "guest node " + g + " is shutting down"));
-                    }
-                };
-            }
-            return () -> { };
-        }
-
-        void stopGuest(VmResource vm, String g, String host, boolean up, Observed.Vm vmObs, String why) {
-            notes.put(g, "stays down: " + why);
-            boolean servicesActive = nodesWithActive.contains(g);
-            if (servicesActive) {
-                return;
-            }
-            if (up) {
-                actions.add(new Action.Disconnect(g, "guest node " + g + " " + why));
-            } else if (vmObs.status() == VmStatus.RUNNING && !deferred(g, vm, vmObs) && takeSlot(g, vm)) {
-                actions.add(new Action.StopVm(vm.id(), g, host, "guest node " + g + " " + why));
-            }
-        }
-
-        /** Whether a start or stop of the domain waits, libvirt having been overloaded (noted, woken at the time). */
-        boolean deferred(String g, VmResource vm, Observed.Vm vmObs) {
-            if (!vmObs.retryAt().isAfter(now)) {
-                return false;
-            }
-            notes.put(g, "libvirt could not take the last operation on " + vm.id() + " (" + vmObs.detail()
-                    + "); next try at " + TIME.format(vmObs.retryAt()) + " (" + vmObs.deferrals() + " in a row)");
-            wakeAt(vmObs.retryAt());
-            return true;
-        }
-
-        /** A slot for a start or stop of {@code vm}'s domain under the node action limit; false (and noted) if none. */
-        boolean takeSlot(String g, VmResource vm) {
-            if (slots <= 0) {
-                notes.put(g, "waits for a slot: node-action-limit " + policy.nodeActionLimit() + " (as many starts "
-                        + "and stops of domains are in progress)");
-                return false;
-            }
-            slots--;
-            return true;
-        }
-
-        void failureExpiry(String resource, String node, ResourceMeta m) {
-            if (!m.failureTimeout().isZero()) {
-                s.failure(resource, node).ifPresent(f -> wakeAt(f.last().plus(m.failureTimeout())));
-            }
-        }
-
         // ------------------------------------------------------------ services
 
         /** Where each service (or group) should run; absent means stopped. */
@@ -433,19 +226,6 @@ public final class Planner {
             for (Service svc : d.services()) {
                 service(svc, unknown.contains(svc.id()));
             }
-        }
-
-        String placementUnit(Service svc) {
-            return svc.group().orElse(svc.id());
-        }
-
-        List<Service> members(String unit) {
-            Group g = groupById.get(unit);
-            if (g != null) {
-                return g.members().stream().map(svcById::get).toList();
-            }
-            Service one = svcById.get(unit);
-            return one == null ? List.of() : List.of(one);
         }
 
         void computeTargets(Set<String> unknown) {
@@ -597,11 +377,6 @@ public final class Planner {
                 }
             }
             return Optional.empty();
-        }
-
-        boolean running(String svc, String g) {
-            Observed.Service x = stateOf(svc).get(g);
-            return x != null && x.status() == ServiceStatus.RUNNING;
         }
 
         boolean failed(String svc, String g, String op) {
