@@ -5,26 +5,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
-import org.libvirt.event.DomainEventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +29,6 @@ public final class LibvirtDomainAgent implements DomainAgent {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtDomainAgent.class);
     private static final long POLL_MS = 50;
     private static final Duration GRACE_MARGIN = Duration.ofSeconds(5);
-    private static final Duration RECONNECT_EVERY = Duration.ofMillis(500);
     private static final int SHUTDOWN_STATE_FAILURES_BEFORE_DESTROY = 3;
 
     private final ThreadPoolExecutor calls;
@@ -48,26 +39,9 @@ public final class LibvirtDomainAgent implements DomainAgent {
      */
     private final ExecutorService fenceCalls = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().daemon().name("libvirt-fence-", 0).factory());
-    private final ScheduledExecutorService scheduler;
-    private final ExecutorService dispatch;
-    private final Map<String, Link> links = new ConcurrentHashMap<>();
-    private final List<DomainEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final LibvirtConnections connections;
     private final EmulatorProcesses processes;
-    private final Clock clock;
-    private final org.libvirt.event.LifecycleListener lifecycle = this::onLifecycle;
     private volatile boolean closed;
-
-    /** A connection to one URI; {@code connect} is touched only on the call threads. */
-    private static final class Link {
-        final String uri;
-        volatile Connect connect;
-        volatile boolean everOpened;
-        volatile boolean reconnecting;
-
-        Link(String uri) {
-            this.uri = uri;
-        }
-    }
 
     @FunctionalInterface
     private interface LibvirtCall<T> {
@@ -82,16 +56,13 @@ public final class LibvirtDomainAgent implements DomainAgent {
         this.calls = new ThreadPoolExecutor(maxConcurrentCalls, maxConcurrentCalls, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("libvirt-call-", 0).factory());
         this.calls.allowCoreThreadTimeOut(true);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("libvirt-reconnect").factory());
-        this.dispatch = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("domain-events").factory());
+        this.connections = new LibvirtConnections(calls, clock);
         this.processes = new EmulatorProcesses(procRoot);
-        this.clock = clock;
     }
 
     @Override
     public void addListener(DomainEventListener listener) {
-        listeners.add(listener);
+        connections.addListener(listener);
     }
 
     // ---------------------------------------------------------------- actions
@@ -252,7 +223,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
         return s.name().substring("VIR_DOMAIN_".length()).toLowerCase().replace('_', ' ');
     }
 
-    // ---------------------------------------------------------------- calls and connections
+    // ---------------------------------------------------------------- calls
 
     /** Thrown inside a call when libvirt rejects the domain XML. */
     private static final class ConfigRejected extends RuntimeException {
@@ -270,9 +241,9 @@ public final class LibvirtDomainAgent implements DomainAgent {
         if (closed) {
             throw new DomainException(Kind.UNAVAILABLE, "domain agent closed", null);
         }
-        Link link = links.computeIfAbsent(spec.hypervisorUri(), Link::new);
+        LibvirtConnections.Link link = connections.link(spec.hypervisorUri());
         try {
-            return callClock.run(on, () -> fn.apply(connection(link)), timeout);
+            return callClock.run(on, () -> fn.apply(connections.connection(link)), timeout);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             throw new DomainException(Kind.UNAVAILABLE, "domain agent closed", e);
         } catch (CallClock.Late e) {
@@ -293,139 +264,13 @@ public final class LibvirtDomainAgent implements DomainAgent {
             if (c instanceof LibvirtException le) {
                 boolean gone = isConnectionError(le);
                 if (gone) {
-                    dropConnection(link);
+                    connections.drop(link);
                 }
                 throw new DomainException(gone ? Kind.UNAVAILABLE : Kind.LIBVIRT_ERROR, spec.name() + ": " + what
                         + " on " + spec.hypervisorUri() + ": " + le.getMessage(), le);
             }
             throw new DomainException(Kind.LIBVIRT_ERROR, spec.name() + ": " + what + ": " + c, c);
         }
-    }
-
-    /** Runs on a call thread: the open connection, opening it first when needed. */
-    private Connect connection(Link link) throws LibvirtException {
-        Connect c = link.connect;
-        if (c != null) {
-            return c;
-        }
-        LibvirtEventLoop.ensureRunning();
-        c = new Connect(link.uri);
-        try {
-            c.setKeepAlive(5, 3);
-        } catch (LibvirtException e) {
-            LOG.debug("{}: no keepalive on this driver: {}", link.uri, e.getMessage());
-        }
-        c.registerCloseListener((conn, reason) -> onClosed(link, String.valueOf(reason)));
-        c.addLifecycleListener(lifecycle);
-        link.connect = c;
-        boolean reopened = link.everOpened;
-        link.everOpened = true;
-        if (reopened) {
-            LOG.info("{}: connection to libvirt restored", link.uri);
-            emit(new DomainEvent(link.uri, "", DomainEvent.Kind.CONNECTION_RESTORED, "", clock.instant()));
-        }
-        return c;
-    }
-
-    private void dropConnection(Link link) {
-        Connect c = link.connect;
-        link.connect = null;
-        if (c != null) {
-            calls.execute(() -> {
-                try {
-                    c.removeLifecycleListener(lifecycle);
-                    c.unregisterCloseListener();
-                } catch (LibvirtException | RuntimeException ignored) {
-                    // the connection may be broken already
-                }
-                try {
-                    c.close();
-                } catch (LibvirtException ignored) {
-                    // already broken
-                }
-            });
-        }
-    }
-
-    private void onClosed(Link link, String reason) {
-        LOG.warn("{}: connection to libvirt closed ({})", link.uri, reason);
-        link.connect = null;
-        emit(new DomainEvent(link.uri, "", DomainEvent.Kind.CONNECTION_LOST, reason, clock.instant()));
-        scheduleReconnect(link);
-    }
-
-    /** Reopens a lost connection in the background so that events flow again without waiting for a call. */
-    private void scheduleReconnect(Link link) {
-        if (closed || link.reconnecting) {
-            return;
-        }
-        link.reconnecting = true;
-        scheduler.schedule(() -> {
-            Future<Connect> f = calls.submit(() -> connection(link));
-            try {
-                f.get(10, TimeUnit.SECONDS);
-                link.reconnecting = false;
-            } catch (Exception e) {
-                f.cancel(false);
-                link.reconnecting = false;
-                LOG.debug("{}: reconnect failed: {}", link.uri, e.toString());
-                scheduleReconnect(link);
-            }
-        }, RECONNECT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private int onLifecycle(Domain d, org.libvirt.event.DomainEvent e) {
-        String name;
-        String uri;
-        try {
-            name = d.getName();
-            uri = d.getConnect().getURI();
-        } catch (LibvirtException ex) {
-            return 0;
-        }
-        DomainEventType t = e.getType();
-        DomainEvent.Kind kind = switch (t) {
-            case STARTED -> DomainEvent.Kind.STARTED;
-            case STOPPED -> DomainEvent.Kind.STOPPED;
-            case CRASHED -> DomainEvent.Kind.CRASHED;
-            case SUSPENDED -> DomainEvent.Kind.SUSPENDED;
-            case RESUMED -> DomainEvent.Kind.RESUMED;
-            case SHUTDOWN -> DomainEvent.Kind.SHUTTING_DOWN;
-            case DEFINED -> DomainEvent.Kind.DEFINED;
-            case UNDEFINED -> DomainEvent.Kind.UNDEFINED;
-            default -> DomainEvent.Kind.OTHER;
-        };
-        Object detail = e.getDetail();
-        emit(new DomainEvent(uriOf(uri), name, kind, detail == null ? "" : detail.toString(), clock.instant()));
-        return 0;
-    }
-
-    /** Events name the connection by the URI we opened it with, when libvirt canonicalised it. */
-    private String uriOf(String reported) {
-        if (links.containsKey(reported)) {
-            return reported;
-        }
-        for (String u : links.keySet()) {
-            if (u.startsWith(reported) || reported.startsWith(u.replaceAll("/+$", ""))) {
-                return u;
-            }
-        }
-        return reported;
-    }
-
-    private void emit(DomainEvent event) {
-        if (closed) {
-            return;
-        }
-        dispatch.execute(() -> {
-            for (DomainEventListener l : listeners) {
-                try {
-                    l.onEvent(event);
-                } catch (RuntimeException ex) {
-                    LOG.warn("domain event listener failed on {}", event, ex);
-                }
-            }
-        });
     }
 
     /**
@@ -555,12 +400,9 @@ public final class LibvirtDomainAgent implements DomainAgent {
     @Override
     public void close() {
         closed = true;
-        scheduler.shutdownNow();
-        for (Link l : links.values()) {
-            dropConnection(l);
-        }
+        connections.close();
         calls.shutdown();
         fenceCalls.shutdown();
-        dispatch.shutdown();
+        connections.stopDispatch();
     }
 }
