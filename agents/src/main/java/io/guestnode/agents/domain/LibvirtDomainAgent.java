@@ -1,5 +1,10 @@
 package io.guestnode.agents.domain;
 
+import static io.guestnode.agents.domain.LibvirtDomains.free;
+import static io.guestnode.agents.domain.LibvirtDomains.ifRunning;
+import static io.guestnode.agents.domain.LibvirtDomains.lookup;
+import static io.guestnode.agents.domain.LibvirtDomains.requestShutdown;
+
 import io.guestnode.agents.domain.DomainException.Kind;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The domain agent over libvirt-java. One connection per hypervisor URI, opened lazily and reopened after
- * libvirtd goes away; libvirt's event loop on its own platform thread; every libvirt call on a bounded pool of
- * platform threads (libvirt's error state is per thread) with a deadline; domain handles freed after each use.
+ * libvirtd goes away ({@link LibvirtConnections}); libvirt's event loop on its own platform thread; every libvirt
+ * call on a bounded pool of platform threads (libvirt's error state is per thread) with a deadline; domain handles
+ * freed after each use ({@link LibvirtDomains}).
  */
 public final class LibvirtDomainAgent implements DomainAgent {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtDomainAgent.class);
@@ -254,7 +260,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
             throw new DomainException(Kind.TIMEOUT, spec.name() + ": " + what + " interrupted", e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            if (c instanceof CallFailed cf) {
+            if (c instanceof LibvirtDomains.CallFailed cf) {
                 throw new DomainException(Kind.LIBVIRT_ERROR, spec.name() + ": " + cf.getMessage(), cf);
             }
             if (c instanceof ConfigRejected cr) {
@@ -289,99 +295,11 @@ public final class LibvirtDomainAgent implements DomainAgent {
         return xml.substring(0, at) + "\n  <uuid>" + uuid + "</uuid>" + xml.substring(at);
     }
 
-    private static Domain lookup(Connect c, String name) throws LibvirtException {
-        try {
-            return c.domainLookupByName(name);
-        } catch (LibvirtException e) {
-            if (e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
-    private static boolean isNotRunning(LibvirtException e) {
-        ErrorNumber n = e.getError() == null ? null : e.getError().getCode();
-        return n == ErrorNumber.VIR_ERR_OPERATION_INVALID || n == ErrorNumber.VIR_ERR_NO_DOMAIN;
-    }
-
     private static boolean isConnectionError(LibvirtException e) {
         ErrorNumber n = e.getError() == null ? null : e.getError().getCode();
         return n == ErrorNumber.VIR_ERR_NO_CONNECT || n == ErrorNumber.VIR_ERR_SYSTEM_ERROR
                 || n == ErrorNumber.VIR_ERR_RPC || n == ErrorNumber.VIR_ERR_INVALID_CONN
                 || n == ErrorNumber.VIR_ERR_AUTH_FAILED;
-    }
-
-    @FunctionalInterface
-    private interface DomainCall {
-        boolean apply(Domain d) throws LibvirtException;
-    }
-
-    /**
-     * Runs {@code action} on the domain when it runs; false when it does not exist, does not run, or stopped
-     * meanwhile (libvirt's "not running" is an answer, not an error).
-     */
-    private static boolean ifRunning(Connect c, DomainSpec spec, DomainCall action) throws LibvirtException {
-        Domain d = lookup(c, spec.name());
-        try {
-            if (d == null || d.isActive() != 1) {
-                return false;
-            }
-            return action.apply(d);
-        } catch (LibvirtException e) {
-            if (isNotRunning(e)) {
-                return false;
-            }
-            throw e;
-        } finally {
-            free(d);
-        }
-    }
-
-    /** Asks for a graceful shutdown in the spec's mode; false when the domain turned out not to run. */
-    private static boolean requestShutdown(Domain d, DomainSpec spec) throws LibvirtException {
-        int flags = ShutdownModes.flags(spec.effectiveShutdownMode());
-        if (flags == 0) {
-            d.shutdown();
-            return true;
-        }
-        int rc;
-        try {
-            rc = ShutdownModes.shutdown(d, flags);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            LOG.warn("{}: shutdown mode '{}' unavailable ({}); using libvirt's default", spec.name(),
-                    spec.effectiveShutdownMode(), e.toString());
-            d.shutdown();
-            return true;
-        }
-        if (rc == 0) {
-            return true;
-        }
-        org.libvirt.jna.virError raw = org.libvirt.jna.Libvirt.INSTANCE.virGetLastError();
-        org.libvirt.Error err = raw == null ? null : new org.libvirt.Error(raw);
-        ErrorNumber n = err == null ? null : err.getCode();
-        if (n == ErrorNumber.VIR_ERR_OPERATION_INVALID || n == ErrorNumber.VIR_ERR_NO_DOMAIN) {
-            return false;
-        }
-        throw new CallFailed("shutdown (" + spec.effectiveShutdownMode() + ") failed: "
-                + (err == null ? "unknown error" : err.getMessage()));
-    }
-
-    /** A libvirt failure found without a LibvirtException (calls made through JNA directly). */
-    private static final class CallFailed extends RuntimeException {
-        CallFailed(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    private static void free(Domain d) {
-        if (d != null) {
-            try {
-                d.free();
-            } catch (LibvirtException ignored) {
-                // nothing to release
-            }
-        }
     }
 
     private static Duration remaining(long deadlineNanos) {
