@@ -1,43 +1,40 @@
 package io.guestnode.agents.domain;
 
+import static io.guestnode.agents.domain.LibvirtDomains.free;
+import static io.guestnode.agents.domain.LibvirtDomains.ifRunning;
+import static io.guestnode.agents.domain.LibvirtDomains.lookup;
+import static io.guestnode.agents.domain.LibvirtDomains.requestShutdown;
+
 import io.guestnode.agents.domain.DomainException.Kind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
-import org.libvirt.event.DomainEventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The domain agent over libvirt-java. One connection per hypervisor URI, opened lazily and reopened after
- * libvirtd goes away; libvirt's event loop on its own platform thread; every libvirt call on a bounded pool of
- * platform threads (libvirt's error state is per thread) with a deadline; domain handles freed after each use.
+ * libvirtd goes away ({@link LibvirtConnections}); libvirt's event loop on its own platform thread; every libvirt
+ * call on a bounded pool of platform threads (libvirt's error state is per thread) with a deadline; domain handles
+ * freed after each use ({@link LibvirtDomains}).
  */
 public final class LibvirtDomainAgent implements DomainAgent {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtDomainAgent.class);
     private static final long POLL_MS = 50;
     private static final Duration GRACE_MARGIN = Duration.ofSeconds(5);
-    private static final Duration RECONNECT_EVERY = Duration.ofMillis(500);
     private static final int SHUTDOWN_STATE_FAILURES_BEFORE_DESTROY = 3;
 
     private final ThreadPoolExecutor calls;
@@ -48,26 +45,9 @@ public final class LibvirtDomainAgent implements DomainAgent {
      */
     private final ExecutorService fenceCalls = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().daemon().name("libvirt-fence-", 0).factory());
-    private final ScheduledExecutorService scheduler;
-    private final ExecutorService dispatch;
-    private final Map<String, Link> links = new ConcurrentHashMap<>();
-    private final List<DomainEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final LibvirtConnections connections;
     private final EmulatorProcesses processes;
-    private final Clock clock;
-    private final org.libvirt.event.LifecycleListener lifecycle = this::onLifecycle;
     private volatile boolean closed;
-
-    /** A connection to one URI; {@code connect} is touched only on the call threads. */
-    private static final class Link {
-        final String uri;
-        volatile Connect connect;
-        volatile boolean everOpened;
-        volatile boolean reconnecting;
-
-        Link(String uri) {
-            this.uri = uri;
-        }
-    }
 
     @FunctionalInterface
     private interface LibvirtCall<T> {
@@ -82,16 +62,13 @@ public final class LibvirtDomainAgent implements DomainAgent {
         this.calls = new ThreadPoolExecutor(maxConcurrentCalls, maxConcurrentCalls, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("libvirt-call-", 0).factory());
         this.calls.allowCoreThreadTimeOut(true);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("libvirt-reconnect").factory());
-        this.dispatch = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("domain-events").factory());
+        this.connections = new LibvirtConnections(calls, clock);
         this.processes = new EmulatorProcesses(procRoot);
-        this.clock = clock;
     }
 
     @Override
     public void addListener(DomainEventListener listener) {
-        listeners.add(listener);
+        connections.addListener(listener);
     }
 
     // ---------------------------------------------------------------- actions
@@ -252,7 +229,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
         return s.name().substring("VIR_DOMAIN_".length()).toLowerCase().replace('_', ' ');
     }
 
-    // ---------------------------------------------------------------- calls and connections
+    // ---------------------------------------------------------------- calls
 
     /** Thrown inside a call when libvirt rejects the domain XML. */
     private static final class ConfigRejected extends RuntimeException {
@@ -270,9 +247,9 @@ public final class LibvirtDomainAgent implements DomainAgent {
         if (closed) {
             throw new DomainException(Kind.UNAVAILABLE, "domain agent closed", null);
         }
-        Link link = links.computeIfAbsent(spec.hypervisorUri(), Link::new);
+        LibvirtConnections.Link link = connections.link(spec.hypervisorUri());
         try {
-            return callClock.run(on, () -> fn.apply(connection(link)), timeout);
+            return callClock.run(on, () -> fn.apply(connections.connection(link)), timeout);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             throw new DomainException(Kind.UNAVAILABLE, "domain agent closed", e);
         } catch (CallClock.Late e) {
@@ -283,7 +260,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
             throw new DomainException(Kind.TIMEOUT, spec.name() + ": " + what + " interrupted", e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            if (c instanceof CallFailed cf) {
+            if (c instanceof LibvirtDomains.CallFailed cf) {
                 throw new DomainException(Kind.LIBVIRT_ERROR, spec.name() + ": " + cf.getMessage(), cf);
             }
             if (c instanceof ConfigRejected cr) {
@@ -293,139 +270,13 @@ public final class LibvirtDomainAgent implements DomainAgent {
             if (c instanceof LibvirtException le) {
                 boolean gone = isConnectionError(le);
                 if (gone) {
-                    dropConnection(link);
+                    connections.drop(link);
                 }
                 throw new DomainException(gone ? Kind.UNAVAILABLE : Kind.LIBVIRT_ERROR, spec.name() + ": " + what
                         + " on " + spec.hypervisorUri() + ": " + le.getMessage(), le);
             }
             throw new DomainException(Kind.LIBVIRT_ERROR, spec.name() + ": " + what + ": " + c, c);
         }
-    }
-
-    /** Runs on a call thread: the open connection, opening it first when needed. */
-    private Connect connection(Link link) throws LibvirtException {
-        Connect c = link.connect;
-        if (c != null) {
-            return c;
-        }
-        LibvirtEventLoop.ensureRunning();
-        c = new Connect(link.uri);
-        try {
-            c.setKeepAlive(5, 3);
-        } catch (LibvirtException e) {
-            LOG.debug("{}: no keepalive on this driver: {}", link.uri, e.getMessage());
-        }
-        c.registerCloseListener((conn, reason) -> onClosed(link, String.valueOf(reason)));
-        c.addLifecycleListener(lifecycle);
-        link.connect = c;
-        boolean reopened = link.everOpened;
-        link.everOpened = true;
-        if (reopened) {
-            LOG.info("{}: connection to libvirt restored", link.uri);
-            emit(new DomainEvent(link.uri, "", DomainEvent.Kind.CONNECTION_RESTORED, "", clock.instant()));
-        }
-        return c;
-    }
-
-    private void dropConnection(Link link) {
-        Connect c = link.connect;
-        link.connect = null;
-        if (c != null) {
-            calls.execute(() -> {
-                try {
-                    c.removeLifecycleListener(lifecycle);
-                    c.unregisterCloseListener();
-                } catch (LibvirtException | RuntimeException ignored) {
-                    // the connection may be broken already
-                }
-                try {
-                    c.close();
-                } catch (LibvirtException ignored) {
-                    // already broken
-                }
-            });
-        }
-    }
-
-    private void onClosed(Link link, String reason) {
-        LOG.warn("{}: connection to libvirt closed ({})", link.uri, reason);
-        link.connect = null;
-        emit(new DomainEvent(link.uri, "", DomainEvent.Kind.CONNECTION_LOST, reason, clock.instant()));
-        scheduleReconnect(link);
-    }
-
-    /** Reopens a lost connection in the background so that events flow again without waiting for a call. */
-    private void scheduleReconnect(Link link) {
-        if (closed || link.reconnecting) {
-            return;
-        }
-        link.reconnecting = true;
-        scheduler.schedule(() -> {
-            Future<Connect> f = calls.submit(() -> connection(link));
-            try {
-                f.get(10, TimeUnit.SECONDS);
-                link.reconnecting = false;
-            } catch (Exception e) {
-                f.cancel(false);
-                link.reconnecting = false;
-                LOG.debug("{}: reconnect failed: {}", link.uri, e.toString());
-                scheduleReconnect(link);
-            }
-        }, RECONNECT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private int onLifecycle(Domain d, org.libvirt.event.DomainEvent e) {
-        String name;
-        String uri;
-        try {
-            name = d.getName();
-            uri = d.getConnect().getURI();
-        } catch (LibvirtException ex) {
-            return 0;
-        }
-        DomainEventType t = e.getType();
-        DomainEvent.Kind kind = switch (t) {
-            case STARTED -> DomainEvent.Kind.STARTED;
-            case STOPPED -> DomainEvent.Kind.STOPPED;
-            case CRASHED -> DomainEvent.Kind.CRASHED;
-            case SUSPENDED -> DomainEvent.Kind.SUSPENDED;
-            case RESUMED -> DomainEvent.Kind.RESUMED;
-            case SHUTDOWN -> DomainEvent.Kind.SHUTTING_DOWN;
-            case DEFINED -> DomainEvent.Kind.DEFINED;
-            case UNDEFINED -> DomainEvent.Kind.UNDEFINED;
-            default -> DomainEvent.Kind.OTHER;
-        };
-        Object detail = e.getDetail();
-        emit(new DomainEvent(uriOf(uri), name, kind, detail == null ? "" : detail.toString(), clock.instant()));
-        return 0;
-    }
-
-    /** Events name the connection by the URI we opened it with, when libvirt canonicalised it. */
-    private String uriOf(String reported) {
-        if (links.containsKey(reported)) {
-            return reported;
-        }
-        for (String u : links.keySet()) {
-            if (u.startsWith(reported) || reported.startsWith(u.replaceAll("/+$", ""))) {
-                return u;
-            }
-        }
-        return reported;
-    }
-
-    private void emit(DomainEvent event) {
-        if (closed) {
-            return;
-        }
-        dispatch.execute(() -> {
-            for (DomainEventListener l : listeners) {
-                try {
-                    l.onEvent(event);
-                } catch (RuntimeException ex) {
-                    LOG.warn("domain event listener failed on {}", event, ex);
-                }
-            }
-        });
     }
 
     /**
@@ -444,99 +295,11 @@ public final class LibvirtDomainAgent implements DomainAgent {
         return xml.substring(0, at) + "\n  <uuid>" + uuid + "</uuid>" + xml.substring(at);
     }
 
-    private static Domain lookup(Connect c, String name) throws LibvirtException {
-        try {
-            return c.domainLookupByName(name);
-        } catch (LibvirtException e) {
-            if (e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
-    private static boolean isNotRunning(LibvirtException e) {
-        ErrorNumber n = e.getError() == null ? null : e.getError().getCode();
-        return n == ErrorNumber.VIR_ERR_OPERATION_INVALID || n == ErrorNumber.VIR_ERR_NO_DOMAIN;
-    }
-
     private static boolean isConnectionError(LibvirtException e) {
         ErrorNumber n = e.getError() == null ? null : e.getError().getCode();
         return n == ErrorNumber.VIR_ERR_NO_CONNECT || n == ErrorNumber.VIR_ERR_SYSTEM_ERROR
                 || n == ErrorNumber.VIR_ERR_RPC || n == ErrorNumber.VIR_ERR_INVALID_CONN
                 || n == ErrorNumber.VIR_ERR_AUTH_FAILED;
-    }
-
-    @FunctionalInterface
-    private interface DomainCall {
-        boolean apply(Domain d) throws LibvirtException;
-    }
-
-    /**
-     * Runs {@code action} on the domain when it runs; false when it does not exist, does not run, or stopped
-     * meanwhile (libvirt's "not running" is an answer, not an error).
-     */
-    private static boolean ifRunning(Connect c, DomainSpec spec, DomainCall action) throws LibvirtException {
-        Domain d = lookup(c, spec.name());
-        try {
-            if (d == null || d.isActive() != 1) {
-                return false;
-            }
-            return action.apply(d);
-        } catch (LibvirtException e) {
-            if (isNotRunning(e)) {
-                return false;
-            }
-            throw e;
-        } finally {
-            free(d);
-        }
-    }
-
-    /** Asks for a graceful shutdown in the spec's mode; false when the domain turned out not to run. */
-    private static boolean requestShutdown(Domain d, DomainSpec spec) throws LibvirtException {
-        int flags = ShutdownModes.flags(spec.effectiveShutdownMode());
-        if (flags == 0) {
-            d.shutdown();
-            return true;
-        }
-        int rc;
-        try {
-            rc = ShutdownModes.shutdown(d, flags);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            LOG.warn("{}: shutdown mode '{}' unavailable ({}); using libvirt's default", spec.name(),
-                    spec.effectiveShutdownMode(), e.toString());
-            d.shutdown();
-            return true;
-        }
-        if (rc == 0) {
-            return true;
-        }
-        org.libvirt.jna.virError raw = org.libvirt.jna.Libvirt.INSTANCE.virGetLastError();
-        org.libvirt.Error err = raw == null ? null : new org.libvirt.Error(raw);
-        ErrorNumber n = err == null ? null : err.getCode();
-        if (n == ErrorNumber.VIR_ERR_OPERATION_INVALID || n == ErrorNumber.VIR_ERR_NO_DOMAIN) {
-            return false;
-        }
-        throw new CallFailed("shutdown (" + spec.effectiveShutdownMode() + ") failed: "
-                + (err == null ? "unknown error" : err.getMessage()));
-    }
-
-    /** A libvirt failure found without a LibvirtException (calls made through JNA directly). */
-    private static final class CallFailed extends RuntimeException {
-        CallFailed(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    private static void free(Domain d) {
-        if (d != null) {
-            try {
-                d.free();
-            } catch (LibvirtException ignored) {
-                // nothing to release
-            }
-        }
     }
 
     private static Duration remaining(long deadlineNanos) {
@@ -555,12 +318,9 @@ public final class LibvirtDomainAgent implements DomainAgent {
     @Override
     public void close() {
         closed = true;
-        scheduler.shutdownNow();
-        for (Link l : links.values()) {
-            dropConnection(l);
-        }
+        connections.close();
         calls.shutdown();
         fenceCalls.shutdown();
-        dispatch.shutdown();
+        connections.stopDispatch();
     }
 }
