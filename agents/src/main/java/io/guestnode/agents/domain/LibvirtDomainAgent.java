@@ -1,28 +1,20 @@
 package io.guestnode.agents.domain;
 
-import static io.guestnode.agents.domain.LibvirtCalls.free;
-import static io.guestnode.agents.domain.LibvirtCalls.ifRunning;
-import static io.guestnode.agents.domain.LibvirtCalls.isConnectionError;
-import static io.guestnode.agents.domain.LibvirtCalls.lookup;
-import static io.guestnode.agents.domain.LibvirtCalls.requestShutdown;
-import static io.guestnode.agents.domain.LibvirtCalls.withUuid;
+import static io.guestnode.agents.domain.LibvirtDomains.free;
+import static io.guestnode.agents.domain.LibvirtDomains.ifRunning;
+import static io.guestnode.agents.domain.LibvirtDomains.lookup;
+import static io.guestnode.agents.domain.LibvirtDomains.requestShutdown;
 
 import io.guestnode.agents.domain.DomainException.Kind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.libvirt.Connect;
@@ -30,20 +22,19 @@ import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
-import org.libvirt.event.DomainEventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The domain agent over libvirt-java. One connection per hypervisor URI, opened lazily and reopened after
- * libvirtd goes away; libvirt's event loop on its own platform thread; every libvirt call on a bounded pool of
- * platform threads (libvirt's error state is per thread) with a deadline; domain handles freed after each use.
+ * libvirtd goes away ({@link LibvirtConnections}); libvirt's event loop on its own platform thread; every libvirt
+ * call on a bounded pool of platform threads (libvirt's error state is per thread) with a deadline; domain handles
+ * freed after each use ({@link LibvirtDomains}).
  */
 public final class LibvirtDomainAgent implements DomainAgent {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtDomainAgent.class);
     private static final long POLL_MS = 50;
     private static final Duration GRACE_MARGIN = Duration.ofSeconds(5);
-    private static final Duration RECONNECT_EVERY = Duration.ofMillis(500);
     private static final int SHUTDOWN_STATE_FAILURES_BEFORE_DESTROY = 3;
 
     private final ThreadPoolExecutor calls;
@@ -54,14 +45,8 @@ public final class LibvirtDomainAgent implements DomainAgent {
      */
     private final ExecutorService fenceCalls = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().daemon().name("libvirt-fence-", 0).factory());
-    private final ScheduledExecutorService scheduler;
-    private final ExecutorService dispatch;
-    private final Map<String, LibvirtLink> links = new ConcurrentHashMap<>();
-    private final LibvirtLink.Hooks hooks = new LinkHooks();
-    private final List<DomainEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final LibvirtConnections connections;
     private final EmulatorProcesses processes;
-    private final Clock clock;
-    private final org.libvirt.event.LifecycleListener lifecycle = this::onLifecycle;
     private volatile boolean closed;
 
     @FunctionalInterface
@@ -77,16 +62,13 @@ public final class LibvirtDomainAgent implements DomainAgent {
         this.calls = new ThreadPoolExecutor(maxConcurrentCalls, maxConcurrentCalls, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("libvirt-call-", 0).factory());
         this.calls.allowCoreThreadTimeOut(true);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("libvirt-reconnect").factory());
-        this.dispatch = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("domain-events").factory());
+        this.connections = new LibvirtConnections(calls, clock);
         this.processes = new EmulatorProcesses(procRoot);
-        this.clock = clock;
     }
 
     @Override
     public void addListener(DomainEventListener listener) {
-        listeners.add(listener);
+        connections.addListener(listener);
     }
 
     // ---------------------------------------------------------------- actions
@@ -247,7 +229,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
         return s.name().substring("VIR_DOMAIN_".length()).toLowerCase().replace('_', ' ');
     }
 
-    // ---------------------------------------------------------------- calls and connections
+    // ---------------------------------------------------------------- calls
 
     /** Thrown inside a call when libvirt rejects the domain XML. */
     private static final class ConfigRejected extends RuntimeException {
@@ -265,9 +247,10 @@ public final class LibvirtDomainAgent implements DomainAgent {
         if (closed) {
             throw new DomainException(Kind.UNAVAILABLE, "domain agent closed", null);
         }
-        LibvirtLink link = links.computeIfAbsent(spec.hypervisorUri(), u -> new LibvirtLink(u, hooks));
+        LibvirtConnections.Link link = connections.link(spec.hypervisorUri());
         try {
-            return callClock.run(on, () -> onLink(link, fn), timeout);
+            return callClock.run(on, () -> connections.call(link, fn::apply, LibvirtDomainAgent::isConnectionError),
+                    timeout);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             throw new DomainException(Kind.UNAVAILABLE, "domain agent closed", e);
         } catch (CallClock.Late e) {
@@ -278,7 +261,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
             throw new DomainException(Kind.TIMEOUT, spec.name() + ": " + what + " interrupted", e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            if (c instanceof LibvirtCalls.CallFailed cf) {
+            if (c instanceof LibvirtDomains.CallFailed cf) {
                 throw new DomainException(Kind.LIBVIRT_ERROR, spec.name() + ": " + cf.getMessage(), cf);
             }
             if (c instanceof ConfigRejected cr) {
@@ -294,121 +277,27 @@ public final class LibvirtDomainAgent implements DomainAgent {
         }
     }
 
-    /** Runs on a call thread: the call on the link's connection; a connection error retires that connection. */
-    private static <T> T onLink(LibvirtLink link, LibvirtCall<T> fn) throws LibvirtException {
-        Connect c = link.acquire();
-        try {
-            return fn.apply(c);
-        } catch (LibvirtException e) {
-            if (isConnectionError(e)) {
-                link.retire(c);
-            }
-            throw e;
-        } finally {
-            link.release();
+    /**
+     * A redefinition keeps the domain's identity: a config without {@code <uuid>} gets the existing one, or libvirt
+     * would refuse it ("already exists with uuid ...").
+     */
+    static String withUuid(String xml, String uuid) {
+        if (xml.contains("<uuid>")) {
+            return xml;
         }
+        int end = xml.indexOf("</name>");
+        if (end < 0) {
+            return xml;
+        }
+        int at = end + "</name>".length();
+        return xml.substring(0, at) + "\n  <uuid>" + uuid + "</uuid>" + xml.substring(at);
     }
 
-    /** Events, logs and reconnection around the links' connections. */
-    private final class LinkHooks implements LibvirtLink.Hooks {
-        @Override
-        public void opened(LibvirtLink link, Connect c, boolean reopened) throws LibvirtException {
-            c.addLifecycleListener(lifecycle);
-            if (reopened) {
-                LOG.info("{}: connection to libvirt restored", link.uri);
-                emit(new DomainEvent(link.uri, "", DomainEvent.Kind.CONNECTION_RESTORED, "", clock.instant()));
-            }
-        }
-
-        @Override
-        public void lost(LibvirtLink link, String reason) {
-            LOG.warn("{}: connection to libvirt closed ({})", link.uri, reason);
-            emit(new DomainEvent(link.uri, "", DomainEvent.Kind.CONNECTION_LOST, reason, clock.instant()));
-            scheduleReconnect(link);
-        }
-
-        @Override
-        public void closing(Connect c) {
-            try {
-                c.removeLifecycleListener(lifecycle);
-            } catch (LibvirtException | RuntimeException ignored) {
-                // the connection may be broken already
-            }
-        }
-    }
-
-    /** Reopens a lost connection in the background so that events flow again without waiting for a call. */
-    private void scheduleReconnect(LibvirtLink link) {
-        if (closed || link.reconnecting) {
-            return;
-        }
-        link.reconnecting = true;
-        scheduler.schedule(() -> {
-            Future<Boolean> f = calls.submit(() -> onLink(link, c -> true));
-            try {
-                f.get(10, TimeUnit.SECONDS);
-                link.reconnecting = false;
-            } catch (Exception e) {
-                f.cancel(false);
-                link.reconnecting = false;
-                LOG.debug("{}: reconnect failed: {}", link.uri, e.toString());
-                scheduleReconnect(link);
-            }
-        }, RECONNECT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private int onLifecycle(Domain d, org.libvirt.event.DomainEvent e) {
-        String name;
-        String uri;
-        try {
-            name = d.getName();
-            uri = d.getConnect().getURI();
-        } catch (LibvirtException ex) {
-            return 0;
-        }
-        DomainEventType t = e.getType();
-        DomainEvent.Kind kind = switch (t) {
-            case STARTED -> DomainEvent.Kind.STARTED;
-            case STOPPED -> DomainEvent.Kind.STOPPED;
-            case CRASHED -> DomainEvent.Kind.CRASHED;
-            case SUSPENDED -> DomainEvent.Kind.SUSPENDED;
-            case RESUMED -> DomainEvent.Kind.RESUMED;
-            case SHUTDOWN -> DomainEvent.Kind.SHUTTING_DOWN;
-            case DEFINED -> DomainEvent.Kind.DEFINED;
-            case UNDEFINED -> DomainEvent.Kind.UNDEFINED;
-            default -> DomainEvent.Kind.OTHER;
-        };
-        Object detail = e.getDetail();
-        emit(new DomainEvent(uriOf(uri), name, kind, detail == null ? "" : detail.toString(), clock.instant()));
-        return 0;
-    }
-
-    /** Events name the connection by the URI we opened it with, when libvirt canonicalised it. */
-    private String uriOf(String reported) {
-        if (links.containsKey(reported)) {
-            return reported;
-        }
-        for (String u : links.keySet()) {
-            if (u.startsWith(reported) || reported.startsWith(u.replaceAll("/+$", ""))) {
-                return u;
-            }
-        }
-        return reported;
-    }
-
-    private void emit(DomainEvent event) {
-        if (closed) {
-            return;
-        }
-        dispatch.execute(() -> {
-            for (DomainEventListener l : listeners) {
-                try {
-                    l.onEvent(event);
-                } catch (RuntimeException ex) {
-                    LOG.warn("domain event listener failed on {}", event, ex);
-                }
-            }
-        });
+    private static boolean isConnectionError(LibvirtException e) {
+        ErrorNumber n = e.getError() == null ? null : e.getError().getCode();
+        return n == ErrorNumber.VIR_ERR_NO_CONNECT || n == ErrorNumber.VIR_ERR_SYSTEM_ERROR
+                || n == ErrorNumber.VIR_ERR_RPC || n == ErrorNumber.VIR_ERR_INVALID_CONN
+                || n == ErrorNumber.VIR_ERR_AUTH_FAILED;
     }
 
     private static Duration remaining(long deadlineNanos) {
@@ -427,12 +316,9 @@ public final class LibvirtDomainAgent implements DomainAgent {
     @Override
     public void close() {
         closed = true;
-        scheduler.shutdownNow();
-        for (LibvirtLink l : links.values()) {
-            calls.execute(l::retireAll);
-        }
+        connections.close();
         calls.shutdown();
         fenceCalls.shutdown();
-        dispatch.shutdown();
+        connections.stopDispatch();
     }
 }

@@ -9,9 +9,7 @@ import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.planner.Action;
 import io.guestnode.operator.planner.Event;
 import io.guestnode.operator.planner.HostPolicy;
-import io.guestnode.operator.planner.Observed.VmStatus;
 import io.guestnode.operator.planner.ObservedState;
-import io.guestnode.operator.planner.Orphans;
 import io.guestnode.operator.planner.Overrides;
 import io.guestnode.operator.planner.Plan;
 import io.guestnode.operator.planner.Planner;
@@ -60,9 +58,8 @@ public final class Engine implements AutoCloseable {
     private final HostPolicy policy;
 
     // owned by the loop thread
-    /** What the files declare now. */
-    private Definitions declared;
-    /** What the planner works on: the declared resources, removed ones that still have to stop, held replacements. */
+    private final WorkingDefinitions defs;
+    /** What the planner works on ({@link WorkingDefinitions#working()}), readable from other threads. */
     private volatile Definitions definitions;
     private volatile ObservedState state;
     private volatile Overrides overrides;
@@ -92,7 +89,7 @@ public final class Engine implements AutoCloseable {
                   DomainAgent domains, Supplier<AuthKey> key, Clock clock, StateWriter.Persister persist,
                   HostPolicy policy) {
         this.policy = policy;
-        this.declared = definitions;
+        this.defs = new WorkingDefinitions(definitions);
         this.definitions = definitions;
         this.state = initial;
         this.overrides = overrides;
@@ -199,34 +196,16 @@ public final class Engine implements AutoCloseable {
      * @throws IllegalArgumentException when the new definitions give a running guest's domain to another guest node
      */
     public boolean replaceDefinitions(Definitions d) {
-        if (d.equals(declared)) {
-            return false;
-        }
-        Optional<String> conflict = Replacements.conflict(definitions, d);
-        if (conflict.isPresent()) {
-            throw new IllegalArgumentException(conflict.get());
-        }
-        Definitions merged = Orphans.merge(definitions, d);
-        Definitions held = Replacements.hold(definitions, merged, state);
-        for (VmResource v : d.vms()) {
-            definitions.vmOfNode(v.node()).flatMap(old -> Replacements.identityChange(old, v)).ifPresent(why ->
-                    journal(v.id() + ": " + why + (held.vmOfNode(v.node()).orElseThrow().equals(v) ? ""
-                            : "; the old VM is stopped first, then the new one starts")));
-        }
-        Definitions before = definitions;
-        declared = d;
-        definitions = Orphans.prune(held, declared, state);
-        for (VmResource v : definitions.vms()) {
-            Optional<VmResource> old = before.vmOfNode(v.node());
-            if (old.isEmpty() || Replacements.identityChange(old.get(), v).isPresent()) {
-                lookAfresh(v);
-            }
-        }
-        journal("definitions reloaded: " + d.vms().size() + " guests, " + d.services().size() + " services"
-                + (definitions.vms().size() > d.vms().size() || definitions.services().size() > d.services().size()
-                ? "; removed resources are stopped first" : ""));
+        Optional<WorkingDefinitions.Change> change = defs.replace(d, state);
+        change.ifPresent(this::take);
+        return change.isPresent();
+    }
+
+    private void take(WorkingDefinitions.Change change) {
+        definitions = defs.working();
+        change.journal().forEach(this::journal);
+        change.lookAfresh().forEach(this::lookAfresh);
         dirty = true;
-        return true;
     }
 
     /** A VM new to the working set, or whose domain changed: its state is asked of libvirt before anything is done. */
@@ -302,38 +281,20 @@ public final class Engine implements AutoCloseable {
     }
 
     private void apply(Event e) {
-        Instant now = clock.instant();
-        if (e instanceof Event.VmSeen v && v.status() == VmStatus.STOPPED
-                && state.vm(v.vm()).status() == VmStatus.RUNNING && !state.busy("vm:" + v.vm())) {
-            LOG.warn("{} stopped by itself ({}): its guest node counts as fenced", v.vm(), v.detail());
-            journal(v.vm() + " stopped by itself (" + v.detail() + ")");
-        } else if (e instanceof Event.ShutdownRequested r) {
-            journal(r.node() + ": the guest announced its shutdown (shutdown_req)");
-        } else if (e instanceof Event.MonitorResult m && m.rc() != 0) {
-            journal(m.service() + " in " + m.node() + ": monitor failed (rc=" + m.rc() + ", " + m.status() + ")");
-        } else if (e instanceof Event.ActionFinished f) {
-            journal(f.action() + (f.ok() && (f.rc() == 0 || f.action() instanceof Action.Probe) ? ": done"
-                    + (f.action() instanceof Action.Probe ? " (rc=" + f.rc() + ")" : "")
-                    : ": failed (" + f.status() + ", rc=" + f.rc() + ") " + f.reason()));
-        }
-        state = StateReducer.apply(definitions, overrides, state, e, now);
+        JournalLines.of(e, state).ifPresent(this::journal);
+        state = StateReducer.apply(definitions, overrides, state, e, clock.instant());
         dirty = true;
     }
 
     private void replan() {
         dirty = false;
         Instant now = clock.instant();
-        releaseReplacements();
-        // removed resources that still had to stop exist only when the working set is larger than the declared one
-        boolean orphans = definitions.vms().size() != declared.vms().size()
-                || definitions.services().size() != declared.services().size();
-        Definitions pruned = orphans ? Orphans.prune(definitions, declared, state) : definitions;
-        if (pruned != definitions) {
-            definitions = pruned;
-            journal("removed resources are stopped and forgotten");
+        WorkingDefinitions.Change settled = defs.settle(state);
+        if (!settled.isEmpty()) {
+            take(settled);
         }
         Plan plan = Planner.plan(definitions, state, overrides, policy, now);
-        reportWaitingFences(plan);
+        JournalLines.waitingFences(plan, snapshot == null ? null : snapshot.plan()).forEach(this::journal);
         for (Action a : plan.actions()) {
             if (!state.busy(a.key())) {
                 dispatch(a);
@@ -347,31 +308,6 @@ public final class Engine implements AutoCloseable {
                 Math.max(1, Duration.between(clock.instant(), t).toMillis())));
         snapshot = new Snapshot(definitions, state, overrides, plan, journal.entries(), now, ++seq);
         writer.offer(snapshot);
-    }
-
-    /** A fence held back by the fence limit is logged and journaled once, when it starts to wait. */
-    private void reportWaitingFences(Plan plan) {
-        Snapshot last = snapshot;
-        plan.notes().forEach((node, note) -> {
-            if (note.contains("waits: fence limit") && (last == null
-                    || !last.plan().notes().getOrDefault(node, "").contains("waits: fence limit"))) {
-                LOG.warn("[{}] {}", node, note);
-                journal(node + ": " + note);
-            }
-        });
-    }
-
-    /** Replacements whose old VM is now verified stopped: the new VM takes its place and is looked at afresh. */
-    private void releaseReplacements() {
-        List<VmResource> released = Replacements.released(definitions, declared, state);
-        if (released.isEmpty()) {
-            return;
-        }
-        definitions = Replacements.release(definitions, released);
-        for (VmResource v : released) {
-            journal(v.id() + ": the old VM is stopped; the new one takes its place");
-            lookAfresh(v);
-        }
     }
 
     /**

@@ -7,27 +7,16 @@ import org.libvirt.LibvirtException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The domain agent's single libvirt calls and how it reads libvirt's errors; each runs on a call thread. */
-final class LibvirtCalls {
+/**
+ * The libvirt calls on one domain that the domain agent makes on its call threads: look-ups that tell "no such
+ * domain" from errors, actions on a domain only while it runs, the graceful shutdown in a spec's mode, and the
+ * release of domain handles.
+ */
+final class LibvirtDomains {
+    /** Logs under the agent's name, as the domain agent's own lines. */
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtDomainAgent.class);
 
-    private LibvirtCalls() {
-    }
-
-    /**
-     * A redefinition keeps the domain's identity: a config without {@code <uuid>} gets the existing one, or libvirt
-     * would refuse it ("already exists with uuid ...").
-     */
-    static String withUuid(String xml, String uuid) {
-        if (xml.contains("<uuid>")) {
-            return xml;
-        }
-        int end = xml.indexOf("</name>");
-        if (end < 0) {
-            return xml;
-        }
-        int at = end + "</name>".length();
-        return xml.substring(0, at) + "\n  <uuid>" + uuid + "</uuid>" + xml.substring(at);
+    private LibvirtDomains() {
     }
 
     static Domain lookup(Connect c, String name) throws LibvirtException {
@@ -41,16 +30,9 @@ final class LibvirtCalls {
         }
     }
 
-    static boolean isNotRunning(LibvirtException e) {
+    private static boolean isNotRunning(LibvirtException e) {
         ErrorNumber n = e.getError() == null ? null : e.getError().getCode();
         return n == ErrorNumber.VIR_ERR_OPERATION_INVALID || n == ErrorNumber.VIR_ERR_NO_DOMAIN;
-    }
-
-    static boolean isConnectionError(LibvirtException e) {
-        ErrorNumber n = e.getError() == null ? null : e.getError().getCode();
-        return n == ErrorNumber.VIR_ERR_NO_CONNECT || n == ErrorNumber.VIR_ERR_SYSTEM_ERROR
-                || n == ErrorNumber.VIR_ERR_RPC || n == ErrorNumber.VIR_ERR_INVALID_CONN
-                || n == ErrorNumber.VIR_ERR_AUTH_FAILED;
     }
 
     @FunctionalInterface

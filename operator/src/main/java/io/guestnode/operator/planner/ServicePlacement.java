@@ -1,0 +1,307 @@
+package io.guestnode.operator.planner;
+
+import io.guestnode.operator.definitions.LocationRule;
+import io.guestnode.operator.definitions.OrderRule;
+import io.guestnode.operator.definitions.ResourceMeta;
+import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
+import io.guestnode.operator.definitions.Score;
+import io.guestnode.operator.definitions.Service;
+import io.guestnode.operator.planner.Observed.Failure;
+import io.guestnode.operator.planner.Observed.ServiceStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Where each placement unit (a service, or a group of services) should run: location constraints, failures
+ * (migration-threshold, on-fail=stop, failed stops), stickiness, mandatory orders and load among the guest nodes
+ * that are online or coming up.
+ */
+final class ServicePlacement {
+    private final PlanContext ctx;
+    private final ObservedState s;
+    private final Instant now;
+    private final Map<String, String> notes;
+    /** Online and coming guest nodes: where services may be placed; fixed once the guests are classified. */
+    private final Set<String> pool;
+    private Set<String> allGuests;
+    /** Where each service (or group) should run; absent means stopped. */
+    private final Map<String, String> targets = new HashMap<>();
+
+    ServicePlacement(PlanContext ctx, Set<String> pool) {
+        this.ctx = ctx;
+        this.s = ctx.s;
+        this.now = ctx.now;
+        this.notes = ctx.notes;
+        this.pool = pool;
+    }
+
+    /** Where a unit should run once {@link #computeTargets} has run; null means stopped. */
+    String target(String unit) {
+        return targets.get(unit);
+    }
+
+    /** Location rules of a service and of its group. */
+    private List<LocationRule> rulesOf(Service m) {
+        List<LocationRule> own = ctx.locByResource.getOrDefault(m.id(), List.of());
+        String unit = ctx.placementUnit(m);
+        if (unit.equals(m.id())) {
+            return own;
+        }
+        List<LocationRule> all = new ArrayList<>(own);
+        all.addAll(ctx.locByResource.getOrDefault(unit, List.of()));
+        return all;
+    }
+
+    /**
+     * The guest nodes a unit may be placed on among {@code pool}: those its location constraints prefer (score
+     * above zero), when any of them is in the pool; otherwise every node of the pool it is not banned from.
+     * Probes and placement both use it, so a service pinned to one guest is probed there only.
+     */
+    List<String> reachable(List<Service> ms, Set<String> pool) {
+        Set<String> banned = new HashSet<>();
+        Set<String> preferred = new TreeSet<>();
+        for (Service m : ms) {
+            ResourceMeta meta = ctx.meta(m.id(), m.meta());
+            for (Map.Entry<ResourceNode, Failure> f : ctx.failuresByRes.getOrDefault(m.id(), List.of())) {
+                long fails = Planner.failCount(s, m.id(), f.getKey().node(), meta, now);
+                if (meta.migrationThreshold() > 0 && fails >= meta.migrationThreshold()) {
+                    banned.add(f.getKey().node());
+                    ctx.failureExpiry(m.id(), f.getKey().node(), meta);
+                }
+            }
+            for (LocationRule l : rulesOf(m)) {
+                if (l.score().isMinusInfinity()) {
+                    banned.add(l.node());
+                } else if (l.score().value() > 0 && pool.contains(l.node())) {
+                    preferred.add(l.node());
+                }
+            }
+        }
+        preferred.removeAll(banned);
+        Set<String> out = new TreeSet<>(preferred.isEmpty() ? pool : preferred);
+        out.removeAll(banned);
+        // where it runs now is always a candidate (stickiness)
+        for (Service m : ms) {
+            ctx.stateOf(m.id()).forEach((n, st) -> {
+                if (st.status() == ServiceStatus.RUNNING && pool.contains(n) && !banned.contains(n)) {
+                    out.add(n);
+                }
+            });
+        }
+        return List.copyOf(out);
+    }
+
+    /** The guest nodes among the pool a unit may be placed on. */
+    List<String> reachable(List<Service> ms) {
+        return reachable(ms, pool);
+    }
+
+    /** Guest nodes where a service might be active although its state is not known there. */
+    List<String> mightRun(Service svc) {
+        if (allGuests == null) {
+            allGuests = new HashSet<>(ctx.d.guestNodes());
+        }
+        return reachable(ctx.members(ctx.placementUnit(svc)), allGuests);
+    }
+
+    /** Places every unit; a unit with a member whose state is still {@code unknown} stays where it runs. */
+    void computeTargets(Set<String> unknown) {
+        Set<String> unitSet = new LinkedHashSet<>();
+        for (Service svc : ctx.d.services()) {
+            unitSet.add(ctx.placementUnit(svc));
+        }
+        List<String> units = List.copyOf(unitSet);
+        Map<String, Integer> load = currentLoad(units);
+        // Orders: a unit starts only where its mandatory predecessors are placed; repeat until stable.
+        boolean changed = true;
+        int rounds = ctx.d.orders().isEmpty() ? 1 : units.size() + 1;
+        for (int round = 0; changed && round < rounds; round++) {
+            changed = false;
+            for (String u : units) {
+                Optional<String> t = place(u, unknown, load);
+                String old = targets.get(u);
+                if (!Optional.ofNullable(old).equals(t)) {
+                    changed = true;
+                    if (t.isPresent()) {
+                        targets.put(u, t.get());
+                    } else {
+                        targets.remove(u);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Units already running keep their load where they are, so that new ones spread out. */
+    private Map<String, Integer> currentLoad(List<String> units) {
+        Map<String, Integer> load = new HashMap<>();
+        for (String u : units) {
+            Set<String> where = new HashSet<>();
+            for (Service m : ctx.members(u)) {
+                ctx.stateOf(m.id()).forEach((n, st) -> {
+                    if (st.status() == ServiceStatus.RUNNING && ctx.online.contains(n)) {
+                        where.add(n);
+                    }
+                });
+            }
+            where.forEach(n -> load.merge(n, 1, Integer::sum));
+        }
+        return load;
+    }
+
+    private Optional<String> place(String unit, Set<String> unknown, Map<String, Integer> load) {
+        List<Service> ms = ctx.members(unit);
+        if (ms.isEmpty()) {
+            return Optional.empty();
+        }
+        if (ctx.meta(ms.get(0).id(), ms.get(0).meta()).targetRole() == TargetRole.STOPPED) {
+            notes.put(ms.get(0).id(), "disabled");
+            return Optional.empty();
+        }
+        for (Service m : ms) {
+            if (unknown.contains(m.id())) {
+                return currentNode(ms);
+            }
+        }
+        if (stoppedAfterFailure(ms) || disabledGroup(unit) || waitsForPredecessor(unit, ms)) {
+            return Optional.empty();
+        }
+        return best(unit, ms, load);
+    }
+
+    /** Whether a member failed with on-fail=stop (noted): the unit stays stopped until it is cleaned up. */
+    private boolean stoppedAfterFailure(List<Service> ms) {
+        for (Service m : ms) {
+            ResourceMeta meta = ctx.meta(m.id(), m.meta());
+            for (Map.Entry<ResourceNode, Failure> f : ctx.failuresByRes.getOrDefault(m.id(), List.of())) {
+                if (f.getValue().onFail().equals("stop")
+                        && Planner.failCount(s, m.id(), f.getKey().node(), meta, now) > 0) {
+                    notes.put(m.id(), "stopped after a failed " + f.getValue().op() + " in " + f.getKey().node()
+                            + " (on-fail=stop); clean up " + m.id() + " to start it again");
+                    ctx.failureExpiry(m.id(), f.getKey().node(), meta);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean disabledGroup(String unit) {
+        TargetRole groupRole = ctx.o.targetRoles().get(unit);
+        if (groupRole == TargetRole.STOPPED) {
+            notes.put(unit, "disabled");
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether a mandatory predecessor of the unit is not placed (noted). */
+    private boolean waitsForPredecessor(String unit, List<Service> ms) {
+        for (OrderRule r : ctx.d.orders()) {
+            if (r.kind() == OrderRule.Kind.MANDATORY && ms.stream().anyMatch(m -> m.id().equals(r.then())
+                    || unit.equals(r.then()))) {
+                Service firstSvc = ctx.svcById.get(r.first());
+                String firstUnit = firstSvc == null ? r.first() : ctx.placementUnit(firstSvc);
+                if (!targets.containsKey(firstUnit)) {
+                    notes.put(unit, "waits for " + r.first() + " (order " + r.id() + ")");
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The best guest node for a unit: highest score, then least load; noted when there is none. */
+    private Optional<String> best(String unit, List<Service> ms, Map<String, Integer> load) {
+        String best = null;
+        long bestScore = Long.MIN_VALUE;
+        List<String> why = new ArrayList<>();
+        for (String g : reachable(ms, pool)) {
+            OptionalLong score = score(ms, g, why);
+            if (score.isEmpty()) {
+                continue;
+            }
+            boolean better = best == null || score.getAsLong() > bestScore
+                    || (score.getAsLong() == bestScore && load.getOrDefault(g, 0) < load.getOrDefault(best, 0));
+            if (better) {
+                best = g;
+                bestScore = score.getAsLong();
+            }
+        }
+        if (best == null) {
+            String detail = why.isEmpty() ? "" : " (" + String.join(", ", why) + ")";
+            notes.put(unit, pool.isEmpty() ? "no guest node is up or coming up"
+                    : "no guest node may run it" + detail);
+            return Optional.empty();
+        }
+        String cur = currentNode(ms).orElse(null);
+        if (!best.equals(cur)) {
+            load.merge(best, 1, Integer::sum);
+            if (cur != null) {
+                load.merge(cur, -1, Integer::sum);
+            }
+        }
+        return Optional.of(best);
+    }
+
+    /**
+     * A unit's score on guest node {@code g}: its location scores plus stickiness where it runs; empty when a
+     * member may not run there (banned, failed too often, or its stop failed there), the reasons added to
+     * {@code why}.
+     */
+    private OptionalLong score(List<Service> ms, String g, List<String> why) {
+        long score = 0;
+        boolean allowed = true;
+        for (Service m : ms) {
+            ResourceMeta meta = ctx.meta(m.id(), m.meta());
+            for (LocationRule l : rulesOf(m)) {
+                if (l.node().equals(g)) {
+                    if (l.score().isMinusInfinity()) {
+                        allowed = false;
+                    }
+                    score = Score.add(new Score(score), l.score()).value();
+                }
+            }
+            long fails = Planner.failCount(s, m.id(), g, meta, now);
+            if (meta.migrationThreshold() > 0 && fails >= meta.migrationThreshold()) {
+                allowed = false;
+                why.add(m.id() + " failed " + Planner.count(fails) + " in " + g);
+                ctx.failureExpiry(m.id(), g, meta);
+            }
+            if (failed(m.id(), g, "stop")) {
+                allowed = false;
+            }
+            if (ctx.running(m.id(), g)) {
+                score = Score.add(new Score(score), new Score(meta.stickiness())).value();
+            }
+        }
+        return allowed ? OptionalLong.of(score) : OptionalLong.empty();
+    }
+
+    /** Where an unprobed unit runs already, so that it is not moved before its state is known. */
+    private Optional<String> currentNode(List<Service> ms) {
+        for (Service m : ms) {
+            Optional<String> n = ctx.stateOf(m.id()).entrySet().stream()
+                    .filter(e -> e.getValue().status() == ServiceStatus.RUNNING && ctx.online.contains(e.getKey()))
+                    .map(Map.Entry::getKey).sorted().findFirst();
+            if (n.isPresent()) {
+                return n;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean failed(String svc, String g, String op) {
+        return s.failure(svc, g).map(f -> f.op().equals(op) && f.count() > 0).orElse(false)
+                && s.service(svc, g).map(x -> x.status() == ServiceStatus.STOP_FAILED).orElse(false);
+    }
+}
