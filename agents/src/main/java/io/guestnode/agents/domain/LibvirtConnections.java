@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * in the background after libvirtd goes away; libvirt's lifecycle events, and the loss and return of a connection,
  * translated to {@link DomainEvent}s and dispatched to the listeners on a thread of their own.
  *
- * <p>One caller at a time opens a link's connection. A connection found broken (a call's connection error, or
- * libvirt's close callback after a keepalive timeout) is retired, never closed under another thread's call: libvirt
- * frees a connection on close, and a call still running on it reads freed memory (a libvirtd stopped for 30 s
- * crashed the daemon so, in {@code virDomainLookupByName}). Retired connections are closed once no call runs on the
- * link.
+ * <p>One caller at a time opens a link's connection. A connection found broken (a call's connection error, a
+ * call failing on a connection no longer alive, or libvirt's close callback after a keepalive timeout) is retired,
+ * never closed under another thread's call: libvirt frees a connection on close, and a call still running on it
+ * reads freed memory (a libvirtd stopped for 30 s crashed the daemon so, in {@code virDomainLookupByName}). Retired
+ * connections are closed once no call runs on the link.
  */
 final class LibvirtConnections {
     /** Logs under the agent's name, as the domain agent's own lines. */
@@ -94,12 +94,22 @@ final class LibvirtConnections {
         try {
             return fn.apply(c);
         } catch (LibvirtException e) {
-            if (broken.test(e)) {
+            // libvirt does not always call the close callback ("client socket is closed" after a keepalive timeout
+            // during a call): a connection that is no longer alive is broken whatever the error says
+            if (broken.test(e) || !alive(c)) {
                 retire(link, c);
             }
             throw e;
         } finally {
             release(link);
+        }
+    }
+
+    private static boolean alive(Connect c) {
+        try {
+            return c.isAlive();
+        } catch (LibvirtException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -129,12 +139,11 @@ final class LibvirtConnections {
 
     private Connect open(Link link) throws LibvirtException {
         LibvirtEventLoop.ensureRunning();
+        // No client keepalive: its timeout closes the connection under the calls waiting on a stopped libvirtd,
+        // and libvirt 9.0's client then crashed the JVM in those calls (virDomainLookupByName, in g_main_loop_quit
+        // and g_mutex_lock). Calls have their own deadlines (CallClock); a libvirtd that goes away closes the
+        // socket, which ends the connection (EOF) without keepalive.
         Connect c = new Connect(link.uri);
-        try {
-            c.setKeepAlive(5, 3);
-        } catch (LibvirtException e) {
-            LOG.debug("{}: no keepalive on this driver: {}", link.uri, e.getMessage());
-        }
         c.registerCloseListener((conn, reason) -> onClosed(link, c, String.valueOf(reason)));
         c.addLifecycleListener(lifecycle);
         return c;

@@ -81,8 +81,25 @@ final class HostRows {
                 w.startsWith("start ") || w.startsWith("stop ") || w.startsWith("fence ")).toList();
         expect(problems, acts.isEmpty(), "the daemon acted: " + acts);
         expect(problems, before.equals(incarnations(r)), "guests changed: " + before + " -> " + incarnations(r));
+        String seesLibvirt = seesLibvirtAgain(r, problems);
         return Row.of("libvirtd " + (freeze ? "stopped 30 s" : "restarted") + ", answered " + secs(t0, answered)
-                + "; actions " + acts.size() + ", guests restarted 0 of " + before.size(), problems);
+                + "; actions " + acts.size() + ", guests restarted 0 of " + before.size() + "; " + seesLibvirt,
+                problems);
+    }
+
+    /**
+     * After the fault the daemon must act on libvirt again: a domain destroyed behind its back is seen and its
+     * service runs again within 10 s.
+     */
+    static String seesLibvirtAgain(FaultRun r, List<String> problems) throws Exception {
+        Guest g = r.guests.get(0);
+        Instant t0 = Instant.now();
+        sh("virsh", "-q", "-c", "lxc:///", "destroy", g.domain());
+        Instant back = r.recovered(g, t0, t0.plusSeconds(10), true);
+        r.awaitAllUp(30);
+        expect(problems, back != null, "after the fault, " + g.domain() + " destroyed behind the daemon's back: "
+                + g.service() + " not running 10 s later");
+        return "then a domain destroyed behind its back: " + g.service() + " again " + secs(t0, back);
     }
 
     /** Stops libvirtd and starts it again the way bin/setup-host starts it on this host. */
