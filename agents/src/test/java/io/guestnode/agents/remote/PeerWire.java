@@ -6,6 +6,7 @@ import io.guestnode.agents.remote.frame.FrameLimits;
 import io.guestnode.agents.remote.frame.FrameWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Shapes fuzzer bytes into what a hostile guest could send. The first choice picks the shape:
@@ -65,9 +66,13 @@ final class PeerWire {
         String chunk = data.consumeString(64);
         int count = data.consumeInt(0, limits.maxPayloadBytes());
         String suffix = data.consumeRemainingAsString();
-        int room = limits.maxPayloadBytes() - 1 - prefix.length() * 3 - suffix.length() * 3;
-        int fits = chunk.isEmpty() ? 0 : Math.max(0, room) / (chunk.length() * 3);
+        int room = limits.maxPayloadBytes() - 1 - utf8Length(prefix) - utf8Length(suffix);
+        int fits = chunk.isEmpty() ? 0 : Math.max(0, room) / utf8Length(chunk);
         return prefix + chunk.repeat(Math.min(count, fits)) + suffix;
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static byte[] framed(byte[] payload) {

@@ -19,8 +19,14 @@ import javax.xml.stream.XMLStreamReader;
 public final class XmlCodec {
     /** Deepest nesting accepted from a peer; real messages are at most 5 levels deep. */
     public static final int MAX_DEPTH = 32;
-    /** Most elements accepted in one message; a get_recurring reply for many resources stays far below. */
-    public static final int MAX_ELEMENTS = 100_000;
+    /**
+     * Most elements accepted in one message. A get_recurring reply for a few hundred resources stays far below;
+     * each element costs about 1 KiB of heap once parsed, so a cap near the frame ceiling's own size would let
+     * one frame of {@code <a/>} grow the heap 100-fold.
+     */
+    public static final int MAX_ELEMENTS = 10_000;
+    /** Most attributes accepted in one message, counted over all its elements (an exec's parameters included). */
+    public static final int MAX_ATTRIBUTES = 20_000;
 
     private static final XMLInputFactory FACTORY = newFactory();
 
@@ -109,6 +115,7 @@ public final class XmlCodec {
             Deque<Pending> stack = new ArrayDeque<>();
             XmlElement root = null;
             int elements = 0;
+            int attributes = 0;
             while (r.hasNext()) {
                 int ev = r.next();
                 switch (ev) {
@@ -121,6 +128,10 @@ public final class XmlCodec {
                         }
                         if (stack.size() >= MAX_DEPTH) {
                             throw new MessageException("nesting deeper than " + MAX_DEPTH);
+                        }
+                        attributes += r.getAttributeCount();
+                        if (attributes > MAX_ATTRIBUTES) {
+                            throw new MessageException("more than " + MAX_ATTRIBUTES + " attributes");
                         }
                         LinkedHashMap<String, String> attrs = new LinkedHashMap<>();
                         for (int i = 0; i < r.getAttributeCount(); i++) {
