@@ -104,14 +104,26 @@ public final class XmlTree {
         } catch (IOException e) {
             throw new ParseException(new SourceLocation(file, 0), "cannot read: " + reason(e));
         } catch (XMLStreamException e) {
-            int line = e.getLocation() != null ? e.getLocation().getLineNumber() : 0;
-            String msg = e.getMessage() == null ? "malformed XML" : e.getMessage();
-            int cut = msg.indexOf("\n");
-            String firstLine = msg.startsWith("ParseError at") && cut > 0 ? msg.substring(cut + 1) : msg;
-            int nl = firstLine.indexOf('\n');
-            throw new ParseException(new SourceLocation(file, Math.max(line, 0)), "not well-formed XML: "
-                    + (nl > 0 ? firstLine.substring(0, nl) : firstLine).trim());
+            throw malformed(file, e);
+        } catch (RuntimeException e) {
+            // Woodstox reports some errors (a bad character reference in text, for one) only when the
+            // text is read, wrapped in an unchecked exception.
+            if (e.getCause() instanceof XMLStreamException x) {
+                throw malformed(file, x);
+            }
+            throw e;
         }
+    }
+
+    /** The parser's complaint as {@code file:line: not well-formed XML: first line of its message}. */
+    private static ParseException malformed(Path file, XMLStreamException e) {
+        int line = e.getLocation() != null ? e.getLocation().getLineNumber() : 0;
+        String msg = e.getMessage() == null ? "malformed XML" : e.getMessage();
+        int cut = msg.indexOf("\n");
+        String firstLine = msg.startsWith("ParseError at") && cut > 0 ? msg.substring(cut + 1) : msg;
+        int nl = firstLine.indexOf('\n');
+        return new ParseException(new SourceLocation(file, Math.max(line, 0)), "not well-formed XML: "
+                + (nl > 0 ? firstLine.substring(0, nl) : firstLine).trim());
     }
 
     private static Element read(XMLStreamReader r, Path file) throws XMLStreamException, ParseException {

@@ -313,6 +313,16 @@ class DefinitionsLoaderTest {
         assertError(missing, "no such file or directory");
     }
 
+    /** Woodstox reports a bad character reference in text only when the text is read, unchecked. */
+    @Test
+    void aBadCharacterReferenceIsAProblemWithItsLine() throws IOException {
+        DefinitionsLoader.Result r = load(resources(dummy("a").replace("/>",
+                "><instance_attributes id=\"ia\">x&#tab;</instance_attributes></primitive>")));
+        assertFalse(r.ok());
+        assertTrue(r.problems().get(0).toString().matches(".*defs0\\.xml:2: not well-formed XML: .*decimal.*"),
+                messages(r));
+    }
+
     @Test
     void aServiceNoGuestNodeMayRunIsReported() throws IOException {
         DefinitionsLoader.Result r = load(resources(vm("vm-a", "guest1", ""), dummy("x"), dummy("y")),
