@@ -27,6 +27,14 @@ public final class XmlTree {
     /** Files larger than this are refused: a definitions file is kilobytes. */
     public static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
     private static final int MAX_DEPTH = 64;
+    /**
+     * Most elements in one file: a thousand guest nodes with their services take about 30,000. Each costs
+     * some 500 bytes of heap once read, so a file of 16 MiB of {@code <a/>} would otherwise take 2 GiB and
+     * seconds of CPU.
+     */
+    public static final int MAX_ELEMENTS = 100_000;
+    /** Most attributes in one file, counted over all its elements. */
+    public static final int MAX_ATTRIBUTES = 400_000;
 
     private final XMLInputFactory factory;
 
@@ -129,6 +137,8 @@ public final class XmlTree {
     private static Element read(XMLStreamReader r, Path file) throws XMLStreamException, ParseException {
         Deque<Pending> stack = new ArrayDeque<>();
         Element root = null;
+        int elements = 0;
+        int attributes = 0;
         while (r.hasNext()) {
             int ev = r.next();
             switch (ev) {
@@ -136,6 +146,13 @@ public final class XmlTree {
                     SourceLocation at = new SourceLocation(file, r.getLocation().getLineNumber());
                     if (stack.size() >= MAX_DEPTH) {
                         throw new ParseException(at, "elements nested deeper than " + MAX_DEPTH);
+                    }
+                    if (++elements > MAX_ELEMENTS) {
+                        throw new ParseException(at, "more than " + MAX_ELEMENTS + " elements in one file");
+                    }
+                    attributes += r.getAttributeCount();
+                    if (attributes > MAX_ATTRIBUTES) {
+                        throw new ParseException(at, "more than " + MAX_ATTRIBUTES + " attributes in one file");
                     }
                     LinkedHashMap<String, String> attrs = new LinkedHashMap<>();
                     for (int i = 0; i < r.getAttributeCount(); i++) {
