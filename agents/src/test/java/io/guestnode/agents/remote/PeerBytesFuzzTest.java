@@ -31,7 +31,7 @@ class PeerBytesFuzzTest {
     static final DecodeBounds BOUNDS = DecodeBounds.of(
             List.of(FrameException.class, MessageException.class, EOFException.class));
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void peerBytes(FuzzedDataProvider data) {
         byte[] wire = PeerWire.from(data, LIMITS);
         BOUNDS.check("decoding " + wire.length + " bytes from a peer", () -> decode(wire));

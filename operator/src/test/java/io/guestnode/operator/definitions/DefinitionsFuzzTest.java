@@ -24,7 +24,7 @@ class DefinitionsFuzzTest {
     @TempDir
     Path dir;
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void definitionsFile(byte[] input) throws IOException {
         Path domains = domains();
         Path file = dir.resolve("guests.xml");
