@@ -114,8 +114,7 @@ public final class XmlCodec {
             r = FACTORY.createXMLStreamReader(new StringReader(xml));
             Deque<Pending> stack = new ArrayDeque<>();
             XmlElement root = null;
-            int elements = 0;
-            int attributes = 0;
+            Tally tally = new Tally();
             while (r.hasNext()) {
                 int ev = r.next();
                 switch (ev) {
@@ -123,21 +122,11 @@ public final class XmlCodec {
                         if (root != null) {
                             throw new MessageException("content after the root element");
                         }
-                        if (++elements > MAX_ELEMENTS) {
-                            throw new MessageException("more than " + MAX_ELEMENTS + " elements");
-                        }
+                        tally.element(r.getAttributeCount());
                         if (stack.size() >= MAX_DEPTH) {
                             throw new MessageException("nesting deeper than " + MAX_DEPTH);
                         }
-                        attributes += r.getAttributeCount();
-                        if (attributes > MAX_ATTRIBUTES) {
-                            throw new MessageException("more than " + MAX_ATTRIBUTES + " attributes");
-                        }
-                        LinkedHashMap<String, String> attrs = new LinkedHashMap<>();
-                        for (int i = 0; i < r.getAttributeCount(); i++) {
-                            attrs.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
-                        }
-                        stack.push(new Pending(r.getLocalName(), attrs, new ArrayList<>()));
+                        stack.push(open(r));
                     }
                     case XMLStreamConstants.END_ELEMENT -> {
                         Pending p = stack.pop();
@@ -169,6 +158,31 @@ public final class XmlCodec {
                 } catch (XMLStreamException ignored) {
                     // nothing to release beyond the string reader
                 }
+            }
+        }
+    }
+
+    /** The element the reader stands on, with its attributes, waiting for its children. */
+    private static Pending open(XMLStreamReader r) {
+        LinkedHashMap<String, String> attrs = new LinkedHashMap<>();
+        for (int i = 0; i < r.getAttributeCount(); i++) {
+            attrs.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
+        }
+        return new Pending(r.getLocalName(), attrs, new ArrayList<>());
+    }
+
+    /** What one message has held so far; refuses it past {@link #MAX_ELEMENTS} or {@link #MAX_ATTRIBUTES}. */
+    private static final class Tally {
+        private int elements;
+        private int attributes;
+
+        void element(int attributeCount) throws MessageException {
+            if (++elements > MAX_ELEMENTS) {
+                throw new MessageException("more than " + MAX_ELEMENTS + " elements");
+            }
+            attributes += attributeCount;
+            if (attributes > MAX_ATTRIBUTES) {
+                throw new MessageException("more than " + MAX_ATTRIBUTES + " attributes");
             }
         }
     }
