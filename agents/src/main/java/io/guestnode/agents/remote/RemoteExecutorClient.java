@@ -1,5 +1,6 @@
 package io.guestnode.agents.remote;
 
+import io.guestnode.agents.remote.frame.DecodeBudget;
 import io.guestnode.agents.remote.tls.AuthKey;
 import io.guestnode.agents.remote.tls.TlsConnection;
 import io.guestnode.agents.remote.tls.TlsTransport;
@@ -17,6 +18,8 @@ public final class RemoteExecutorClient implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final TlsTransport transport;
     private final Clock clock;
+    /** Decoding memory shared by every session of this client ({@link DecodeBudget}). */
+    private final DecodeBudget decodeBudget = new DecodeBudget(DecodeBudget.DEFAULT_BYTES);
 
     public RemoteExecutorClient() {
         this(Clock.systemUTC());
@@ -40,7 +43,7 @@ public final class RemoteExecutorClient implements AutoCloseable {
             throws ConnectFailure {
         TlsConnection tls = transport.open(endpoint, key, options.connectTimeout(), options.handshakeTimeout(),
                 options.quickAck(), options.minDhBits());
-        RemoteSession session = new RemoteSession(endpoint, tls, options, timer, listener, clock);
+        RemoteSession session = new RemoteSession(endpoint, tls, options, timer, listener, clock, decodeBudget);
         session.startReader();
         session.register();
         return session;

@@ -1,5 +1,6 @@
 package io.guestnode.agents.remote;
 
+import io.guestnode.agents.remote.frame.DecodeBudget;
 import io.guestnode.agents.remote.frame.FrameReader;
 import io.guestnode.agents.remote.frame.FrameWriter;
 import io.guestnode.agents.remote.message.ExecRequest;
@@ -62,14 +63,14 @@ final class RemoteSession implements RemoteExecutor {
     private final RequestChannel channel;
 
     RemoteSession(Endpoint endpoint, TlsConnection connection, ConnectOptions options,
-                  ScheduledExecutorService timer, SessionListener listener, Clock clock) {
+                  ScheduledExecutorService timer, SessionListener listener, Clock clock, DecodeBudget budget) {
         this.endpoint = endpoint;
         this.connection = connection;
         this.options = options;
         this.timer = timer;
         this.listener = listener;
         this.clock = clock;
-        this.reader = new FrameReader(connection.input(), options.limits());
+        this.reader = new FrameReader(connection.input(), options.limits(), budget);
         this.correlator = new CallCorrelator(options.bufferBudgetBytes());
         this.channel = new RequestChannel(endpoint, new FrameWriter(connection.output()), timer, correlator,
                 this::end, clock);
@@ -273,6 +274,7 @@ final class RemoteSession implements RemoteExecutor {
                     GuestText.forLog(cause.detail()));
             LOG.debug("{}: the unexpected error", endpoint, e);
         }
+        reader.close();
         end(cause);
     }
 

@@ -27,6 +27,14 @@ public final class XmlTree {
     /** Files larger than this are refused: a definitions file is kilobytes. */
     public static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
     private static final int MAX_DEPTH = 64;
+    /**
+     * Most elements in one file: a thousand guest nodes with their services take about 30,000. Each costs
+     * some 500 bytes of heap once read, so a file of 16 MiB of {@code <a/>} would otherwise take 2 GiB and
+     * seconds of CPU.
+     */
+    public static final int MAX_ELEMENTS = 100_000;
+    /** Most attributes in one file, counted over all its elements. */
+    public static final int MAX_ATTRIBUTES = 400_000;
 
     private final XMLInputFactory factory;
 
@@ -104,19 +112,33 @@ public final class XmlTree {
         } catch (IOException e) {
             throw new ParseException(new SourceLocation(file, 0), "cannot read: " + reason(e));
         } catch (XMLStreamException e) {
-            int line = e.getLocation() != null ? e.getLocation().getLineNumber() : 0;
-            String msg = e.getMessage() == null ? "malformed XML" : e.getMessage();
-            int cut = msg.indexOf("\n");
-            String firstLine = msg.startsWith("ParseError at") && cut > 0 ? msg.substring(cut + 1) : msg;
-            int nl = firstLine.indexOf('\n');
-            throw new ParseException(new SourceLocation(file, Math.max(line, 0)), "not well-formed XML: "
-                    + (nl > 0 ? firstLine.substring(0, nl) : firstLine).trim());
+            throw malformed(file, e);
+        } catch (RuntimeException e) {
+            // Woodstox reports some errors (a bad character reference in text, for one) only when the
+            // text is read, wrapped in an unchecked exception.
+            if (e.getCause() instanceof XMLStreamException x) {
+                throw malformed(file, x);
+            }
+            throw e;
         }
+    }
+
+    /** The parser's complaint as {@code file:line: not well-formed XML: first line of its message}. */
+    private static ParseException malformed(Path file, XMLStreamException e) {
+        int line = e.getLocation() != null ? e.getLocation().getLineNumber() : 0;
+        String msg = e.getMessage() == null ? "malformed XML" : e.getMessage();
+        int cut = msg.indexOf("\n");
+        String firstLine = msg.startsWith("ParseError at") && cut > 0 ? msg.substring(cut + 1) : msg;
+        int nl = firstLine.indexOf('\n');
+        return new ParseException(new SourceLocation(file, Math.max(line, 0)), "not well-formed XML: "
+                + (nl > 0 ? firstLine.substring(0, nl) : firstLine).trim());
     }
 
     private static Element read(XMLStreamReader r, Path file) throws XMLStreamException, ParseException {
         Deque<Pending> stack = new ArrayDeque<>();
         Element root = null;
+        int elements = 0;
+        int attributes = 0;
         while (r.hasNext()) {
             int ev = r.next();
             switch (ev) {
@@ -124,6 +146,13 @@ public final class XmlTree {
                     SourceLocation at = new SourceLocation(file, r.getLocation().getLineNumber());
                     if (stack.size() >= MAX_DEPTH) {
                         throw new ParseException(at, "elements nested deeper than " + MAX_DEPTH);
+                    }
+                    if (++elements > MAX_ELEMENTS) {
+                        throw new ParseException(at, "more than " + MAX_ELEMENTS + " elements in one file");
+                    }
+                    attributes += r.getAttributeCount();
+                    if (attributes > MAX_ATTRIBUTES) {
+                        throw new ParseException(at, "more than " + MAX_ATTRIBUTES + " attributes in one file");
                     }
                     LinkedHashMap<String, String> attrs = new LinkedHashMap<>();
                     for (int i = 0; i < r.getAttributeCount(); i++) {

@@ -144,7 +144,7 @@ public final class GuestBench {
 
         public void begin() throws Exception {
             String javaBin = Path.of(java.lang.System.getProperty("java.home"), "bin", "java").toString();
-            daemon = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+            daemon = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                     "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xms16m", "-Xmx512m", "-XX:MaxMetaspaceSize=128m",
                     "-jar", jar.toString(), "run",
                     "--definitions", cib.toString(), "--state-dir", work.resolve("gn-state").toString(),

@@ -135,7 +135,7 @@ public final class ScaleBench {
         Path sock = dir.resolve("gn.sock");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Instant g0 = Instant.now();
-        Process daemon = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+        Process daemon = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                     "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xms16m", "-Xmx512m", "-XX:MaxMetaspaceSize=128m",
                     "-jar", jar.toString(), "run",
                 "--definitions", cib.toString(), "--state-dir", dir.resolve("state").toString(), "--socket",

@@ -313,6 +313,33 @@ class DefinitionsLoaderTest {
         assertError(missing, "no such file or directory");
     }
 
+    /** Woodstox reports a bad character reference in text only when the text is read, unchecked. */
+    @Test
+    void aBadCharacterReferenceIsAProblemWithItsLine() throws IOException {
+        DefinitionsLoader.Result r = load(resources(dummy("a").replace("/>",
+                "><instance_attributes id=\"ia\">x&#tab;</instance_attributes></primitive>")));
+        assertFalse(r.ok());
+        assertTrue(r.problems().get(0).toString().matches(".*defs0\\.xml:2: not well-formed XML: .*decimal.*"),
+                messages(r));
+    }
+
+    /**
+     * A file of many small elements (or attributes) would take heap and CPU many times its size, and report a
+     * problem for each: it is refused as a whole, at the line where it passes the cap.
+     */
+    @Test
+    void aFileOfTooManyElementsOrAttributesIsOneProblem() throws IOException {
+        DefinitionsLoader.Result r = load("<resources>\n" + "<a/>".repeat(100_000) + "\n</resources>");
+        assertEquals(1, r.problems().size(), () -> r.problems().size() + " problems, first " + r.problems().get(0));
+        assertTrue(r.problems().get(0).toString().matches(".*defs0\\.xml:2: more than 100000 elements in one file"),
+                messages(r));
+        String six = "<a b=\"\" c=\"\" d=\"\" e=\"\" f=\"\" g=\"\"/>";
+        DefinitionsLoader.Result attrs = load("<resources>\n" + six.repeat(400_000 / 6 + 1)
+                + "\n</resources>");
+        assertEquals(1, attrs.problems().size(), () -> attrs.problems().size() + " problems");
+        assertError(attrs, "more than 400000 attributes in one file");
+    }
+
     @Test
     void aServiceNoGuestNodeMayRunIsReported() throws IOException {
         DefinitionsLoader.Result r = load(resources(vm("vm-a", "guest1", ""), dummy("x"), dummy("y")),

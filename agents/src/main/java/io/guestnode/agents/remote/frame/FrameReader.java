@@ -11,23 +11,36 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
  * Reads framed messages from a stream: the header, then exactly the payload it announces.
  * Never allocates more than {@link FrameLimits#maxPayloadBytes()} for one message, plain or bzip2.
  */
-public final class FrameReader {
+public final class FrameReader implements AutoCloseable {
+    /** What one message costs beyond its body: the inflated payload, then its text (two bytes a char). */
+    private static final int TEXT_FACTOR = 3;
+
     private final InputStream in;
     private final FrameLimits limits;
+    private final DecodeBudget budget;
+    private int held;
 
     public FrameReader(InputStream in, FrameLimits limits) {
+        this(in, limits, DecodeBudget.unlimited());
+    }
+
+    /** A reader whose messages take their decoding memory from {@code budget}, shared with other readers. */
+    public FrameReader(InputStream in, FrameLimits limits, DecodeBudget budget) {
         this.in = in;
         this.limits = limits;
+        this.budget = budget;
     }
 
     /**
-     * Reads the next message.
+     * Reads the next message. Its decoding memory is held from the budget until the next call (or {@link #close}),
+     * so that what the caller does with the text (parse, handle) counts too.
      *
      * @return the XML text (without its NUL), or {@code null} on a clean end of stream between messages
      * @throws FrameException on a framing violation
      * @throws EOFException   when the stream ends inside a message
      */
     public String read() throws IOException {
+        close();
         byte[] raw = new byte[FrameHeader.SIZE];
         int first = readFully(raw, 0, raw.length, true);
         if (first == -1) {
@@ -35,10 +48,19 @@ public final class FrameReader {
         }
         FrameHeader header = FrameHeader.decode(raw, limits.maxPayloadBytes());
         skipFully(header.payloadOffset() - FrameHeader.SIZE);
-        byte[] body = new byte[(int) (header.compressed() ? header.payloadCompressed() : header.payloadUncompressed())];
+        long bodySize = header.compressed() ? header.payloadCompressed() : header.payloadUncompressed();
+        held = budget.take(bodySize + (long) TEXT_FACTOR * header.payloadUncompressed());
+        byte[] body = new byte[(int) bodySize];
         readFully(body, 0, body.length, false);
         byte[] payload = header.compressed() ? decompress(body, (int) header.payloadUncompressed()) : body;
         return toXml(payload);
+    }
+
+    /** Gives back the decoding memory of the last message read. */
+    @Override
+    public void close() {
+        budget.give(held);
+        held = 0;
     }
 
     /** Decodes a payload (XML + NUL) to text, checking the terminator. */

@@ -19,8 +19,14 @@ import javax.xml.stream.XMLStreamReader;
 public final class XmlCodec {
     /** Deepest nesting accepted from a peer; real messages are at most 5 levels deep. */
     public static final int MAX_DEPTH = 32;
-    /** Most elements accepted in one message; a get_recurring reply for many resources stays far below. */
-    public static final int MAX_ELEMENTS = 100_000;
+    /**
+     * Most elements accepted in one message. A get_recurring reply for a few hundred resources stays far below;
+     * each element costs about 1 KiB of heap once parsed, so a cap near the frame ceiling's own size would let
+     * one frame of {@code <a/>} grow the heap 100-fold.
+     */
+    public static final int MAX_ELEMENTS = 10_000;
+    /** Most attributes accepted in one message, counted over all its elements (an exec's parameters included). */
+    public static final int MAX_ATTRIBUTES = 20_000;
 
     private static final XMLInputFactory FACTORY = newFactory();
 
@@ -108,7 +114,7 @@ public final class XmlCodec {
             r = FACTORY.createXMLStreamReader(new StringReader(xml));
             Deque<Pending> stack = new ArrayDeque<>();
             XmlElement root = null;
-            int elements = 0;
+            Tally tally = new Tally();
             while (r.hasNext()) {
                 int ev = r.next();
                 switch (ev) {
@@ -116,17 +122,11 @@ public final class XmlCodec {
                         if (root != null) {
                             throw new MessageException("content after the root element");
                         }
-                        if (++elements > MAX_ELEMENTS) {
-                            throw new MessageException("more than " + MAX_ELEMENTS + " elements");
-                        }
+                        tally.element(r.getAttributeCount());
                         if (stack.size() >= MAX_DEPTH) {
                             throw new MessageException("nesting deeper than " + MAX_DEPTH);
                         }
-                        LinkedHashMap<String, String> attrs = new LinkedHashMap<>();
-                        for (int i = 0; i < r.getAttributeCount(); i++) {
-                            attrs.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
-                        }
-                        stack.push(new Pending(r.getLocalName(), attrs, new ArrayList<>()));
+                        stack.push(open(r));
                     }
                     case XMLStreamConstants.END_ELEMENT -> {
                         Pending p = stack.pop();
@@ -158,6 +158,31 @@ public final class XmlCodec {
                 } catch (XMLStreamException ignored) {
                     // nothing to release beyond the string reader
                 }
+            }
+        }
+    }
+
+    /** The element the reader stands on, with its attributes, waiting for its children. */
+    private static Pending open(XMLStreamReader r) {
+        LinkedHashMap<String, String> attrs = new LinkedHashMap<>();
+        for (int i = 0; i < r.getAttributeCount(); i++) {
+            attrs.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
+        }
+        return new Pending(r.getLocalName(), attrs, new ArrayList<>());
+    }
+
+    /** What one message has held so far; refuses it past {@link #MAX_ELEMENTS} or {@link #MAX_ATTRIBUTES}. */
+    private static final class Tally {
+        private int elements;
+        private int attributes;
+
+        void element(int attributeCount) throws MessageException {
+            if (++elements > MAX_ELEMENTS) {
+                throw new MessageException("more than " + MAX_ELEMENTS + " elements");
+            }
+            attributes += attributeCount;
+            if (attributes > MAX_ATTRIBUTES) {
+                throw new MessageException("more than " + MAX_ATTRIBUTES + " attributes");
             }
         }
     }

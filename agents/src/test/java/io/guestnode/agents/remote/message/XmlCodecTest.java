@@ -42,6 +42,27 @@ class XmlCodecTest {
         assertThrows(MessageException.class, () -> XmlCodec.parse(""));
     }
 
+    /**
+     * A frame of many small elements or attributes would grow the heap many times its own size once parsed
+     * (about 1 KiB per element): both are counted, and refused past their caps, which real messages stay
+     * far below.
+     */
+    @Test
+    void elementsAndAttributesAreCountedPerMessage() throws MessageException {
+        String wide = "<r>" + "<a/>".repeat(XmlCodec.MAX_ELEMENTS - 1) + "</r>";
+        assertEquals(XmlCodec.MAX_ELEMENTS - 1, XmlCodec.parse(wide).children().size());
+        String wider = "<r>" + "<a/>".repeat(XmlCodec.MAX_ELEMENTS) + "</r>";
+        assertTrue(assertThrows(MessageException.class, () -> XmlCodec.parse(wider)).getMessage()
+                .contains("more than " + XmlCodec.MAX_ELEMENTS + " elements"));
+
+        String eight = "<p a=\"\" b=\"\" c=\"\" d=\"\" e=\"\" f=\"\" g=\"\" h=\"\"/>";
+        String params = "<attributes>" + eight.repeat(XmlCodec.MAX_ATTRIBUTES / 8) + "</attributes>";
+        assertEquals(XmlCodec.MAX_ATTRIBUTES / 8, XmlCodec.parse(params).children().size());
+        String more = "<attributes>" + eight.repeat(XmlCodec.MAX_ATTRIBUTES / 8 + 1) + "</attributes>";
+        assertTrue(assertThrows(MessageException.class, () -> XmlCodec.parse(more)).getMessage()
+                .contains("more than " + XmlCodec.MAX_ATTRIBUTES + " attributes"));
+    }
+
     @Test
     void xmlNames() {
         assertTrue(XmlCodec.isValidName("CRM_meta_timeout"));
