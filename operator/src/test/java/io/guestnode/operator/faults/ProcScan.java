@@ -37,44 +37,94 @@ final class ProcScan {
     private static final Path PROC = Path.of("/proc");
     private static final String PORT_3121 = ":0C31";
     /** libvirt_lxc processes already identified: pid and start time to domain (null: not one of ours). */
+    /** A full walk of /proc at most this often; between walks only the guests' controllers are looked at. */
+    static final long WALK_EVERY_MS = 500;
+    private static final Path LIBVIRT_LXC_RUN = Path.of("/run/libvirt/lxc");
+    /** libvirt_lxc processes already identified: pid and start time to domain ("" for none of ours). */
     private final Map<String, String> known = new HashMap<>();
+    /** A libvirt_lxc process of one of the lab's domains: its domain and its start time (pids are reused). */
+    private record Controller(String domain, String start) {
+    }
+
+    /** The libvirt_lxc processes of the lab's domains, by pid. */
+    private final Map<Long, Controller> controllers = new HashMap<>();
     private final Set<String> domains;
+    private long lastWalk;
 
     ProcScan(Set<String> domains) {
         this.domains = domains;
     }
 
-    /** One scan: every guest of {@code domains} that has a live init. */
+    /**
+     * One scan: every guest of {@code domains} that has a live init. Every {@link #WALK_EVERY_MS} it walks all of
+     * /proc for libvirt_lxc processes; in between it looks at the controllers it knows and at libvirt's pid files
+     * of the lab's domains (a new guest is seen at once; a controller without a pid file within the walk period).
+     */
     List<Seen> scan() {
+        long now = System.nanoTime() / 1_000_000;
+        if (now - lastWalk >= WALK_EVERY_MS) {
+            walk();
+            lastWalk = now;
+        } else {
+            pidFiles();
+        }
         List<Seen> out = new ArrayList<>();
-        try (DirectoryStream<Path> ps = Files.newDirectoryStream(PROC, p -> isPid(p.getFileName().toString()))) {
-            for (Path p : ps) {
-                Seen s = guestOf(p);
-                if (s != null) {
-                    out.add(s);
-                }
+        for (Map.Entry<Long, Controller> c : List.copyOf(controllers.entrySet())) {
+            Seen s = guestOf(PROC.resolve(Long.toString(c.getKey())));
+            if (s != null) {
+                out.add(s);
             }
-        } catch (IOException e) {
-            // /proc itself is always there; a listing cut short shows up as a missing sample
         }
         return out;
     }
 
-    private Seen guestOf(Path p) {
+    private void walk() {
+        try (DirectoryStream<Path> ps = Files.newDirectoryStream(PROC, p -> isPid(p.getFileName().toString()))) {
+            for (Path p : ps) {
+                consider(p);
+            }
+        } catch (IOException e) {
+            // /proc itself is always there; a listing cut short shows up at the next walk
+        }
+    }
+
+    private void pidFiles() {
+        for (String d : domains) {
+            String pid = read(LIBVIRT_LXC_RUN.resolve(d + ".pid"));
+            if (pid != null && isPid(pid.trim()) && !controllers.containsKey(Long.parseLong(pid.trim()))) {
+                consider(PROC.resolve(pid.trim()));
+            }
+        }
+    }
+
+    /** Adds {@code p} to the controllers when it is a libvirt_lxc of one of the lab's domains. */
+    private void consider(Path p) {
         String comm = read(p.resolve("comm"));
         if (comm == null || !comm.trim().equals("libvirt_lxc")) {
-            return null;
+            return;
         }
-        long lxcPid = Long.parseLong(p.getFileName().toString());
-        String[] stat = stat(lxcPid);
+        long pid = Long.parseLong(p.getFileName().toString());
+        String[] stat = stat(pid);
         if (stat == null) {
+            return;
+        }
+        String domain = known.computeIfAbsent(pid + "/" + stat[21], k -> domainOf(p));
+        if (!domain.isEmpty() && domains.contains(domain)) {
+            controllers.put(pid, new Controller(domain, stat[21]));
+        }
+    }
+
+    private Seen guestOf(Path p) {
+        long lxcPid = Long.parseLong(p.getFileName().toString());
+        Controller controller = controllers.get(lxcPid);
+        String[] stat = stat(lxcPid);
+        String comm = read(p.resolve("comm"));
+        if (controller == null || stat == null || !stat[21].equals(controller.start()) || comm == null
+                || !comm.trim().equals("libvirt_lxc")) {
+            controllers.remove(lxcPid);
             return null;
         }
-        String id = lxcPid + "/" + stat[21];
-        String domain = known.computeIfAbsent(id, k -> domainOf(p));
-        if (domain.isEmpty() || !domains.contains(domain)) {
-            return null;
-        }
+        String domain = controller.domain();
         long init = guestInit(lxcPid);
         if (init < 0) {
             return null;
