@@ -134,7 +134,7 @@ final class ConfigRows {
         r.replace(old, renamed);
         r.writeDefinitions();
         FaultLab.CliResult res = r.lab.cli("reload");
-        Instant back = r.recovered(renamed, t0, t0.plusSeconds(30), true);
+        Instant back = r.recovered(renamed, t0, t0.plusSeconds(30), true, renamed.domain());
         r.awaitAllUp(30);
         r.observer.settle();
         Seen now = r.observer.live(old.node());
@@ -142,14 +142,16 @@ final class ConfigRows {
         List<Incarnation> born = r.observer.bornSince(old.node(), t0);
         List<String> problems = new ArrayList<>();
         expect(problems, res.rc() == 0, "reload exit code " + res.rc() + ": " + res.err().trim());
-        expect(problems, back != null, renamed.service() + " not running 30 s after the reload");
+        expect(problems, back != null, renamed.service() + " not running in " + renamed.domain()
+                + " 30 s after the reload");
         expect(problems, now != null && now.domain().equals(renamed.domain()), "the guest runs in " + now);
         expect(problems, born.size() == 1, born.size() + " new incarnations: " + r.observer.describe(born));
         Instant newFirst = born.isEmpty() ? null : r.observer.firstSeen(born.get(0));
         expect(problems, newFirst == null || oldLast.isBefore(newFirst), "old domain last seen " + oldLast
                 + ", new first seen " + newFirst);
         return Row.of(old.domain() + " -> " + renamed.domain() + ": old last seen " + secs(t0, oldLast)
-                + ", new first seen " + secs(t0, newFirst) + ", " + renamed.service() + " " + secs(t0, back), problems);
+                + ", new first seen " + secs(t0, newFirst) + ", " + renamed.service() + " in it " + secs(t0, back),
+                problems);
     }
 
     static Result daemonRestart(FaultRun r) throws Exception {

@@ -177,15 +177,17 @@ final class FaultLab implements AutoCloseable {
         return Files.readString(defs.resolve("guests.xml"));
     }
 
+    /** Starts the daemon as users run it ({@code bin/guestnode run}: its JVM options, its own process). */
     void startDaemon() throws IOException {
-        Path jar = Path.of(System.getProperty("guestnode.root", "."), "operator", "target", "guestnode-operator.jar");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(),
-                "run", "--definitions", defs.toString(), "--state-dir", stateDir.toString(), "--socket",
-                socket.toString(), "--key", keyFile.toString(), "--node-name", "host1"));
+        Path launcher = Path.of(System.getProperty("guestnode.root", "."), "bin", "guestnode");
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "run", "--definitions", defs.toString(),
+                "--state-dir", stateDir.toString(), "--socket", socket.toString(), "--key", keyFile.toString(),
+                "--node-name", "host1"));
         cmd.addAll(extraDaemonArgs);
-        daemon = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+        daemon = pb.start();
     }
 
     long daemonPid() {

@@ -113,10 +113,16 @@ final class FaultRun implements AutoCloseable {
      * running, or null.
      */
     Instant recovered(Guest g, Instant since, Instant deadline, boolean fresh) throws IOException {
+        return recovered(g, since, deadline, fresh, null);
+    }
+
+    /** As {@link #recovered(Guest, Instant, Instant, boolean)}, counting only a start in {@code domain} if given. */
+    Instant recovered(Guest g, Instant since, Instant deadline, boolean fresh, String domain) throws IOException {
         while (true) {
             Instant seen = observer.lastSample();
             Start s = observer.openAt(Markers.read(lab.markers), g.service(), seen);
-            if (s != null && (!fresh || s.at().isAfter(since))) {
+            if (s != null && (!fresh || s.at().isAfter(since))
+                    && (domain == null || s.incarnation().domain().equals(domain))) {
                 return s.at().isAfter(since) ? s.at() : seen;
             }
             if (seen.isAfter(deadline)) {

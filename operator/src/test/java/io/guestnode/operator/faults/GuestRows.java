@@ -119,6 +119,10 @@ final class GuestRows {
         if (!rule.allows(fences)) {
             problems.add("fenced " + fences + " times (expected: " + rule.text + ")");
         }
+        ProcScan.Seen now = r.observer.live(g.node());
+        if (now == null || !now.listening()) {
+            problems.add("the guest's remoted does not listen on 3121 afterwards (observer: " + now + ")");
+        }
         if (born != 1) {
             problems.add(born + " new incarnations of " + g.node() + " (expected 1): " + r.observer.describe(bornList));
         }
@@ -142,6 +146,9 @@ final class GuestRows {
         }
         sh("nsenter", "-t", Long.toString(before.initPid()), "-a", "--", "sh", "-c",
                 "setsid /usr/sbin/pacemaker-remoted </dev/null >/dev/null 2>&1 &");
+        if (!awaitListening(r, g, Instant.now().plusSeconds(5))) {
+            problems.add("the restarted remoted did not listen on 3121 within 5 s (observer)");
+        }
         Instant off = Instant.now();
         r.lab.cli("maintenance", "off", g.node());
         JsonNode s = r.daemon.await(off.plusSeconds(5), x -> DaemonView.online(x, g.node()));
@@ -166,5 +173,17 @@ final class GuestRows {
         String observed = g.node() + ": online again " + secs(off, s == null ? null : Instant.parse(s.get("updated")
                 .asText())) + " after maintenance off, fences " + fences + ", " + g.service() + " starts " + starts;
         return Row.of(observed, problems);
+    }
+
+    /** Waits until the observer sees the guest's remoted listening (its socket, from the guest's namespace). */
+    static boolean awaitListening(FaultRun r, Guest g, Instant deadline) {
+        while (Instant.now().isBefore(deadline)) {
+            Seen s = r.observer.live(g.node());
+            if (s != null && s.listening()) {
+                return true;
+            }
+            Observer.sleep(50);
+        }
+        return false;
     }
 }

@@ -126,6 +126,9 @@ final class HostRows {
         Instant t0 = Instant.now();
         sh(kill.toArray(String[]::new));
         List<String> problems = new ArrayList<>();
+        JsonNode waiting = r.daemon.await(t0.plusSeconds(10), x -> DaemonView.notes(x).stream()
+                .anyMatch(n -> n.contains("waits: fence limit")));
+        expect(problems, waiting != null, "no status note \"waits: fence limit\" within 10 s of the storm");
         Instant deadline = t0.plusSeconds(90);
         Instant lastBack = t0;
         for (Guest g : hit) {
