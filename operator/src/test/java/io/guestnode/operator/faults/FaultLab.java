@@ -118,6 +118,8 @@ final class FaultLab implements AutoCloseable {
         Path config = Files.writeString(dir.resolve(domainName + ".xml"),
                 xml.toString().replaceFirst("<interface", mounts));
         guestOfDomain.put(domain, node);
+        Files.writeString(dir.resolve("domains"), domain + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
         return new Guest(node, n, domain, config, addr(n));
     }
 
@@ -257,6 +259,43 @@ final class FaultLab implements AutoCloseable {
         for (String d : guestOfDomain.keySet()) {
             Shell.run(List.of("virsh", "-c", "lxc:///", "destroy", d));
             Shell.run(List.of("virsh", "-c", "lxc:///", "undefine", d));
+            removeLibvirtLeftovers(d);
+        }
+    }
+
+    /**
+     * libvirt's LXC driver leaves a stopped domain's empty mount points and its controller's socket in
+     * /run/libvirt/lxc; they are removed once the domain is gone (the directories only when empty).
+     */
+    static void removeLibvirtLeftovers(String domain) {
+        Path run = Path.of("/run/libvirt/lxc");
+        if (Files.exists(run.resolve(domain + ".pid"))) {
+            return;
+        }
+        for (String suffix : List.of(".sock", ".dev", ".devpts", ".fuse")) {
+            try {
+                Files.deleteIfExists(run.resolve(domain + suffix));
+            } catch (IOException notEmptyOrGone) {
+                // a directory still in use stays
+            }
+        }
+    }
+
+    /** After an interruption: stops a daemon still running on the lab's socket, removes the lab's domains and files. */
+    static void removeLeftovers(Path dir) {
+        String sock = dir.resolve("guestnode.sock").toString();
+        ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> List.of(a).contains(sock))
+                .orElse(false)).forEach(ProcessHandle::destroyForcibly);
+        Path run = dir.resolve("domains");
+        try {
+            for (String d : Files.exists(run) ? Files.readAllLines(run) : List.<String>of()) {
+                Shell.run(List.of("virsh", "-c", "lxc:///", "destroy", d));
+                Shell.run(List.of("virsh", "-c", "lxc:///", "undefine", d));
+                removeLibvirtLeftovers(d);
+            }
+            delete(dir);
+        } catch (IOException e) {
+            System.err.println("could not remove " + dir + ": " + e.getMessage());
         }
     }
 

@@ -127,6 +127,18 @@ public final class FaultMatrix {
         return new Row.Failed(res.observed() + "; THE DAEMON DIED (exit " + exit + ")" + crash);
     }
 
+    /**
+     * bin/faults stopped half-way (Ctrl-C): libvirtd is let go again (a row may have stopped it), and the lab's
+     * daemon and domains, found by their names, are removed.
+     */
+    static void interrupted(Path dir) {
+        long libvirtd = HostRows.libvirtdPid();
+        if (libvirtd > 0) {
+            io.guestnode.agents.testing.Shell.run(List.of("kill", "-CONT", Long.toString(libvirtd)));
+        }
+        FaultLab.removeLeftovers(dir);
+    }
+
     static boolean allPassed(List<Line> lines) {
         return lines.stream().allMatch(l -> l.result().passed());
     }
@@ -150,6 +162,8 @@ public final class FaultMatrix {
         List<Line> lines = List.of();
         String resolution = "";
         FaultRun run = null;
+        Thread cleanup = Thread.ofPlatform().unstarted(() -> interrupted(dir));
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             run = startRun(dir, guests);
             System.out.println("rows (" + guests + " guests):");
@@ -165,6 +179,7 @@ public final class FaultMatrix {
             System.out.print(table);
             Options.keep(o, dir, table);
             FaultLab.delete(dir);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
         }
         System.exit(allPassed(lines) && lines.size() == rows.size() ? 0 : 1);
     }

@@ -54,8 +54,11 @@ final class HostRows {
         Instant t0 = Instant.now();
         if (freeze) {
             sh("kill", "-STOP", Long.toString(pid));
-            Observer.sleep(30_000);
-            sh("kill", "-CONT", Long.toString(pid));
+            try {
+                Observer.sleep(30_000);
+            } finally {
+                sh("kill", "-CONT", Long.toString(pid));
+            }
         } else {
             restartLibvirtd(pid);
         }

@@ -38,6 +38,8 @@ final class Soak {
         Instant start = Instant.now();
         FaultRun run = null;
         String report;
+        Thread cleanup = Thread.ofPlatform().unstarted(() -> FaultMatrix.interrupted(dir));
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             run = FaultMatrix.startRun(dir, o.guests());
             // a guest hit again and again backs off (1, 2, 4 ... 60 s) by design: a recovery may take that long
@@ -63,6 +65,7 @@ final class Soak {
         System.out.print(report);
         Options.keep(o, dir, report);
         FaultLab.delete(dir);
+        Runtime.getRuntime().removeShutdownHook(cleanup);
         return report.contains("soak: pass\n");
     }
 
