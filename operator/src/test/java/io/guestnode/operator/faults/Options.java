@@ -74,6 +74,11 @@ record Options(List<String> rows, int guests, Duration soak) {
             return;
         }
         Path out = Files.createDirectories(Path.of(results));
+        try (var old = Files.list(out)) {
+            for (Path f : old.filter(x -> x.getFileName().toString().startsWith("hs_err_pid")).toList()) {
+                Files.delete(f);
+            }
+        }
         Files.writeString(out.resolve(o.soak() == null ? "table.txt" : "soak.txt"), report);
         try (var files = Files.list(labDir)) {
             for (Path f : files.filter(x -> x.getFileName().toString().equals("daemon.log")
