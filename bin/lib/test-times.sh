@@ -1,11 +1,11 @@
 # Prints how long each group of tests took, from Maven's reports: one line per test class, then a total per group
-# (a module's unit tests, a module's integration tests). Source it and call gn_test_times ROOT.
+# (a module's unit tests, its fuzz tests, its integration tests). Source it and call gn_test_times ROOT.
 gn_test_times() {
   local root="$1" f name time tests group
   printf '\n%-10s %-5s %8s %6s  %s\n' module kind seconds tests class
-  for group in agents:surefire agents:failsafe operator:surefire operator:failsafe; do
+  for group in agents:surefire agents:fuzz agents:failsafe operator:surefire operator:fuzz operator:failsafe; do
     local module="${group%%:*}" kind total=0 count=0
-    kind=$([ "${group#*:}" = surefire ] && echo unit || echo it)
+    case "${group#*:}" in surefire) kind=unit ;; fuzz) kind=fuzz ;; *) kind=it ;; esac
     for f in "$root/$module/target/${group#*:}-reports"/TEST-*.xml; do
       [ -f "$f" ] || continue
       local head
