@@ -14,4 +14,8 @@ import java.nio.file.Path;
  */
 public record DomainRef(String hypervisor, Path config, String domainName, String configXml, boolean forceStop,
                         String shutdownMode) {
+    /** Whether two libvirt URIs name the same connection (they differ at most in trailing slashes). */
+    public static boolean sameUri(String a, String b) {
+        return a.replaceAll("/+$", "").equals(b.replaceAll("/+$", ""));
+    }
 }

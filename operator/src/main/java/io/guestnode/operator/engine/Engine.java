@@ -74,10 +74,6 @@ public final class Engine implements AutoCloseable {
     /** What status shows and the state store keeps; immutable. {@code seq} grows with every snapshot. */
     public record Snapshot(Definitions definitions, ObservedState state, Overrides overrides, Plan plan,
                            List<Journal.Entry> journal, Instant at, long seq) {
-        public Snapshot(Definitions definitions, ObservedState state, Overrides overrides, Plan plan,
-                        List<Journal.Entry> journal, Instant at) {
-            this(definitions, state, overrides, plan, journal, at, 0);
-        }
     }
 
     public Engine(Definitions definitions, ObservedState initial, Overrides overrides, List<Journal.Entry> journal,

@@ -4,6 +4,7 @@ import io.guestnode.agents.domain.DomainAgent;
 import io.guestnode.agents.domain.DomainEvent;
 import io.guestnode.agents.domain.DomainState;
 import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.definitions.DomainRef;
 import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.planner.Event;
 import io.guestnode.operator.planner.Observed.VmStatus;
@@ -76,7 +77,7 @@ final class VmObservers {
     /** A lifecycle event from libvirt; on the loop. */
     void onLifecycle(DomainEvent e, Consumer<Event> apply) {
         for (VmResource vm : definitions.get().vms()) {
-            if (!vm.domain().domainName().equals(e.domain()) || !sameUri(vm.domain().hypervisor(), e.hypervisorUri())) {
+            if (!vm.domain().domainName().equals(e.domain()) || !DomainRef.sameUri(vm.domain().hypervisor(), e.hypervisorUri())) {
                 continue;
             }
             VmStatus st = switch (e.kind()) {
@@ -95,9 +96,5 @@ final class VmObservers {
             case FAILED -> VmStatus.FAILED;
             case UNKNOWN -> VmStatus.UNKNOWN;
         };
-    }
-
-    private static boolean sameUri(String a, String b) {
-        return a.replaceAll("/+$", "").equals(b.replaceAll("/+$", ""));
     }
 }

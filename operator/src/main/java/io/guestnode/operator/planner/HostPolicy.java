@@ -14,14 +14,15 @@ import java.time.Duration;
  *                    guests finish starting rather than all crawling at once. Fences do not count and never wait.
  */
 public record HostPolicy(int fenceLimit, Duration fenceWindow, int nodeActionLimit) {
+    private static final int DEFAULT_NODE_ACTION_LIMIT = 4;
+
     /** The planner's defaults; the daemon derives {@code nodeActionLimit} from the host's cores ({@link #forHost}). */
-    public static final HostPolicy DEFAULT = new HostPolicy(10, Duration.ofSeconds(60), 4);
+    public static final HostPolicy DEFAULT = new HostPolicy(10, Duration.ofSeconds(60), DEFAULT_NODE_ACTION_LIMIT);
 
     public HostPolicy(int fenceLimit, Duration fenceWindow) {
         this(fenceLimit, fenceWindow, DEFAULT_NODE_ACTION_LIMIT);
     }
 
-    private static final int DEFAULT_NODE_ACTION_LIMIT = 4;
 
     /** Pacemaker's default node-action-limit: twice the cores. */
     public static int nodeActionLimitFor(int cores) {

@@ -26,7 +26,7 @@ public final class Replacements {
         if (!old.id().equals(fresh.id())) {
             return Optional.of("id " + old.id() + " -> " + fresh.id());
         }
-        if (!uri(a.hypervisor()).equals(uri(b.hypervisor()))) {
+        if (!DomainRef.sameUri(a.hypervisor(), b.hypervisor())) {
             return Optional.of("hypervisor " + a.hypervisor() + " -> " + b.hypervisor());
         }
         if (!a.config().equals(b.config())) {
@@ -45,7 +45,7 @@ public final class Replacements {
     public static Optional<String> conflict(Definitions working, Definitions fresh) {
         for (VmResource v : fresh.vms()) {
             for (VmResource w : working.vms()) {
-                if (!w.node().equals(v.node()) && uri(w.domain().hypervisor()).equals(uri(v.domain().hypervisor()))
+                if (!w.node().equals(v.node()) && DomainRef.sameUri(w.domain().hypervisor(), v.domain().hypervisor())
                         && w.domain().domainName().equals(v.domain().domainName())) {
                     return Optional.of(v.id() + " (" + v.at() + "): domain " + v.domain().domainName() + " on "
                             + v.domain().hypervisor() + " belongs to " + w.id() + " (guest node " + w.node()
@@ -105,9 +105,5 @@ public final class Replacements {
 
     private static Definitions with(Definitions d, List<VmResource> vms) {
         return new Definitions(d.hostNode(), vms, d.services(), d.groups(), d.locations(), d.orders(), d.otherNodes());
-    }
-
-    private static String uri(String u) {
-        return u.replaceAll("/+$", "");
     }
 }

@@ -95,20 +95,7 @@ final class GuestLab implements AutoCloseable {
     }
 
     static String vm(String guest, Path config, int n, String addr, String extraMeta) {
-        return """
-                <primitive id="vm-%1$s" class="ocf" provider="heartbeat" type="VirtualDomain">
-                  <instance_attributes id="vm-%1$s-ia">
-                    <nvpair id="vm-%1$s-config" name="config" value="%2$s"/>
-                    <nvpair id="vm-%1$s-hv" name="hypervisor" value="lxc:///"/>
-                    <nvpair id="vm-%1$s-fs" name="force_stop" value="true"/>
-                  </instance_attributes>
-                  <meta_attributes id="vm-%1$s-meta">
-                    <nvpair id="vm-%1$s-rn" name="remote-node" value="%1$s"/>
-                    <nvpair id="vm-%1$s-ra" name="remote-addr" value="%3$s"/>
-                    %4$s
-                  </meta_attributes>
-                </primitive>
-                """.formatted(guest, config, addr, extraMeta);
+        return StatusJson.vm(guest, config, addr, extraMeta);
     }
 
     static String dummy(String id, String extraMeta) {
@@ -185,40 +172,19 @@ final class GuestLab implements AutoCloseable {
     }
 
     static boolean online(JsonNode s, String guest) {
-        for (JsonNode g : s.get("guests")) {
-            if (g.get("node").asText().equals(guest)) {
-                return g.get("online").asBoolean();
-            }
-        }
-        return false;
+        return StatusJson.online(s, guest);
     }
 
     static String role(JsonNode s, String resource) {
-        for (JsonNode r : s.get("resources")) {
-            if (r.get("id").asText().equals(resource)) {
-                return r.get("role").asText() + (r.get("node").asText().isEmpty() ? "" : " " + r.get("node").asText());
-            }
-        }
-        return "absent";
+        return StatusJson.role(s, resource);
     }
 
     static JsonNode failure(JsonNode s, String resource, String node) {
-        for (JsonNode f : s.get("failedActions")) {
-            if (f.get("resource").asText().equals(resource) && f.get("node").asText().equals(node)) {
-                return f;
-            }
-        }
-        return null;
+        return StatusJson.failure(s, resource, node);
     }
 
     static List<String> journalSince(JsonNode s, java.time.Instant since) {
-        List<String> out = new ArrayList<>();
-        s.get("journal").forEach(j -> {
-            if (!java.time.Instant.parse(j.get("at").asText()).isBefore(since)) {
-                out.add(j.get("what").asText());
-            }
-        });
-        return out;
+        return StatusJson.journalSince(s, since);
     }
 
     static List<String> journal(JsonNode s) {

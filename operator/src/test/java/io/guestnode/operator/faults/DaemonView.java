@@ -2,6 +2,7 @@ package io.guestnode.operator.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.guestnode.operator.e2e.StatusJson;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,30 +87,15 @@ final class DaemonView {
     }
 
     static boolean online(JsonNode s, String guest) {
-        for (JsonNode g : s.get("guests")) {
-            if (g.get("node").asText().equals(guest)) {
-                return g.get("online").asBoolean();
-            }
-        }
-        return false;
+        return StatusJson.online(s, guest);
     }
 
     static String role(JsonNode s, String resource) {
-        for (JsonNode r : s.get("resources")) {
-            if (r.get("id").asText().equals(resource)) {
-                return r.get("role").asText() + (r.get("node").asText().isEmpty() ? "" : " " + r.get("node").asText());
-            }
-        }
-        return "absent";
+        return StatusJson.role(s, resource);
     }
 
     static JsonNode failure(JsonNode s, String resource, String node) {
-        for (JsonNode f : s.get("failedActions")) {
-            if (f.get("resource").asText().equals(resource) && f.get("node").asText().equals(node)) {
-                return f;
-            }
-        }
-        return null;
+        return StatusJson.failure(s, resource, node);
     }
 
     static long failCount(JsonNode s, String resource, String node) {

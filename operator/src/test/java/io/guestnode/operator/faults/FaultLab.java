@@ -138,20 +138,7 @@ final class FaultLab implements AutoCloseable {
     }
 
     static String vm(Guest g, String extraMeta) {
-        return """
-                <primitive id="vm-%1$s" class="ocf" provider="heartbeat" type="VirtualDomain">
-                  <instance_attributes id="vm-%1$s-ia">
-                    <nvpair id="vm-%1$s-config" name="config" value="%2$s"/>
-                    <nvpair id="vm-%1$s-hv" name="hypervisor" value="lxc:///"/>
-                    <nvpair id="vm-%1$s-fs" name="force_stop" value="true"/>
-                  </instance_attributes>
-                  <meta_attributes id="vm-%1$s-meta">
-                    <nvpair id="vm-%1$s-rn" name="remote-node" value="%1$s"/>
-                    <nvpair id="vm-%1$s-ra" name="remote-addr" value="%3$s"/>
-                    %4$s
-                  </meta_attributes>
-                </primitive>
-                """.formatted(g.node(), g.config(), g.addr(), extraMeta);
+        return io.guestnode.operator.e2e.StatusJson.vm(g.node(), g.config(), g.addr(), extraMeta);
     }
 
     /** A marker service pinned to its guest node, monitored every 2 s. */

@@ -34,7 +34,7 @@ class StateStoreTest {
         Overrides o = Overrides.NONE.withTargetRole("vm-guest2", TargetRole.STOPPED).withMaintenance("guest3", true);
         return new Engine.Snapshot(Definitions.empty("host1"), m.done(), o, new Plan(List.of(), Optional.empty(), Map.of()),
                 List.of(new Engine.Journal.Entry(Instant.parse("2026-01-01T00:00:01Z"), "fence guest1")),
-                Instant.parse("2026-01-01T00:00:02Z"));
+                Instant.parse("2026-01-01T00:00:02Z"), 1);
     }
 
     @Test
