@@ -32,8 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GuestNodesIT {
-    static final String FAST_MONITOR = "<nvpair name=\"connection-monitor-interval\" value=\"1s\"/>"
-            + "<nvpair name=\"connection-monitor-timeout\" value=\"2s\"/>";
+    static final String FAST_MONITOR = StatusJson.FAST_MONITOR;
 
     @TempDir
     static Path dir;

@@ -26,8 +26,7 @@ import java.util.stream.Stream;
  */
 final class FaultLab implements AutoCloseable {
     /** The connection is poked every second and fails after 2 s unanswered, as in the e2e tests. */
-    static final String FAST_MONITOR = "<nvpair name=\"connection-monitor-interval\" value=\"1s\"/>"
-            + "<nvpair name=\"connection-monitor-timeout\" value=\"2s\"/>";
+    static final String FAST_MONITOR = io.guestnode.operator.e2e.StatusJson.FAST_MONITOR;
 
     /** One guest node's rendered domain. */
     record Guest(String node, int n, String domain, Path config, String addr) {
