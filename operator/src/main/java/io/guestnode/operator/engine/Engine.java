@@ -278,8 +278,11 @@ public final class Engine implements AutoCloseable {
 
     private void apply(Event e) {
         JournalLines.of(e, state).ifPresent(this::journal);
-        state = StateReducer.apply(definitions, overrides, state, e, clock.instant());
-        dirty = true;
+        ObservedState next = StateReducer.apply(definitions, overrides, state, e, clock.instant());
+        if (next != state) { // an event that changes nothing (a VM seen as it was) plans nothing
+            state = next;
+            dirty = true;
+        }
     }
 
     private void replan() {

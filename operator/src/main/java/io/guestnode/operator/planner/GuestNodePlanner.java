@@ -44,8 +44,7 @@ final class GuestNodePlanner {
         this.notes = ctx.notes;
         this.actions = ctx.actions;
         this.fenceBudget = policy.fenceLimit() - recentFences().size();
-        this.slots = policy.nodeActionLimit() - (int) s.inFlight().stream()
-                .filter(k -> k.startsWith(Action.SLOT_PREFIX)).count();
+        this.slots = policy.nodeActionLimit() - s.inFlightWithPrefix(Action.SLOT_PREFIX);
     }
 
     /**
