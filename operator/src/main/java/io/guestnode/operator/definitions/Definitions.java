@@ -1,6 +1,8 @@
 package io.guestnode.operator.definitions;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -39,6 +41,13 @@ public record Definitions(String hostNode, List<VmResource> vms, List<Service> s
 
     public Optional<Group> group(String id) {
         return groups.stream().filter(g -> g.id().equals(id)).findFirst();
+    }
+
+    /** The VM resources by guest node, built anew on each call: callers that look up many keep it. */
+    public Map<String, VmResource> vmsByNode() {
+        Map<String, VmResource> m = new HashMap<>();
+        vms.forEach(v -> m.put(v.node(), v));
+        return m;
     }
 
     public List<String> guestNodes() {

@@ -16,6 +16,11 @@ public record DomainRef(String hypervisor, Path config, String domainName, Strin
                         String shutdownMode) {
     /** Whether two libvirt URIs name the same connection (they differ at most in trailing slashes). */
     public static boolean sameUri(String a, String b) {
-        return a.replaceAll("/+$", "").equals(b.replaceAll("/+$", ""));
+        return uriKey(a).equals(uriKey(b));
+    }
+
+    /** A hypervisor URI as compared: without trailing slashes. */
+    public static String uriKey(String uri) {
+        return uri.replaceAll("/+$", "");
     }
 }

@@ -9,6 +9,7 @@ import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.planner.Action;
 import io.guestnode.operator.planner.Event;
 import io.guestnode.operator.planner.HostPolicy;
+import io.guestnode.operator.planner.IncrementalPlanner;
 import io.guestnode.operator.planner.ObservedState;
 import io.guestnode.operator.planner.Overrides;
 import io.guestnode.operator.planner.Plan;
@@ -68,6 +69,9 @@ public final class Engine implements AutoCloseable {
     private boolean dirty;
     private long seq;
     private final List<Runnable> afterPlan = new ArrayList<>();
+    private final IncrementalPlanner planner = new IncrementalPlanner();
+    /** What changed since the last plan: only those parts of the cluster are planned again. */
+    private final IncrementalPlanner.Touched touched = new IncrementalPlanner.Touched();
     private volatile Snapshot snapshot;
     private volatile boolean running = true;
 
@@ -209,6 +213,7 @@ public final class Engine implements AutoCloseable {
         ObservedState.Mutable m = state.edit();
         m.vms.remove(v.id());
         state = m.done();
+        touched.add(v.id());
         observers.check(v);
     }
 
@@ -235,6 +240,7 @@ public final class Engine implements AutoCloseable {
         ObservedState.Mutable m = state.edit();
         m.guests.put(node, m.guest(node).unclean("fenced by the operator"));
         state = m.done();
+        touched.add(node);
         journal("fence of " + node + " requested by " + who);
         dirty = true;
     }
@@ -281,6 +287,7 @@ public final class Engine implements AutoCloseable {
         ObservedState next = StateReducer.apply(definitions, overrides, state, e, clock.instant());
         if (next != state) { // an event that changes nothing (a VM seen as it was) plans nothing
             state = next;
+            IncrementalPlanner.subjects(e).forEach(touched::add);
             dirty = true;
         }
     }
@@ -292,7 +299,8 @@ public final class Engine implements AutoCloseable {
         if (!settled.isEmpty()) {
             take(settled);
         }
-        Plan plan = Planner.plan(definitions, state, overrides, policy, now);
+        Plan plan = planner.plan(definitions, state, overrides, policy, now, touched);
+        touched.clear();
         JournalLines.waitingFences(plan, snapshot == null ? null : snapshot.plan()).forEach(this::journal);
         for (Action a : plan.actions()) {
             if (!state.busy(a.key())) {
@@ -316,6 +324,7 @@ public final class Engine implements AutoCloseable {
     private void dispatch(Action a) {
         Instant now = clock.instant();
         state = StateReducer.apply(definitions, overrides, state, new Event.ActionStarted(a), now);
+        IncrementalPlanner.subjects(new Event.ActionStarted(a)).forEach(touched::add);
         LOG.info("[{}] {} ({})", a.lane(), a, a.reason());
         journal.add(now, a + " (" + a.reason() + ")");
         Definitions d = definitions;

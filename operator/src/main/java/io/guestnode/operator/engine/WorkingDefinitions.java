@@ -7,6 +7,7 @@ import io.guestnode.operator.planner.Orphans;
 import io.guestnode.operator.planner.Replacements;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,8 @@ import java.util.Optional;
 final class WorkingDefinitions {
     private Definitions declared;
     private Definitions working;
+    /** Whether a VM is held in its old identity: only then can a change of state release one. */
+    private boolean holding;
 
     /**
      * What a change of the working set asks of the engine.
@@ -55,18 +58,20 @@ final class WorkingDefinitions {
         });
         Definitions held = Replacements.hold(working, Orphans.merge(working, d), s);
         List<String> journal = new ArrayList<>();
+        Map<String, VmResource> before = working.vmsByNode();
+        Map<String, VmResource> heldByNode = held.vmsByNode();
         for (VmResource v : d.vms()) {
-            working.vmOfNode(v.node()).flatMap(old -> Replacements.identityChange(old, v)).ifPresent(why ->
-                    journal.add(v.id() + ": " + why + (held.vmOfNode(v.node()).orElseThrow().equals(v) ? ""
+            Optional.ofNullable(before.get(v.node())).flatMap(old -> Replacements.identityChange(old, v))
+                    .ifPresent(why -> journal.add(v.id() + ": " + why + (heldByNode.get(v.node()).equals(v) ? ""
                             : "; the old VM is stopped first, then the new one starts")));
         }
-        Definitions before = working;
         declared = d;
         working = Orphans.prune(held, declared, s);
+        holding = Replacements.holds(working, declared);
         List<VmResource> fresh = new ArrayList<>();
         for (VmResource v : working.vms()) {
-            Optional<VmResource> old = before.vmOfNode(v.node());
-            if (old.isEmpty() || Replacements.identityChange(old.get(), v).isPresent()) {
+            VmResource old = before.get(v.node());
+            if (old == null || Replacements.identityChange(old, v).isPresent()) {
                 fresh.add(v);
             }
         }
@@ -82,9 +87,10 @@ final class WorkingDefinitions {
      */
     Change settle(ObservedState s) {
         List<String> journal = new ArrayList<>();
-        List<VmResource> released = Replacements.released(working, declared, s);
+        List<VmResource> released = holding ? Replacements.released(working, declared, s) : List.of();
         if (!released.isEmpty()) {
             working = Replacements.release(working, released);
+            holding = Replacements.holds(working, declared);
             released.forEach(v -> journal.add(v.id() + ": the old VM is stopped; the new one takes its place"));
         }
         boolean orphans = working.vms().size() != declared.vms().size()

@@ -31,10 +31,6 @@ final class GuestNodePlanner {
     private final HostPolicy policy;
     private final Map<String, String> notes;
     private final List<Action> actions;
-    /** Fences that may still begin now under the fence limit. */
-    private int fenceBudget;
-    /** Starts and stops of domains that may still begin now under the node action limit. */
-    private int slots;
 
     GuestNodePlanner(PlanContext ctx) {
         this.ctx = ctx;
@@ -43,8 +39,6 @@ final class GuestNodePlanner {
         this.policy = ctx.policy;
         this.notes = ctx.notes;
         this.actions = ctx.actions;
-        this.fenceBudget = policy.fenceLimit() - recentFences().size();
-        this.slots = policy.nodeActionLimit() - s.inFlightWithPrefix(Action.SLOT_PREFIX);
     }
 
     /**
@@ -57,12 +51,6 @@ final class GuestNodePlanner {
             guestSteps.put(vm.node(), guest(vm));
         }
         return List.copyOf(guestSteps.values());
-    }
-
-    /** Fences begun within the fence window, oldest first. */
-    private List<Instant> recentFences() {
-        Instant from = now.minus(policy.fenceWindow());
-        return s.fences().stream().filter(t -> t.isAfter(from)).toList();
     }
 
     /**
@@ -139,14 +127,14 @@ final class GuestNodePlanner {
             return NOTHING;
         }
         String why = health.unclean() ? health.uncleanReason() : "its VM failed";
-        if (fenceBudget <= 0) {
-            Instant next = recentFences().get(0).plus(policy.fenceWindow());
+        ctx.unsettle();
+        if (!ctx.budgets.takeFence()) {
+            Instant next = ctx.budgets.nextFenceAt();
             notes.put(g, "unclean (" + health.describe() + "); fence of " + g + " waits: fence limit "
                     + policy.describe() + " (next at " + TIME.format(next) + ")");
             ctx.wakeAt(next);
             return NOTHING;
         }
-        fenceBudget--;
         return () -> actions.add(new Action.Fence(g, vm.id(), why));
     }
 
@@ -195,12 +183,12 @@ final class GuestNodePlanner {
         if (!now.isBefore(deadline)) {
             String why = "it announced its shutdown at " + TIME.format(health.shutdownAsked()) + " but its VM "
                     + "still runs";
-            if (fenceBudget <= 0) {
+            ctx.unsettle();
+            if (!ctx.budgets.takeFence()) {
                 notes.put(g, why + "; its fence waits: fence limit " + policy.describe());
-                ctx.wakeAt(recentFences().get(0).plus(policy.fenceWindow()));
+                ctx.wakeAt(ctx.budgets.nextFenceAt());
                 return NOTHING;
             }
-            fenceBudget--;
             return () -> actions.add(new Action.Fence(g, vm.id(), why));
         }
         notes.put(g, "shutting down (announced at " + TIME.format(health.shutdownAsked()) + "); its VM is "
@@ -209,7 +197,7 @@ final class GuestNodePlanner {
         if (up) {
             ctx.leaving.add(g);
             return () -> {
-                if (!ctx.nodesWithActive.contains(g)) {
+                if (!s.anyActiveIn(g)) {
                     actions.add(new Action.Disconnect(g, "guest node " + g + " is shutting down"));
                 }
             };
@@ -219,7 +207,7 @@ final class GuestNodePlanner {
 
     private void stopGuest(VmResource vm, String g, String host, boolean up, Observed.Vm vmObs, String why) {
         notes.put(g, "stays down: " + why);
-        boolean servicesActive = ctx.nodesWithActive.contains(g);
+        boolean servicesActive = s.anyActiveIn(g);
         if (servicesActive) {
             return;
         }
@@ -243,12 +231,12 @@ final class GuestNodePlanner {
 
     /** A slot for a start or stop of {@code vm}'s domain under the node action limit; false (and noted) if none. */
     private boolean takeSlot(String g, VmResource vm) {
-        if (slots <= 0) {
+        ctx.unsettle();
+        if (!ctx.budgets.takeSlot()) {
             notes.put(g, "waits for a slot: node-action-limit " + policy.nodeActionLimit() + " (as many starts "
                     + "and stops of domains are in progress)");
             return false;
         }
-        slots--;
         return true;
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * One plan's context, shared by the guest node and the service halves of the planner: the inputs, the indexes
@@ -44,33 +45,80 @@ final class PlanContext {
      */
     final Set<String> coming = new HashSet<>();
 
-    // Indexes built once per plan, so that planning stays linear in the size of the definitions.
+    // Indexes built once per plan, from the definitions it covers, so that planning stays linear in their size.
     final Map<String, Service> svcById = new HashMap<>();
     final Map<String, Group> groupById = new HashMap<>();
     final Map<String, List<LocationRule>> locByResource = new HashMap<>();
     final Map<String, Map<String, Observed.Service>> stateBySvc = new HashMap<>();
     final Map<String, List<Map.Entry<ResourceNode, Failure>>> failuresByRes = new HashMap<>();
-    final Set<String> nodesWithActive = new HashSet<>();
     final Map<String, VmResource> vmByNode = new HashMap<>();
 
+    /** What this plan may still begin under the host's limits, shared with the other parts of the same plan. */
+    final Budgets budgets;
+    /**
+     * Whether this part's answer may change with no event on it: it acted, waits for a time or a limit, or has guest
+     * nodes on their way up or down. A settled part ({@code false}) may be reused until one of its resources changes.
+     */
+    private boolean unsettled;
+    /**
+     * Whether this part of the plan is not independent of the others: a service may be placed outside its guest
+     * nodes (none of its preferred ones can take it), or is known active in a guest node of another part.
+     */
+    private boolean entangled;
+
     PlanContext(Definitions d, ObservedState s, Overrides o, HostPolicy policy, Instant now) {
+        this(d, s, o, policy, new Budgets(policy, s, now), now, node -> false);
+    }
+
+    /**
+     * @param elsewhere whether a node is a guest node of another part of the plan: a service known active there
+     *                  entangles this part with that one
+     */
+    PlanContext(Definitions d, ObservedState s, Overrides o, HostPolicy policy, Budgets budgets, Instant now,
+                Predicate<String> elsewhere) {
         this.d = d;
         this.s = s;
         this.o = o;
         this.policy = policy;
+        this.budgets = budgets;
         this.now = now;
         d.services().forEach(x -> svcById.put(x.id(), x));
         d.vms().forEach(v -> vmByNode.put(v.node(), v));
         d.groups().forEach(g -> groupById.put(g.id(), g));
         d.locations().forEach(l -> locByResource.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(l));
-        s.services().forEach((k, v) -> {
-            stateBySvc.computeIfAbsent(k.resource(), x -> new HashMap<>()).put(k.node(), v);
-            if (v.active()) {
-                nodesWithActive.add(k.node());
+        for (Service x : d.services()) {
+            Map<String, Observed.Service> byNode = new HashMap<>();
+            s.servicesOf(x.id()).forEach((k, v) -> {
+                byNode.put(k.node(), v);
+                if (v.status() != ServiceStatus.STOPPED && elsewhere.test(k.node())) {
+                    entangled = true;
+                }
+            });
+            if (!byNode.isEmpty()) {
+                stateBySvc.put(x.id(), byNode);
             }
-        });
-        s.failures().entrySet().forEach(e -> failuresByRes.computeIfAbsent(e.getKey().resource(),
-                k -> new ArrayList<>()).add(e));
+            var failed = s.failuresOf(x.id());
+            if (!failed.isEmpty()) {
+                failuresByRes.put(x.id(), new ArrayList<>(failed.entrySet()));
+            }
+        }
+    }
+
+    void unsettle() {
+        unsettled = true;
+    }
+
+    /** A unit is placed among every guest node, none it prefers being able to take it. */
+    void entangle() {
+        entangled = true;
+    }
+
+    boolean settled() {
+        return !unsettled && actions.isEmpty() && coming.isEmpty() && leaving.isEmpty();
+    }
+
+    boolean entangled() {
+        return entangled;
     }
 
     /** The plan built so far. */
@@ -79,6 +127,7 @@ final class PlanContext {
     }
 
     void wakeAt(Instant t) {
+        unsettled = true;
         if (t.isAfter(now) && (wake == null || t.isBefore(wake))) {
             wake = t;
         }

@@ -31,13 +31,21 @@ public final class Planner {
     }
 
     public static Plan plan(Definitions d, ObservedState s, Overrides o, HostPolicy policy, Instant now) {
-        PlanContext ctx = new PlanContext(d, s, o, policy, now);
+        return new IncrementalPlanner().plan(d, s, o, policy, now, new IncrementalPlanner.Touched());
+    }
+
+    /** Plans one part of the cluster, taking what it begins from the budgets shared by the whole plan. */
+    static PlanContext planPart(PlanShards shards, PlanShards.Shard part, ObservedState s, Overrides o,
+                                HostPolicy policy, Budgets budgets, Instant now) {
+        int index = part.index();
+        PlanContext ctx = new PlanContext(part.defs(), s, o, policy, budgets, now,
+                node -> shards.elsewhere(node, index));
         // Guest nodes are classified first, so that services are planned against them; the actions on their VMs
         // and connections come after the services, which must stop first.
         List<Runnable> guestSteps = new GuestNodePlanner(ctx).classify();
         new ServicePlanner(ctx).plan();
         guestSteps.forEach(Runnable::run);
-        return ctx.plan();
+        return ctx;
     }
 
     /** Whether guestnode may act on a guest node: its VM resource is managed and it is not in maintenance. */

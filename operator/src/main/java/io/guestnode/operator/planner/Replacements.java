@@ -5,6 +5,7 @@ import io.guestnode.operator.definitions.DomainRef;
 import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
 import io.guestnode.operator.definitions.VmResource;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,10 +44,13 @@ public final class Replacements {
      * names both resources and the domain. Empty when the reload is acceptable.
      */
     public static Optional<String> conflict(Definitions working, Definitions fresh) {
+        Map<String, List<VmResource>> byDomain = new java.util.HashMap<>();
+        for (VmResource w : working.vms()) {
+            byDomain.computeIfAbsent(domainKey(w), k -> new ArrayList<>()).add(w);
+        }
         for (VmResource v : fresh.vms()) {
-            for (VmResource w : working.vms()) {
-                if (!w.node().equals(v.node()) && DomainRef.sameUri(w.domain().hypervisor(), v.domain().hypervisor())
-                        && w.domain().domainName().equals(v.domain().domainName())) {
+            for (VmResource w : byDomain.getOrDefault(domainKey(v), List.of())) {
+                if (!w.node().equals(v.node())) {
                     return Optional.of(v.id() + " (" + v.at() + "): domain " + v.domain().domainName() + " on "
                             + v.domain().hypervisor() + " belongs to " + w.id() + " (guest node " + w.node()
                             + "); stop and remove " + w.id() + " first");
@@ -54,6 +58,10 @@ public final class Replacements {
             }
         }
         return Optional.empty();
+    }
+
+    private static String domainKey(VmResource v) {
+        return DomainRef.uriKey(v.domain().hypervisor()) + " " + v.domain().domainName();
     }
 
     /**
@@ -64,8 +72,9 @@ public final class Replacements {
     public static Definitions hold(Definitions working, Definitions merged, ObservedState s) {
         List<VmResource> vms = new ArrayList<>();
         boolean changed = false;
+        Map<String, VmResource> workingByNode = working.vmsByNode();
         for (VmResource v : merged.vms()) {
-            Optional<VmResource> prev = working.vmOfNode(v.node());
+            Optional<VmResource> prev = Optional.ofNullable(workingByNode.get(v.node()));
             if (prev.isPresent() && identityChange(prev.get(), v).isPresent() && mayRun(prev.get(), s)) {
                 vms.add(new VmResource(prev.get().id(), prev.get().agent(), prev.get().domain(),
                         prev.get().connection(), prev.get().meta().withTargetRole(TargetRole.STOPPED),
@@ -80,12 +89,22 @@ public final class Replacements {
 
     /** VMs held back by {@link #hold} whose predecessor is now verified stopped: the declared one takes its place. */
     public static List<VmResource> released(Definitions working, Definitions declared, ObservedState s) {
+        Map<String, VmResource> declaredByNode = declared.vmsByNode();
         List<VmResource> out = new ArrayList<>();
         for (VmResource w : working.vms()) {
-            declared.vmOfNode(w.node()).filter(d -> identityChange(w, d).isPresent() && !mayRun(w, s))
-                    .ifPresent(out::add);
+            VmResource d = declaredByNode.get(w.node());
+            if (d != null && identityChange(w, d).isPresent() && !mayRun(w, s)) {
+                out.add(d);
+            }
         }
         return out;
+    }
+
+    /** Whether {@code working} holds any VM in an identity other than the declared one. */
+    public static boolean holds(Definitions working, Definitions declared) {
+        Map<String, VmResource> declaredByNode = declared.vmsByNode();
+        return working.vms().stream().anyMatch(w -> declaredByNode.containsKey(w.node())
+                && identityChange(w, declaredByNode.get(w.node())).isPresent());
     }
 
     /** {@code working} with the {@code released} VMs in place of their predecessors. */

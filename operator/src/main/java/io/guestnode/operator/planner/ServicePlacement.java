@@ -87,6 +87,9 @@ final class ServicePlacement {
             }
         }
         preferred.removeAll(banned);
+        if (preferred.isEmpty()) {
+            ctx.entangle(); // placed among every guest node of the pool: no part of the plan stands alone
+        }
         Set<String> out = new TreeSet<>(preferred.isEmpty() ? pool : preferred);
         out.removeAll(banned);
         // where it runs now is always a candidate (stickiness)

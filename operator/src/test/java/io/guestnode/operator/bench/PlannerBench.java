@@ -12,6 +12,8 @@ import io.guestnode.operator.definitions.Service;
 import io.guestnode.operator.definitions.SourceLocation;
 import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.planner.Event;
+import io.guestnode.operator.planner.HostPolicy;
+import io.guestnode.operator.planner.IncrementalPlanner;
 import io.guestnode.operator.planner.Observed;
 import io.guestnode.operator.planner.ObservedState;
 import io.guestnode.operator.planner.Overrides;
@@ -42,8 +44,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The planner alone: plan the start of N guests with 3 services each (everything stopped), and the recovery of
- * one guest among N (all running, one connection lost). Run by bin/bench (its planner option).
+ * The planner alone, among N guests with 3 services each: the whole plan of the start of every guest (everything
+ * stopped), of the steady state and of the recovery of one guest; and what the control loop pays for one event
+ * (folding it into the state, then planning again the part of the cluster it touched). Run by bin/bench (its planner
+ * option).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -88,6 +92,7 @@ public class PlannerBench {
         ObservedState running = r.done();
         oneLost = StateReducer.apply(defs, Overrides.NONE, running, new Event.ConnectionLost("g42", "Lost connection", 5000), NOW);
         servicesProbed = running;
+        prime();
     }
 
     /** Services pinned to their guest with -INFINITY elsewhere, as large deployments declare them. */
@@ -113,6 +118,41 @@ public class PlannerBench {
             }
         }
         return new Definitions("host1", vms, services, List.of(), locations, List.of(), Set.of());
+    }
+
+    /** The control loop's planner, primed with the steady state, as it is between events. */
+    IncrementalPlanner incremental;
+    int next;
+
+    private void prime() {
+        incremental = new IncrementalPlanner();
+        IncrementalPlanner.Touched all = new IncrementalPlanner.Touched();
+        all.all();
+        incremental.plan(defs, servicesProbed, Overrides.NONE, HostPolicy.DEFAULT, NOW, all);
+    }
+
+    /**
+     * What the control loop does for one event among all the guests: fold it into the state and plan again. Each
+     * call loses a different guest's connection, from the steady state.
+     */
+    @Benchmark
+    public Plan oneConnectionLostAmongAll() {
+        String node = "g" + (next++ % guests);
+        return afterEvent(new Event.ConnectionLost(node, "Lost connection", 5000));
+    }
+
+    /** The same for a service's monitor finding it stopped. */
+    @Benchmark
+    public Plan oneMonitorFailureAmongAll() {
+        String node = "g" + (next++ % guests);
+        return afterEvent(new Event.MonitorResult("svc-" + node + "-1", node, 10_000, 7, "complete", "not running"));
+    }
+
+    private Plan afterEvent(Event e) {
+        ObservedState s = StateReducer.apply(defs, Overrides.NONE, servicesProbed, e, NOW);
+        IncrementalPlanner.Touched touched = new IncrementalPlanner.Touched();
+        IncrementalPlanner.subjects(e).forEach(touched::add);
+        return incremental.plan(defs, s, Overrides.NONE, HostPolicy.DEFAULT, NOW, touched);
     }
 
     @Benchmark
