@@ -18,14 +18,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Scale: N LXC guests with a Dummy each. For Pacemaker (leaving maintenance mode with the N guests declared)
- * and for guestnode (starting with the same CIB): time until all guests are online and all Dummies started,
- * then CPU and peak RSS of the manager's processes over 60 s of steady state (beginning 20 s after the last
- * Dummy started). The daemon runs with the JVM options bin/guestnode gives it.
+ * Scale: N LXC guests with a Dummy each, in three phases that bin/bench runs one after the other, each alone on the
+ * host (Pacemaker's daemons are stopped before the other two run): Pacemaker (leaving maintenance mode with the N
+ * guests declared), the floor (raw {@code virsh create}, first handshake, Dummy started) and guestnode (starting with
+ * the same CIB). For each: time until all guests are online and all Dummies started, then CPU and peak RSS of the
+ * manager's processes over 60 s of steady state (beginning 20 s after the last Dummy started). The time allowed
+ * grows with N ({@link #cap}). The daemon runs with the JVM options bin/guestnode gives it.
+ *
+ * <p>{@code ScaleBench WORK ROOT KEY JAR pacemaker|floor|guestnode N} measures one phase into WORK/scale-N;
+ * {@code ScaleBench WORK ROOT KEY JAR table N...} writes WORK/scale.md from what was measured.
  */
 public final class ScaleBench {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final long ALL_UP_TIMEOUT_S = 300;
+    /** Seconds allowed for N guests to come up: 300 s and 2 s more per guest (the floor took 296 s for 500). */
+    static long cap(int n) {
+        return 300 + 2L * n;
+    }
+
     static final int STEADY_S = 60;
     /** Steady state begins this long after the last Dummy started. */
     static final int SETTLE_S = 20;
@@ -35,7 +44,6 @@ public final class ScaleBench {
     final Path key;
     final Path jar;
     final Path pcmkLog;
-    final StringBuilder md = new StringBuilder();
 
     ScaleBench(Path work, Path root, Path key, Path jar) {
         this.work = work;
@@ -48,16 +56,28 @@ public final class ScaleBench {
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args[0]);
         ScaleBench b = new ScaleBench(work, Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
-        b.md.append("| guests | guestnode: all online / all Dummies (s) | Pacemaker: all online / all Dummies (s) | "
-                + "floor: all online / all Dummies (s) | guestnode CPU at steady state | Pacemaker CPU | "
-                + "guestnode peak RSS | Pacemaker peak RSS |\n"
-                + "|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (int i = 4; i < args.length; i++) {
-            b.run(Integer.parseInt(args[i]));
+        String phase = args[4];
+        if (phase.equals("table")) {
+            List<Integer> ns = new ArrayList<>();
+            for (int i = 5; i < args.length; i++) {
+                ns.add(Integer.parseInt(args[i]));
+            }
+            String table = ScaleTable.render(work, ns);
+            Files.writeString(work.resolve("scale.md"), table);
+            System.out.println();
+            System.out.print(table);
+            return;
         }
-        Files.writeString(work.resolve("scale.md"), b.md.toString());
-        System.out.println();
-        System.out.print(b.md);
+        int n = Integer.parseInt(args[5]);
+        Path dir = b.prepare(n);
+        ScaleTable.Row row = switch (phase) {
+            case "pacemaker" -> b.pacemaker(n, dir);
+            case "floor" -> b.floor(n, dir);
+            case "guestnode" -> b.guestnode(n, dir);
+            default -> throw new IllegalArgumentException("unknown phase " + phase);
+        };
+        ScaleTable.write(dir.resolve(phase + ".tsv"), row);
+        System.out.printf(Locale.ROOT, "%s, %d guests: %s%n", phase, n, row);
     }
 
     String name(int i) {
@@ -68,9 +88,12 @@ public final class ScaleBench {
         return "10.250." + (120 + i / 250) + "." + (i % 250 + 2);
     }
 
-    void run(int n) throws Exception {
-        System.out.printf(Locale.ROOT, "== %d guests%n", n);
+    /** Writes the N guests' domain XML, keys and CIB (once) and returns their directory. */
+    Path prepare(int n) throws Exception {
         Path dir = Files.createDirectories(work.resolve("scale-" + n));
+        if (Files.exists(dir.resolve("cib.xml"))) {
+            return dir;
+        }
         byte[] keyBytes = Files.readAllBytes(key);
         StringBuilder res = new StringBuilder("<resources>");
         StringBuilder cons = new StringBuilder("<constraints>");
@@ -106,10 +129,13 @@ public final class ScaleBench {
         cons.append("</constraints>");
         Files.writeString(dir.resolve("resources.xml"), res);
         Files.writeString(dir.resolve("constraints.xml"), cons);
-        Path cib = Files.writeString(dir.resolve("cib.xml"), "<cib><configuration><crm_config/><nodes/>" + res + cons
+        Files.writeString(dir.resolve("cib.xml"), "<cib><configuration><crm_config/><nodes/>" + res + cons
                 + "</configuration><status/></cib>");
+        return dir;
+    }
 
-        // Pacemaker
+    /** Pacemaker, running (bin/bench starts it before and stops it after): leaves maintenance mode. */
+    ScaleTable.Row pacemaker(int n, Path dir) throws Exception {
         sh("crm_attribute", "-n", "maintenance-mode", "-v", "true");
         sh("cibadmin", "--replace", "-o", "resources", "--xml-file", dir.resolve("resources.xml").toString());
         sh("cibadmin", "--replace", "-o", "constraints", "--xml-file", dir.resolve("constraints.xml").toString());
@@ -121,17 +147,16 @@ public final class ScaleBench {
                 : awaitCount(Pattern.compile("Result of start operation for (dummy\\d+) on g\\d+: ok"), n, t0);
         double[] pUse = usage(pacemakerPids());
         sh("crm_attribute", "-n", "stop-all-resources", "-v", "true");
-        waitNoDomains(n, 300);
+        waitNoDomains(n, (int) cap(n));
         sh("crm_attribute", "-n", "maintenance-mode", "-v", "true");
         sh("crm_attribute", "-n", "stop-all-resources", "-v", "false");
         destroyAll(n);
+        return new ScaleTable.Row(pOnline, pDummy, pUse[0], pUse[1], -1);
+    }
 
-        // the floor: raw virsh create of every guest (as many at once as guestnode's libvirt calls), each guest's
-        // first TLS handshake tried every 5 ms, then its Dummy started without a probe
-        double[] floor = floor(n, dir);
-        destroyAll(n);
-
-        // guestnode
+    /** guestnode, alone on the host, with the same CIB. */
+    ScaleTable.Row guestnode(int n, Path dir) throws Exception {
+        Path cib = dir.resolve("cib.xml");
         Path sock = dir.resolve("gn.sock");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Instant g0 = Instant.now();
@@ -144,11 +169,12 @@ public final class ScaleBench {
                         .toFile())).start();
         Double gOnline = null;
         Double gDummy = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ALL_UP_TIMEOUT_S);
+        long online = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(cap(n));
         while (System.nanoTime() < deadline && gDummy == null) {
             JsonNode s = status(sock);
             if (s != null) {
-                long online = 0;
+                online = 0;
                 for (JsonNode g : s.get("guests")) {
                     online += g.get("online").asBoolean() ? 1 : 0;
                 }
@@ -166,20 +192,44 @@ public final class ScaleBench {
             Thread.sleep(100);
         }
         double[] gUse = usage(List.of(daemon.pid()));
+        long givenUp = givenUp(sock, n);
         daemon.destroy();
         daemon.waitFor(10, TimeUnit.SECONDS);
         destroyAll(n);
         for (int i = 1; i <= n; i++) {
             sh("virsh", "-q", "-c", "lxc:///", "undefine", name(i));
         }
-        md.append(String.format(Locale.ROOT, "| %d | %s / %s | %s / %s | %.2f / %.2f | %.1f%% | %.1f%% | %.0f MiB | "
-                + "%.0f MiB |%n", n, fmt(gOnline), fmt(gDummy), fmt(pOnline), fmt(pDummy), floor[0], floor[1], gUse[0],
-                pUse[0], gUse[1], pUse[1]));
-        System.out.print(md.substring(md.lastIndexOf("| " + n + " |")));
+        return new ScaleTable.Row(gOnline, gDummy, gUse[0], gUse[1], givenUp);
     }
 
-    /** Seconds until every guest answered its first handshake, and until every Dummy was started. */
-    double[] floor(int n, Path dir) throws Exception {
+    /**
+     * Guests guestnode gave up on at the end of the run: not online, or with a failure that keeps them or their
+     * Dummy stopped (a fail count of INFINITY, or at the migration threshold).
+     */
+    static long givenUp(Path sock, int n) {
+        JsonNode s = status(sock);
+        if (s == null) {
+            return n;
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (JsonNode g : s.get("guests")) {
+            if (!g.get("online").asBoolean()) {
+                out.add(g.get("node").asText());
+            }
+        }
+        for (JsonNode r : s.get("resources")) {
+            if (r.get("id").asText().startsWith("dummy") && !r.get("role").asText().equals("Started")) {
+                out.add(r.get("id").asText().replace("dummy", "g"));
+            }
+        }
+        return out.size();
+    }
+
+    /**
+     * The floor: raw virsh create of every guest (8 at once), each guest's first TLS handshake tried every 5 ms, then
+     * its Dummy started without a probe. Seconds until every guest answered, and until every Dummy was started.
+     */
+    ScaleTable.Row floor(int n, Path dir) throws Exception {
         io.guestnode.agents.remote.tls.AuthKey authKey = io.guestnode.agents.remote.tls.AuthKey.load(key);
         java.util.concurrent.Semaphore virsh = new java.util.concurrent.Semaphore(8);
         long[] online = new long[n + 1];
@@ -198,7 +248,7 @@ public final class ScaleBench {
                         virsh.release();
                     }
                     var endpoint = new io.guestnode.agents.remote.Endpoint(addr(g), 3121);
-                    try (var session = GuestBench.firstHandshake(client, authKey, endpoint, 5, ALL_UP_TIMEOUT_S)) {
+                    try (var session = GuestBench.firstHandshake(client, authKey, endpoint, 5, cap(n))) {
                         online[g] = System.nanoTime();
                         GuestBench.startDummy(session, "dummy" + g);
                         dummy[g] = System.nanoTime();
@@ -216,11 +266,8 @@ public final class ScaleBench {
             lastOnline = Math.max(lastOnline, online[i]);
             lastDummy = Math.max(lastDummy, dummy[i]);
         }
-        return new double[] {(lastOnline - t0) / 1e9, (lastDummy - t0) / 1e9};
-    }
-
-    static String fmt(Double d) {
-        return d == null ? "not within " + ALL_UP_TIMEOUT_S + " s" : String.format(Locale.ROOT, "%.2f", d);
+        destroyAll(n);
+        return new ScaleTable.Row((lastOnline - t0) / 1e9, (lastDummy - t0) / 1e9, -1, -1, -1);
     }
 
     static double secondsSince(Instant t) {
@@ -229,7 +276,7 @@ public final class ScaleBench {
 
     /** Waits until {@code n} distinct resources matched (group 1) in Pacemaker's log after {@code t0}. */
     Double awaitCount(Pattern p, int n, Instant t0) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ALL_UP_TIMEOUT_S);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(cap(n));
         while (System.nanoTime() < deadline) {
             java.util.Set<String> seen = new java.util.HashSet<>();
             Instant last = null;
@@ -251,32 +298,46 @@ public final class ScaleBench {
         return null;
     }
 
-    /** CPU (% of one core) over the steady-state window, and peak RSS (MiB) sampled each second. */
+    /**
+     * CPU (% of one core) over the steady-state window, and peak RSS (MiB) sampled each second. A process counts only
+     * if the same one (pid and start time) lived through the whole window, so a process that exited or was replaced
+     * never makes the figure negative; the children a process waited for count as its own.
+     */
     double[] usage(List<Long> pids) throws Exception {
         Thread.sleep(SETTLE_S * 1000L);
-        long t0 = cpuTicks(pids);
+        java.util.Map<String, Long> t0 = cpuTicks(pids);
         double peak = 0;
         for (int i = 0; i < STEADY_S; i++) {
             peak = Math.max(peak, rssMiB(pids));
             Thread.sleep(1000);
         }
-        long t1 = cpuTicks(pids);
-        double cpu = (t1 - t0) / 100.0 / STEADY_S * 100.0;
+        java.util.Map<String, Long> t1 = cpuTicks(pids);
+        long ticks = 0;
+        for (var e : t1.entrySet()) {
+            Long before = t0.get(e.getKey());
+            if (before != null && e.getValue() >= before) {
+                ticks += e.getValue() - before;
+            }
+        }
+        double cpu = ticks / 100.0 / STEADY_S * 100.0;
         return new double[] {cpu, peak};
     }
 
-    static long cpuTicks(List<Long> pids) {
-        long sum = 0;
+    /** CPU ticks (own and waited-for children's) by "pid start-time". */
+    static java.util.Map<String, Long> cpuTicks(List<Long> pids) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
         for (long pid : pids) {
             try {
                 String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13])
+                        + Long.parseLong(f[14]);
+                out.put(pid + " " + f[19], ticks);
             } catch (IOException | RuntimeException gone) {
                 // exited
             }
         }
-        return sum;
+        return out;
     }
 
     static double rssMiB(List<Long> pids) {
