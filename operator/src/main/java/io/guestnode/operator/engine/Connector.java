@@ -13,14 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Starts a connection resource: connects and registers, retrying refused or unreachable ports until
  * remote-connect-timeout. The pause between attempts follows how many connections are starting at once: 5 ms
- * for one guest (online within a few ms of its remoted listening; Pacemaker waits 1 s), half a millisecond more
- * per guest starting alongside, at most 40 ms, so a host-wide start of hundreds of guests stays near 5,000
- * refused attempts a second in all. A rejected key, or a peer that is not pacemaker-remoted, fails at once:
- * retrying cannot fix it.
+ * for one or two guests (online within a few ms of its remoted listening; Pacemaker waits 1 s), 2 ms per guest
+ * starting alongside beyond that, at most 250 ms, so that a host-wide start of hundreds of guests makes about 500
+ * refused attempts a second in all and leaves the cores to the guests that are booting. A rejected key, or a peer
+ * that is not pacemaker-remoted, fails at once: retrying cannot fix it.
  */
 final class Connector {
     static final long MIN_RETRY_MS = 5;
-    static final long MAX_RETRY_MS = 40;
+    static final long MAX_RETRY_MS = 250;
+    static final long PER_STARTING_MS = 2;
     /**
      * A TCP connect that gets no answer (a SYN to a guest still booting, or to a stale neighbour entry) is cut
      * short and tried again, rather than waiting Pacemaker's 10 s per attempt.
@@ -37,7 +38,7 @@ final class Connector {
 
     /** The pause between two attempts when {@code starting} connections are being started at once. */
     static long retryPauseMs(int starting) {
-        return Math.clamp(starting / 2, MIN_RETRY_MS, MAX_RETRY_MS);
+        return Math.clamp(starting * PER_STARTING_MS, MIN_RETRY_MS, MAX_RETRY_MS);
     }
 
     RemoteExecutor connect(Endpoint endpoint, AuthKey key, String clientName, Duration timeout,

@@ -189,7 +189,7 @@ public final class ScaleBench {
                     gDummy = secondsSince(g0);
                 }
             }
-            Thread.sleep(100);
+            Thread.sleep(500); // a status of N guests every half second: the bench itself must not load the daemon
         }
         double[] gUse = usage(List.of(daemon.pid()));
         long givenUp = givenUp(sock, n);
