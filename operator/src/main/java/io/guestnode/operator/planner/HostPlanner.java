@@ -1,0 +1,159 @@
+package io.guestnode.operator.planner;
+
+import io.guestnode.agents.coordination.GuestRecord;
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.definitions.LocationRule;
+import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
+import io.guestnode.operator.definitions.Score;
+import io.guestnode.operator.definitions.VmResource;
+import io.guestnode.operator.planner.ClusterState.Host;
+import io.guestnode.operator.planner.ClusterState.HostStatus;
+import io.guestnode.operator.planner.ClusterState.Ownership;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The leader's half of planning with several hosts, a pure function as the planner is: which host each guest node's
+ * VM goes to. A guest nobody owns is assigned to the best host (location scores of its VM resource on hosts, then the
+ * fewest guests, then the name: Pacemaker's default spreading). A lost host's guest is recovered elsewhere only after
+ * proof of death: its claim is gone and the fence delay has passed since (the lost host fenced itself and its
+ * watchdog made sure meanwhile), or a fence agent confirmed the host off. A guest whose owner stopped in a planned way
+ * (phase frozen) stays with it. Where each guest's services run is then the owner's own plan ({@link Planner}).
+ */
+public final class HostPlanner {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private HostPlanner() {
+    }
+
+    /** The leader's answer: intents to write, when to look again, and why each waiting guest waits. */
+    public record HostPlan(List<HostIntent> intents, Optional<Instant> wakeAt, Map<String, String> notes) {
+        public HostPlan {
+            intents = List.copyOf(intents);
+            notes = Map.copyOf(notes);
+        }
+    }
+
+    public static HostPlan plan(Definitions d, ClusterState c, Overrides o, Duration fenceDelay, Instant now) {
+        List<HostIntent> intents = new ArrayList<>();
+        Map<String, String> notes = new TreeMap<>();
+        Instant[] wake = {null};
+        Map<String, Integer> load = load(d, c);
+        Map<String, List<LocationRule>> locs = new HashMap<>();
+        d.locations().forEach(l -> locs.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(l));
+        for (VmResource vm : d.vms()) {
+            String g = vm.node();
+            Ownership own = c.ownership(g);
+            Optional<String> owner = own.record().owner();
+            if (owner.isEmpty()) {
+                if (disabled(vm, o)) {
+                    notes.put(g, "disabled: no host takes it");
+                    continue;
+                }
+                best(locs.getOrDefault(vm.id(), List.of()), c, load, Optional.empty()).ifPresentOrElse(h -> {
+                    intents.add(new HostIntent.Assign(g, h, own.version(), "place guest node " + g));
+                    load.merge(h, 1, Integer::sum);
+                }, () -> notes.put(g, "no host can take it"));
+                continue;
+            }
+            String from = owner.get();
+            Host host = c.host(from).orElse(new Host(from, HostStatus.LOST, Instant.EPOCH, false));
+            if (host.member()) {
+                if (!host.digestMatches()) {
+                    notes.put(g, "its owner " + from + " has other definitions than the cluster: it waits for them");
+                }
+                continue;
+            }
+            if (own.record().phase() == GuestRecord.Phase.FROZEN) {
+                notes.put(g, "frozen: " + from + " stopped guestnode in a planned way; its guests stay with it");
+                continue;
+            }
+            if (own.claimHolder().isPresent()) {
+                notes.put(g, "owner " + from + " is " + host.status().name().toLowerCase(java.util.Locale.ROOT)
+                        + " but its claim is still held by " + own.claimHolder().get() + ": waits for it to expire");
+                continue;
+            }
+            // The host's session ended when the leader saw it leave; its claims ended with it. Counting the fence
+            // delay from the later of the two keeps a claim the leader never saw (taken, then lost, between two of
+            // its reads) from shortening the wait.
+            Instant gone = host.since().isAfter(own.claimGoneSince()) ? host.since() : own.claimGoneSince();
+            Instant safe = gone.plus(fenceDelay);
+            if (host.status() != HostStatus.FENCED && now.isBefore(safe)) {
+                notes.put(g, "owner " + from + " lost at " + TIME.format(gone) + "; recovered elsewhere at "
+                        + TIME.format(safe) + " (fence delay " + fenceDelay.toMillis() / 1000.0 + " s)");
+                if (wake[0] == null || safe.isBefore(wake[0])) {
+                    wake[0] = safe;
+                }
+                continue;
+            }
+            if (disabled(vm, o)) {
+                notes.put(g, "disabled: its lost owner's copy is dead; no host takes it");
+                continue;
+            }
+            String proof = host.status() == HostStatus.FENCED ? from + " fenced (confirmed off)"
+                    : from + " lost at " + TIME.format(gone) + " and the fence delay passed";
+            best(locs.getOrDefault(vm.id(), List.of()), c, load, Optional.of(from)).ifPresentOrElse(h -> {
+                intents.add(new HostIntent.Recover(g, from, h, own.version(), "recover guest node " + g + ": "
+                        + proof));
+                load.merge(h, 1, Integer::sum);
+                load.merge(from, -1, Integer::sum);
+            }, () -> notes.put(g, "owner " + from + " lost (" + proof + "); no host can take it"));
+        }
+        return new HostPlan(intents, Optional.ofNullable(wake[0]), notes);
+    }
+
+    private static boolean disabled(VmResource vm, Overrides o) {
+        TargetRole r = o.targetRoles().getOrDefault(vm.id(), vm.meta().targetRole());
+        return r == TargetRole.STOPPED;
+    }
+
+    /** Guests owned by each member host now. */
+    private static Map<String, Integer> load(Definitions d, ClusterState c) {
+        Map<String, Integer> load = new HashMap<>();
+        for (VmResource vm : d.vms()) {
+            c.ownership(vm.node()).record().owner().ifPresent(h -> load.merge(h, 1, Integer::sum));
+        }
+        return load;
+    }
+
+    /**
+     * The best member host for a VM: highest location score of the VM resource (a ban excludes the host), then the
+     * fewest guests, then the first name. Standby hosts, hosts with other definitions and {@code except} are left out.
+     */
+    private static Optional<String> best(List<LocationRule> rules, ClusterState c, Map<String, Integer> load,
+                                         Optional<String> except) {
+        String best = null;
+        long bestScore = Long.MIN_VALUE;
+        for (Host h : c.hosts().values()) {
+            if (h.status() != HostStatus.ONLINE || !h.digestMatches() || except.equals(Optional.of(h.name()))) {
+                continue;
+            }
+            long score = 0;
+            boolean banned = false;
+            for (LocationRule l : rules) {
+                if (l.node().equals(h.name())) {
+                    banned |= l.score().isMinusInfinity();
+                    score = Score.add(new Score(score), l.score()).value();
+                }
+            }
+            if (banned) {
+                continue;
+            }
+            boolean better = best == null || score > bestScore || (score == bestScore
+                    && load.getOrDefault(h.name(), 0) < load.getOrDefault(best, 0));
+            if (better) {
+                best = h.name();
+                bestScore = score;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+}
