@@ -52,7 +52,7 @@ public final class StateReducer {
             }
             case Event.ActionFinished f -> {
                 m.inFlight.remove(f.action().key());
-                m.inFlight.remove(Action.SLOT_PREFIX + f.action().key());
+                slotAfter(d, m, f);
                 finished(d, m, f, now);
             }
             case Event.VmSeen v -> vmSeen(d, o, m, v, now);
@@ -62,6 +62,21 @@ public final class StateReducer {
             case Event.ShutdownRequested r -> shutdownRequested(d, o, m, r, now);
         }
         return m.done();
+    }
+
+    /**
+     * A guest's start holds its slot under the node action limit until its connection is up or has failed: the
+     * expensive part of a start is the guest's boot after libvirt returned, and admitting more guests while the
+     * admitted ones still boot would have every boot crawl again. Any other action frees its slot when it ends.
+     */
+    private static void slotAfter(Definitions d, ObservedState.Mutable m, Event.ActionFinished f) {
+        switch (f.action()) {
+            case Action.StartVm a when f.ok() -> {
+            }
+            case Action.Connect c -> d.vmOfNode(c.node()).ifPresent(v ->
+                    m.inFlight.remove(Action.SLOT_PREFIX + "vm:" + v.id()));
+            default -> m.inFlight.remove(Action.SLOT_PREFIX + f.action().key());
+        }
     }
 
     private static void finished(Definitions d, ObservedState.Mutable m, Event.ActionFinished f, Instant now) {
@@ -190,6 +205,9 @@ public final class StateReducer {
         }
         boolean ours = m.inFlight.contains("vm:" + v.vm());
         m.vms.put(v.vm(), prev.seen(v.status(), v.detail(), now));
+        if (!ours && v.status() != VmStatus.RUNNING) {
+            m.inFlight.remove(Action.SLOT_PREFIX + "vm:" + v.vm()); // a start whose guest will not come up
+        }
         if (vm.isEmpty() || ours || prev.status() != VmStatus.RUNNING || v.status() == VmStatus.RUNNING) {
             if (vm.isPresent() && v.status() == VmStatus.STOPPED && m.guest(vm.get().node()).shuttingDown()) {
                 m.guests.put(vm.get().node(), m.guest(vm.get().node()).shutdownAsked(Instant.EPOCH));
