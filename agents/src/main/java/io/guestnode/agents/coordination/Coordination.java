@@ -33,6 +33,30 @@ public interface Coordination extends AutoCloseable {
     /** Which host holds the guest's claim, if any host does. */
     Optional<String> claimHolder(String guest) throws CoordinationException;
 
+    /**
+     * Everything at once, for the leader: member hosts, every guest's record (with its version) and who holds each
+     * claim. Records that cannot be read as guest records are reported in {@link Snapshot#unreadable()}, never
+     * guessed at.
+     */
+    Snapshot snapshot() throws CoordinationException;
+
+    /** What {@link #snapshot()} read. */
+    record Snapshot(Set<String> hosts, java.util.Map<String, Versioned<GuestRecord>> guests,
+                    java.util.Map<String, String> claims, java.util.Map<String, String> unreadable) {
+        public Snapshot {
+            hosts = Set.copyOf(hosts);
+            guests = java.util.Map.copyOf(guests);
+            claims = java.util.Map.copyOf(claims);
+            unreadable = java.util.Map.copyOf(unreadable);
+        }
+    }
+
+    /**
+     * The leader's write of an intent: the guest's record becomes {@code next} if it is still at
+     * {@code expectedVersion} (-1: it has none). False, and nothing written, when it changed meanwhile.
+     */
+    boolean writeRecord(String guest, int expectedVersion, GuestRecord next) throws CoordinationException;
+
     /** Gives up this host's claim on the guest, if it holds it. */
     void release(String guest) throws CoordinationException;
 

@@ -189,6 +189,49 @@ public final class ZkCoordination implements Coordination {
         });
     }
 
+    @Override
+    public Snapshot snapshot() throws CoordinationException {
+        return call("read the cluster", () -> {
+            client.sync().forPath(root + "/guests");
+            Set<String> hosts = new HashSet<>(client.getChildren().forPath(root + "/hosts"));
+            java.util.Map<String, Versioned<GuestRecord>> guests = new java.util.HashMap<>();
+            java.util.Map<String, String> unreadable = new java.util.HashMap<>();
+            for (String g : client.getChildren().forPath(root + "/guests")) {
+                try {
+                    guest(g).ifPresent(v -> guests.put(g, v));
+                } catch (CoordinationException e) {
+                    unreadable.put(g, e.getMessage());
+                }
+            }
+            java.util.Map<String, String> claims = new java.util.HashMap<>();
+            for (String g : client.getChildren().forPath(root + "/claims")) {
+                try {
+                    claimHolder(g).ifPresent(h -> claims.put(g, h));
+                } catch (CoordinationException e) {
+                    unreadable.put("claim " + g, e.getMessage());
+                }
+            }
+            return new Snapshot(hosts, guests, claims, unreadable);
+        });
+    }
+
+    @Override
+    public boolean writeRecord(String guest, int expectedVersion, GuestRecord next) throws CoordinationException {
+        String p = path("guests", guest);
+        return call("write " + p, () -> {
+            try {
+                if (expectedVersion < 0) {
+                    client.create().forPath(p, next.encode());
+                } else {
+                    client.setData().withVersion(expectedVersion).forPath(p, next.encode());
+                }
+                return true;
+            } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
+                return false;
+            }
+        });
+    }
+
     /** The heartbeat's write: this host's membership znode, rewritten; acknowledged only by a quorum. */
     public Heartbeat.Writer heartbeatWriter() {
         String p = path("hosts", host);
@@ -219,6 +262,15 @@ public final class ZkCoordination implements Coordination {
 
     long sessionId() throws Exception {
         return client.getZookeeperClient().getZooKeeper().getSessionId();
+    }
+
+    /** This host's session, for tests that end it from the server's side as a session timeout does. */
+    public long sessionIdForTests() throws Exception {
+        return sessionId();
+    }
+
+    public byte[] sessionPasswordForTests() throws Exception {
+        return sessionPassword();
     }
 
     org.apache.zookeeper.ZooKeeper zooKeeper() throws Exception {

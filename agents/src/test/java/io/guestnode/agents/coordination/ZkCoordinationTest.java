@@ -98,7 +98,7 @@ class ZkCoordinationTest {
             assertEquals(Set.of("h1", "h2"), h2.hosts());
             // the server ends h1's session, as it does when h1 falls silent for the session timeout
             new ZooKeeper(cluster.getConnectString(), 10_000, e -> { }, h1.sessionId(), h1.sessionPassword()).close();
-            long until = System.nanoTime() + 10_000_000_000L;
+            long until = System.nanoTime() + 30_000_000_000L;
             while (h2.claimHolder("guest1").isPresent() && System.nanoTime() < until) {
                 Thread.sleep(50);
             }
@@ -120,6 +120,31 @@ class ZkCoordinationTest {
             CoordinationException e = assertThrows(CoordinationException.class, () -> again.join("addr=10.77.0.9"));
             assertTrue(e.getMessage().contains("another guestnode running with this node name"), e.getMessage());
             assertTrue(h1.hosts().contains("h1"));
+        }
+    }
+
+    @Test
+    void theLeaderReadsEverythingAtOnceAndWritesOnlyFromTheVersionItRead() throws Exception {
+        String root = freshRoot();
+        try (ZkCoordination h1 = host(root, "h1"); ZkCoordination h2 = host(root, "h2")) {
+            assertTrue(h1.writeRecord("guest1", -1, new GuestRecord(Optional.of("h2"), 0, GuestRecord.Phase.PLACED,
+                    Optional.empty())));
+            assertFalse(h1.writeRecord("guest1", -1, GuestRecord.NEW), "a record exists already");
+            Versioned<GuestRecord> placed = h2.guest("guest1").orElseThrow();
+            assertInstanceOf(ClaimResult.Claimed.class, h2.claim("guest1", placed.version(),
+                    placed.value().claimedBy("h2", GuestRecord.Phase.RUNNING)));
+            assertFalse(h1.writeRecord("guest1", placed.version(), placed.value()), "the claim changed the version");
+            // a record nobody can read: reported, never guessed at
+            try (ZooKeeper raw = new ZooKeeper(cluster.getConnectString(), 10_000, e -> { })) {
+                raw.create(root + "/guests/guest9", "owner=h1\nepoch=x".getBytes(),
+                        org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE, org.apache.zookeeper.CreateMode.PERSISTENT);
+            }
+            Coordination.Snapshot s = h1.snapshot();
+            assertEquals(Set.of("h1", "h2"), s.hosts());
+            assertEquals(Optional.of("h2"), s.guests().get("guest1").value().owner());
+            assertEquals(1, s.guests().get("guest1").value().epoch());
+            assertEquals("h2", s.claims().get("guest1"));
+            assertTrue(s.unreadable().get("guest9").contains("guests/guest9: field phase missing"), s.unreadable().toString());
         }
     }
 

@@ -1,0 +1,64 @@
+package io.guestnode.operator.cluster;
+
+import io.guestnode.agents.coordination.Coordination;
+import io.guestnode.agents.coordination.CoordinationException;
+import io.guestnode.agents.coordination.GuestRecord;
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.planner.ClusterState;
+import io.guestnode.operator.planner.HostIntent;
+import io.guestnode.operator.planner.HostPlanner;
+import io.guestnode.operator.planner.Overrides;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One step of the leader: read the cluster from ZooKeeper, observe it ({@link ClusterObserver}), plan
+ * ({@link HostPlanner}) and write each intent as a conditional write from the version read. A second leader, or a
+ * host that changed the record meanwhile, makes the write fail: nothing is written on a stale view. The leader never
+ * starts anything; the host named claims the guest itself.
+ */
+public final class LeaderStep {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderStep.class);
+
+    private final Coordination zk;
+    private final ClusterObserver observer = new ClusterObserver();
+
+    /** What a step did: its plan, and the intents whose write lost a race (they are planned again next step). */
+    public record Outcome(HostPlanner.HostPlan plan, List<HostIntent> written, List<HostIntent> lost) {
+    }
+
+    public LeaderStep(Coordination zk) {
+        this.zk = zk;
+    }
+
+    public Outcome run(Definitions d, Overrides o, Duration fenceDelay, Set<String> standby, Set<String> otherDigest,
+                       Set<String> fenced, Instant now) throws CoordinationException {
+        Coordination.Snapshot snap = zk.snapshot();
+        snap.unreadable().forEach((g, why) -> LOG.error("guest record not acted on: {}", why));
+        ClusterState c = observer.observe(snap, standby, otherDigest, fenced, now);
+        HostPlanner.HostPlan plan = HostPlanner.plan(d, c, o, fenceDelay, now);
+        List<HostIntent> written = new ArrayList<>();
+        List<HostIntent> lost = new ArrayList<>();
+        for (HostIntent i : plan.intents()) {
+            GuestRecord current = c.ownership(i.guest()).record();
+            GuestRecord next = new GuestRecord(Optional.of(i.host()), current.epoch(), switch (i) {
+                case HostIntent.Assign a -> GuestRecord.Phase.PLACED;
+                case HostIntent.Recover r -> GuestRecord.Phase.RECOVERING;
+            }, Optional.empty());
+            if (zk.writeRecord(i.guest(), i.version(), next)) {
+                LOG.info("{} ({})", i, i.reason());
+                written.add(i);
+            } else {
+                LOG.info("{}: its record changed meanwhile; planned again", i);
+                lost.add(i);
+            }
+        }
+        return new Outcome(plan, written, lost);
+    }
+}
