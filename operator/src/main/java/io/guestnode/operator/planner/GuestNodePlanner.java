@@ -69,8 +69,9 @@ final class GuestNodePlanner {
         boolean vmBusy = s.busy("vm:" + vm.id());
         boolean connBusy = s.busy("conn:" + g);
         boolean up = s.connection(g).up();
+        boolean usable = s.connection(g).usable();
         Optional<String> down = whyDown(vm);
-        if (down.isEmpty() && !(up && vmObs.status() == VmStatus.RUNNING && !health.unclean() && !vmBusy
+        if (down.isEmpty() && !(usable && vmObs.status() == VmStatus.RUNNING && !health.unclean() && !vmBusy
                 && !connBusy)) {
             ctx.coming.add(g);
         }
@@ -85,7 +86,7 @@ final class GuestNodePlanner {
         }
         if (down.isPresent()) {
             String why = down.get();
-            if (up || vmObs.status() == VmStatus.RUNNING) {
+            if (usable || (!up && vmObs.status() == VmStatus.RUNNING)) {
                 ctx.leaving.add(g);
             }
             return () -> stopGuest(vm, g, ctx.d.hostNode(), up, vmObs, why);
@@ -164,6 +165,10 @@ final class GuestNodePlanner {
                 if (!up) {
                     return () -> actions.add(new Action.Connect(g, "start the connection to guest node " + g));
                 }
+                if (!s.connection(g).usable()) {
+                    notes.put(g, "its session is gone: the connection's loss is being confirmed");
+                    return NOTHING;
+                }
                 ctx.online.add(g);
                 return NOTHING;
             }
@@ -194,6 +199,9 @@ final class GuestNodePlanner {
         notes.put(g, "shutting down (announced at " + TIME.format(health.shutdownAsked()) + "); its VM is "
                 + "awaited until " + TIME.format(deadline) + ", then fenced");
         ctx.wakeAt(deadline);
+        if (up && !s.connection(g).usable()) {
+            return NOTHING; // the session is gone: its loss is on its way
+        }
         if (up) {
             ctx.leaving.add(g);
             return () -> {

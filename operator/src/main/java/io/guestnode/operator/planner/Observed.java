@@ -36,9 +36,23 @@ public final class Observed {
         }
     }
 
-    /** The implicit connection resource of a guest node. */
-    public record Connection(boolean up, Instant since) {
+    /**
+     * The implicit connection resource of a guest node.
+     *
+     * @param sessionGone an action found no session for the guest while the connection was up: its loss has been
+     *                    noticed and its report is on its way; nothing more is sent to the guest meanwhile
+     */
+    public record Connection(boolean up, Instant since, boolean sessionGone) {
         public static final Connection DOWN = new Connection(false, Instant.EPOCH);
+
+        public Connection(boolean up, Instant since) {
+            this(up, since, false);
+        }
+
+        /** Whether actions may be sent through it: up, with a session. */
+        public boolean usable() {
+            return up && !sessionGone;
+        }
     }
 
     /**

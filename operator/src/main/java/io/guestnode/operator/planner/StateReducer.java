@@ -125,6 +125,7 @@ public final class StateReducer {
             case Action.Disconnect a -> m.connections.put(a.node(), new Connection(false, now));
             case Action.Probe a -> {
                 if (notConnected(f)) {
+                    sessionGone(m, f.action().lane());
                     return;
                 }
                 if (!f.ok() || (f.rc() != 0 && f.rc() != 7)) {
@@ -138,6 +139,7 @@ public final class StateReducer {
             }
             case Action.StartService a -> {
                 if (notConnected(f)) {
+                    sessionGone(m, f.action().lane());
                     return;
                 }
                 ResourceNode k = new ResourceNode(a.service(), a.node());
@@ -155,6 +157,7 @@ public final class StateReducer {
             }
             case Action.StopService a -> {
                 if (notConnected(f)) {
+                    sessionGone(m, f.action().lane());
                     return;
                 }
                 ResourceNode k = new ResourceNode(a.service(), a.node());
@@ -171,6 +174,7 @@ public final class StateReducer {
             }
             case Action.StartMonitor a -> {
                 if (notConnected(f)) {
+                    sessionGone(m, f.action().lane());
                     return;
                 }
                 ResourceNode k = new ResourceNode(a.service(), a.node());
@@ -195,6 +199,18 @@ public final class StateReducer {
 
     private static boolean notConnected(Event.ActionFinished f) {
         return !f.ok() && NOT_CONNECTED.equals(f.status());
+    }
+
+    /**
+     * An action on a guest found no session although its connection is up: the session was lost and its report
+     * (checked against libvirt first) is on its way. Until it arrives nothing more is sent there, rather than the same
+     * actions failing again at every plan.
+     */
+    private static void sessionGone(ObservedState.Mutable m, String node) {
+        Connection c = m.connections.getOrDefault(node, Connection.DOWN);
+        if (c.up() && !c.sessionGone()) {
+            m.connections.put(node, new Connection(true, c.since(), true));
+        }
     }
 
     private static void vmSeen(Definitions d, Overrides o, ObservedState.Mutable m, Event.VmSeen v, Instant now) {
