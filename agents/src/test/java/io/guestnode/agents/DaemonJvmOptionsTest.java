@@ -9,11 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  * memory instead of living on without that thread (a reader or the control loop gone, the rest still up).
  */
 class DaemonJvmOptionsTest {
-    static final Pattern BASE = Pattern.compile("^jvm=\\((.*)\\)$", Pattern.MULTILINE);
-    static final Pattern RUN = Pattern.compile("^\\[ \"\\$\\{1:-}\" = run ] && jvm\\+=\\((.*)\\)$", Pattern.MULTILINE);
 
     static final String HALF_DEAD = """
             public class HalfDead {
@@ -43,15 +38,7 @@ class DaemonJvmOptionsTest {
             """;
 
     static List<String> daemonOptions() throws IOException {
-        Path root = Path.of(System.getProperty("guestnode.root", ".."));
-        String launcher = Files.readString(root.resolve("bin/guestnode"));
-        List<String> options = new ArrayList<>();
-        for (Pattern p : List.of(BASE, RUN)) {
-            Matcher m = p.matcher(launcher);
-            assertTrue(m.find(), "bin/guestnode has no line matching " + p);
-            options.addAll(Arrays.asList(m.group(1).trim().split("\\s+")));
-        }
-        return options;
+        return io.guestnode.agents.testing.DaemonJvm.options(Path.of(System.getProperty("guestnode.root", "..")));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.guestnode.operator.api.ControlServer;
 import io.guestnode.operator.definitions.DefinitionsLoader;
 import io.guestnode.operator.definitions.Problem;
 import io.guestnode.operator.engine.Engine;
+import io.guestnode.operator.engine.MemoryReturner;
 import io.guestnode.operator.engine.GuestKeys;
 import io.guestnode.operator.engine.KeySource;
 import io.guestnode.operator.planner.HostPolicy;
@@ -168,7 +169,9 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         installSignals(stop, reload);
         Thread watcher = Thread.ofVirtual().name("definitions-watch").start(() -> watch(reload));
+        MemoryReturner memory = new MemoryReturner();
         stop.await();
+        memory.close();
         LOG.info("guestnode stopping; guests and services keep running");
         watcher.interrupt();
         control.close();

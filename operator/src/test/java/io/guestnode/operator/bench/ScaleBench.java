@@ -157,14 +157,22 @@ public final class ScaleBench {
     /** guestnode, alone on the host, with the same CIB. */
     ScaleTable.Row guestnode(int n, Path dir) throws Exception {
         Path cib = dir.resolve("cib.xml");
+        Path state = dir.resolve("state");
+        if (Files.exists(state)) { // a fresh daemon: nothing remembered from an earlier run
+            try (var files = Files.walk(state)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         Path sock = dir.resolve("gn.sock");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Instant g0 = Instant.now();
-        Process daemon = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                    "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xms16m", "-Xmx512m", "-XX:MaxMetaspaceSize=128m",
-                    "-jar", jar.toString(), "run",
+        List<String> command = new ArrayList<>(List.of(javaBin));
+        command.addAll(io.guestnode.agents.testing.DaemonJvm.options(jar.toAbsolutePath().getParent().getParent()
+                .getParent()));
+        command.addAll(List.of("-jar", jar.toString(), "run",
                 "--definitions", cib.toString(), "--state-dir", dir.resolve("state").toString(), "--socket",
-                sock.toString(), "--key", key.toString(), "--node-name", "host1")
+                sock.toString(), "--key", key.toString(), "--node-name", "host1"));
+        Process daemon = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("guestnode.log")
                         .toFile())).start();
         Double gOnline = null;

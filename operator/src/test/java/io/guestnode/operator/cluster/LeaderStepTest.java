@@ -67,7 +67,10 @@ class LeaderStepTest {
                 // h2's session ends (as when it falls silent for the session timeout)
                 new org.apache.zookeeper.ZooKeeper(cluster.getConnectString(), 10_000, e -> { }, h2.sessionIdForTests(),
                         h2.sessionPasswordForTests()).close();
-                Thread.sleep(500);
+                long until = System.nanoTime() + 30_000_000_000L;
+                while (h1.hosts().contains("h2") && System.nanoTime() < until) {
+                    Thread.sleep(50);
+                }
                 Instant lostSeen = t.plusSeconds(20);
                 LeaderStep.Outcome waiting = leader.run(d, Overrides.NONE, F, Set.of(), Set.of(), Set.of(), lostSeen);
                 assertEquals(List.of(), waiting.written(), "not before the fence delay");
