@@ -38,6 +38,12 @@ public final class ScaleBench {
     static final int STEADY_S = 60;
     /** Steady state begins this long after the last Dummy started. */
     static final int SETTLE_S = 20;
+    /**
+     * Each Dummy's recurring monitor, for every phase alike. At 10 s the Dummy agents alone (a shell script, ~35 ms
+     * of CPU a run) would need about 1.7 cores for 500 guests on a 2-core host: the host would be saturated by the
+     * guests' own workload rather than by starting them.
+     */
+    static final int MONITOR_S = 60;
 
     final Path work;
     final Path root;
@@ -117,9 +123,9 @@ public final class ScaleBench {
                       <operations><op id="vm-g%1$d-mon" name="monitor" interval="10s" timeout="30s"/></operations>
                     </primitive>
                     <primitive id="dummy%1$d" class="ocf" provider="pacemaker" type="Dummy">
-                      <operations><op id="dummy%1$d-mon" name="monitor" interval="10s" timeout="20s"/></operations>
+                      <operations><op id="dummy%1$d-mon" name="monitor" interval="%4$ds" timeout="20s"/></operations>
                     </primitive>
-                    """.formatted(i, config, addr(i)));
+                    """.formatted(i, config, addr(i), MONITOR_S));
             cons.append("<rsc_location id=\"d%1$d-on\" rsc=\"dummy%1$d\" node=\"g%1$d\" score=\"INFINITY\"/>"
                     .formatted(i));
             cons.append("<rsc_location id=\"d%1$d-not-host\" rsc=\"dummy%1$d\" node=\"host1\" score=\"-INFINITY\"/>"
@@ -235,7 +241,9 @@ public final class ScaleBench {
 
     /**
      * The floor: raw virsh create of every guest (8 at once), each guest's first TLS handshake tried every 5 ms, then
-     * its Dummy started without a probe. Seconds until every guest answered, and until every Dummy was started.
+     * its Dummy started without a probe and its recurring monitor registered (the same workload as the CIB's; the
+     * sessions stay open until every guest is up, as a manager's do). Seconds until every guest answered, and until
+     * every Dummy was started.
      */
     ScaleTable.Row floor(int n, Path dir) throws Exception {
         io.guestnode.agents.remote.tls.AuthKey authKey = io.guestnode.agents.remote.tls.AuthKey.load(key);
@@ -243,6 +251,8 @@ public final class ScaleBench {
         long[] online = new long[n + 1];
         long[] dummy = new long[n + 1];
         long t0 = System.nanoTime();
+        List<io.guestnode.agents.remote.RemoteExecutor> sessions = java.util.Collections.synchronizedList(
+                new ArrayList<>());
         try (var client = new io.guestnode.agents.remote.RemoteExecutorClient();
              var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<?>> all = new ArrayList<>();
@@ -256,17 +266,20 @@ public final class ScaleBench {
                         virsh.release();
                     }
                     var endpoint = new io.guestnode.agents.remote.Endpoint(addr(g), 3121);
-                    try (var session = GuestBench.firstHandshake(client, authKey, endpoint, 5, cap(n))) {
-                        online[g] = System.nanoTime();
-                        GuestBench.startDummy(session, "dummy" + g);
-                        dummy[g] = System.nanoTime();
-                    }
+                    var session = GuestBench.firstHandshake(client, authKey, endpoint, 5, cap(n));
+                    sessions.add(session);
+                    online[g] = System.nanoTime();
+                    GuestBench.startDummy(session, "dummy" + g);
+                    dummy[g] = System.nanoTime();
+                    session.exec(io.guestnode.agents.remote.message.ExecRequest.of("dummy" + g, "monitor",
+                            MONITOR_S * 1000L, 20_000, new java.util.LinkedHashMap<>()));
                     return null;
                 }));
             }
             for (var f : all) {
                 f.get();
             }
+            sessions.forEach(io.guestnode.agents.remote.RemoteExecutor::close);
         }
         long lastOnline = 0;
         long lastDummy = 0;
