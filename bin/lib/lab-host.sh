@@ -19,6 +19,10 @@ for d in /run/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt /run/
 done
 mkdir -p /var/lib/libvirt/lxc /var/lib/libvirt/network /var/lib/libvirt/dnsmasq /var/log/libvirt/lxc
 mount --bind "$hostdir/etc-libvirt" /etc/libvirt
+# the host's own network devices in /sys (libvirt isolates bridge ports there); the cgroup mounts under /sys stay
+mkdir -p "$hostdir/sys" && mount -t sysfs sysfs "$hostdir/sys"
+mount --bind "$hostdir/sys/class/net" /sys/class/net
+mount --bind "$hostdir/sys/devices/virtual/net" /sys/devices/virtual/net
 log "namespaces ready (pid $$)"
 
 # the network: bin/lab moves this host's two uplinks in and then writes net-ready
