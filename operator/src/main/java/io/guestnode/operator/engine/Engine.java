@@ -107,8 +107,10 @@ public final class Engine implements AutoCloseable {
         this.dirty = true; // the first batch plans, whatever it holds
         this.loop = Thread.ofPlatform().name("control-loop").start(this::run);
         submitTask(observers::sweep);
-        timers.scheduleWithFixedDelay(() -> submitTask(observers::sweep), VmObservers.SWEEP.toMillis(),
+        timers.scheduleWithFixedDelay(() -> submitTask(() -> observers.sweep(false)), VmObservers.SWEEP.toMillis(),
                 VmObservers.SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(() -> submitTask(observers::sweep), VmObservers.FULL_SWEEP.toMillis(),
+                VmObservers.FULL_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     // ------------------------------------------------------------ inputs

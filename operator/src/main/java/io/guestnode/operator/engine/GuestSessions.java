@@ -26,6 +26,14 @@ import org.slf4j.LoggerFactory;
 final class GuestSessions {
     private static final Logger LOG = LoggerFactory.getLogger(GuestSessions.class);
 
+    /**
+     * A host pokes at most this many guests a second in all: past {@code 5 s x 20 = 100} guests the interval between
+     * two pokes of one guest stretches to {@code guests / 20} seconds (Pacemaker's own connection monitor runs every
+     * 30 s). A crashed guest or a dead remoted is noticed at once anyway (the TCP connection ends, libvirt reports the
+     * domain); pokes catch a guest that hangs.
+     */
+    static final int POKES_PER_SECOND = 20;
+
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Consumer<Event> events;
     private final Predicate<String> managed;
@@ -121,6 +129,12 @@ final class GuestSessions {
         s.poker = Thread.ofVirtual().name("poke " + node).start(() -> pokeLoop(s, pokeInterval, pokeTimeout));
     }
 
+    /** The pause between two pokes of one guest when {@code guests} sessions are open. */
+    static Duration pokeEvery(Duration interval, int guests) {
+        Duration budget = Duration.ofMillis(guests * 1000L / POKES_PER_SECOND);
+        return budget.compareTo(interval) > 0 ? budget : interval;
+    }
+
     /**
      * Pokes every interval; an unanswered poke (frozen guest, paused VM, dead network) fails the connection.
      * TCP shows none of these.
@@ -128,7 +142,7 @@ final class GuestSessions {
     private void pokeLoop(Session s, Duration interval, Duration timeout) {
         try {
             while (!s.closing && s.remote.isOpen()) {
-                Thread.sleep(interval.toMillis());
+                Thread.sleep(pokeEvery(interval, sessions.size()).toMillis());
                 if (s.closing || !s.remote.isOpen()) {
                     return;
                 }

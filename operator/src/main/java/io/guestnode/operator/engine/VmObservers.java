@@ -15,12 +15,18 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * What libvirt says of the VMs, turned into events: lifecycle events as they come, a sweep of every VM's state every
- * {@link #SWEEP}, and a check of one VM on request. Calls run on the guest's lane, so a slow libvirt stalls only that
+ * What libvirt says of the VMs, turned into events: lifecycle events as they come, a sweep of the VMs whose guest
+ * is not connected every {@link #SWEEP} (of every VM every {@link #FULL_SWEEP}), and a check of one VM on request. Calls run on the guest's lane, so a slow libvirt stalls only that
  * guest; silence from libvirt is reported as UNKNOWN, which the reducer never reads as a verdict.
  */
 final class VmObservers {
     static final Duration SWEEP = Duration.ofSeconds(10);
+    /**
+     * A guest whose connection is up proves every few seconds that its VM runs (its pokes, its TCP connection, and
+     * libvirt's lifecycle events): its VM is asked of libvirt only every this often, as a backstop. The others (down,
+     * coming up, unknown, in maintenance) are asked every {@link #SWEEP}.
+     */
+    static final Duration FULL_SWEEP = Duration.ofMinutes(5);
     private static final Duration SWEEP_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration LOSS_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
@@ -39,14 +45,22 @@ final class VmObservers {
         this.state = state;
     }
 
-    /** Asks libvirt for every VM's state (those with no action in flight), on each guest's lane. */
-    void sweep() {
+    /**
+     * Asks libvirt for the state of the VMs with no action in flight, on each guest's lane: all of them when
+     * {@code all}, else those whose guest's connection is not up and usable.
+     */
+    void sweep(boolean all) {
         ObservedState s = state.get();
         for (VmResource vm : definitions.get().vms()) {
-            if (!s.busy("vm:" + vm.id())) {
+            if (!s.busy("vm:" + vm.id()) && (all || !s.connection(vm.node()).usable())) {
                 check(vm);
             }
         }
+    }
+
+    /** Every VM: at start-up, when libvirt is back, and every {@link #FULL_SWEEP}. */
+    void sweep() {
+        sweep(true);
     }
 
     /** Asks libvirt for one VM's state; reports it when it differs from what is known. */
