@@ -264,21 +264,8 @@ public final class ZkCoordination implements Coordination {
         return client.getZookeeperClient().getZooKeeper().getSessionId();
     }
 
-    /** This host's session, for tests that end it from the server's side as a session timeout does. */
-    public long sessionIdForTests() throws Exception {
-        return sessionId();
-    }
-
-    public byte[] sessionPasswordForTests() throws Exception {
-        return sessionPassword();
-    }
-
     org.apache.zookeeper.ZooKeeper zooKeeper() throws Exception {
         return client.getZookeeperClient().getZooKeeper();
-    }
-
-    byte[] sessionPassword() throws Exception {
-        return client.getZookeeperClient().getZooKeeper().getSessionPasswd();
     }
 
     @FunctionalInterface
