@@ -43,26 +43,46 @@ public final class HostPlanner {
     }
 
     public static HostPlan plan(Definitions d, ClusterState c, Overrides o, Duration fenceDelay, Instant now) {
-        List<HostIntent> intents = new ArrayList<>();
-        Map<String, String> notes = new TreeMap<>();
-        Instant[] wake = {null};
-        Map<String, Integer> load = load(d, c);
-        Map<String, List<LocationRule>> locs = new HashMap<>();
-        d.locations().forEach(l -> locs.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(l));
-        for (VmResource vm : d.vms()) {
+        Step step = new Step(d, c, o, fenceDelay, now);
+        d.vms().forEach(step::guest);
+        return new HostPlan(step.intents, Optional.ofNullable(step.wake), step.notes);
+    }
+
+    /** One plan being built. */
+    private static final class Step {
+        final ClusterState c;
+        final Overrides o;
+        final Duration fenceDelay;
+        final Instant now;
+        final List<HostIntent> intents = new ArrayList<>();
+        final Map<String, String> notes = new TreeMap<>();
+        final Map<String, Integer> load;
+        final Map<String, List<LocationRule>> locs = new HashMap<>();
+        Instant wake;
+
+        Step(Definitions d, ClusterState c, Overrides o, Duration fenceDelay, Instant now) {
+            this.c = c;
+            this.o = o;
+            this.fenceDelay = fenceDelay;
+            this.now = now;
+            this.load = load(d, c);
+            d.locations().forEach(l -> locs.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(l));
+        }
+
+        void guest(VmResource vm) {
             String g = vm.node();
             Ownership own = c.ownership(g);
             Optional<String> owner = own.record().owner();
             if (owner.isEmpty()) {
                 if (disabled(vm, o)) {
                     notes.put(g, "disabled: no host takes it");
-                    continue;
+                    return;
                 }
                 best(locs.getOrDefault(vm.id(), List.of()), c, load, Optional.empty()).ifPresentOrElse(h -> {
                     intents.add(new HostIntent.Assign(g, h, own.version(), "place guest node " + g));
                     load.merge(h, 1, Integer::sum);
                 }, () -> notes.put(g, "no host can take it"));
-                continue;
+                return;
             }
             String from = owner.get();
             Host host = c.host(from).orElse(new Host(from, HostStatus.LOST, Instant.EPOCH, false));
@@ -70,17 +90,24 @@ public final class HostPlanner {
                 if (!host.digestMatches()) {
                     notes.put(g, "its owner " + from + " has other definitions than the cluster: it waits for them");
                 }
-                continue;
+                return;
             }
             if (own.record().phase() == GuestRecord.Phase.FROZEN) {
                 notes.put(g, "frozen: " + from + " stopped guestnode in a planned way; its guests stay with it");
-                continue;
+                return;
             }
             if (own.claimHolder().isPresent()) {
                 notes.put(g, "owner " + from + " is " + host.status().name().toLowerCase(java.util.Locale.ROOT)
                         + " but its claim is still held by " + own.claimHolder().get() + ": waits for it to expire");
-                continue;
+                return;
             }
+            lostOwner(vm, own, host);
+        }
+
+        /** A guest whose owner is no longer a member and holds no claim: recovered once it is proven dead. */
+        private void lostOwner(VmResource vm, Ownership own, Host host) {
+            String g = vm.node();
+            String from = host.name();
             // The host's session ended when the leader saw it leave; its claims ended with it. Counting the fence
             // delay from the later of the two keeps a claim the leader never saw (taken, then lost, between two of
             // its reads) from shortening the wait.
@@ -89,14 +116,14 @@ public final class HostPlanner {
             if (host.status() != HostStatus.FENCED && now.isBefore(safe)) {
                 notes.put(g, "owner " + from + " lost at " + TIME.format(gone) + "; recovered elsewhere at "
                         + TIME.format(safe) + " (fence delay " + fenceDelay.toMillis() / 1000.0 + " s)");
-                if (wake[0] == null || safe.isBefore(wake[0])) {
-                    wake[0] = safe;
+                if (wake == null || safe.isBefore(wake)) {
+                    wake = safe;
                 }
-                continue;
+                return;
             }
             if (disabled(vm, o)) {
                 notes.put(g, "disabled: its lost owner's copy is dead; no host takes it");
-                continue;
+                return;
             }
             String proof = host.status() == HostStatus.FENCED ? from + " fenced (confirmed off)"
                     : from + " lost at " + TIME.format(gone) + " and the fence delay passed";
@@ -107,7 +134,6 @@ public final class HostPlanner {
                 load.merge(from, -1, Integer::sum);
             }, () -> notes.put(g, "owner " + from + " lost (" + proof + "); no host can take it"));
         }
-        return new HostPlan(intents, Optional.ofNullable(wake[0]), notes);
     }
 
     private static boolean disabled(VmResource vm, Overrides o) {
