@@ -41,10 +41,6 @@ public record GuestRecord(Optional<String> owner, long epoch, Phase phase, Optio
         return new GuestRecord(Optional.of(host), epoch + 1, phase, Optional.empty());
     }
 
-    public GuestRecord withPhase(Phase p) {
-        return new GuestRecord(owner, epoch, p, target);
-    }
-
     byte[] encode() {
         StringBuilder b = new StringBuilder();
         b.append("owner=").append(owner.orElse("")).append('\n');

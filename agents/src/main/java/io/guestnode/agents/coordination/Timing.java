@@ -3,7 +3,6 @@ package io.guestnode.agents.coordination;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The four times several hosts' safety rests on, and the rule that ties them.
@@ -97,12 +96,6 @@ public record Timing(Duration sessionTimeout, Duration selfFenceAfter, Duration 
             throw new IllegalArgumentException("unsafe timing: " + String.join("; ", p));
         }
         return this;
-    }
-
-    /** These times with some replaced (empty: kept). */
-    public Timing with(Optional<Duration> t, Optional<Duration> s, Optional<Duration> w, Optional<Duration> f) {
-        return new Timing(t.orElse(sessionTimeout), s.orElse(selfFenceAfter), w.orElse(watchdogTimeout),
-                f.orElse(fenceDelay));
     }
 
     /** The arithmetic, as the README and the start-up log show it. */

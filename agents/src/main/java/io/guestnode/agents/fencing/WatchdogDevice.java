@@ -79,15 +79,23 @@ public final class WatchdogDevice implements HostWatchdog {
         }
     }
 
-    @Override
-    public void disarm() {
+    /** Stops the keepalives; false when it was stopped already. */
+    private boolean stop() {
         synchronized (this) {
             if (closed) {
-                return;
+                return false;
             }
             closed = true;
         }
         feeder.shutdownNow();
+        return true;
+    }
+
+    @Override
+    public void disarm() {
+        if (!stop()) {
+            return;
+        }
         magicClose();
         LOG.info("watchdog device {} closed cleanly: it will not reset the host", device);
     }
@@ -103,13 +111,9 @@ public final class WatchdogDevice implements HostWatchdog {
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (!stop()) {
+            return;
         }
-        feeder.shutdownNow();
         try {
             out.close(); // no magic character: the device stays armed
         } catch (IOException e) {

@@ -326,7 +326,7 @@ public final class Engine implements AutoCloseable {
     private void dispatch(Action a) {
         Instant now = clock.instant();
         state = StateReducer.apply(definitions, overrides, state, new Event.ActionStarted(a), now);
-        IncrementalPlanner.subjects(new Event.ActionStarted(a)).forEach(touched::add);
+        IncrementalPlanner.subjects(a).forEach(touched::add);
         LOG.info("[{}] {} ({})", a.lane(), a, a.reason());
         journal.add(now, a + " (" + a.reason() + ")");
         Definitions d = definitions;

@@ -153,7 +153,8 @@ public final class IncrementalPlanner {
         };
     }
 
-    private static Set<String> subjects(Action a) {
+    /** The names an action touches: its guest node and its resource. */
+    public static Set<String> subjects(Action a) {
         return switch (a) {
             case Action.OnService x -> Set.of(x.service(), x.node());
             case Action.OnVm x -> Set.of(x.vm(), x.node());

@@ -34,10 +34,6 @@ public final class MapEdit<K, V> {
         return v == null ? otherwise : v;
     }
 
-    public boolean containsKey(K key) {
-        return map.containsKey(key);
-    }
-
     public void put(K key, V value) {
         V old = map.get(key);
         if (!value.equals(old)) {
@@ -66,15 +62,6 @@ public final class MapEdit<K, V> {
                 remove(e.getKey());
             }
         }
-    }
-
-    /** The entries from {@code from} (inclusive) to {@code to} (exclusive), as they are now. */
-    public Map<K, V> range(K from, K to) {
-        return map.subMap(from, true, to, false);
-    }
-
-    public Map<K, V> view() {
-        return map;
     }
 
     /** The keys from {@code from} (inclusive) to {@code to} (exclusive) in the index's order. */

@@ -108,17 +108,26 @@ public final class ObservedState {
 
     /** What is known of service {@code id}, by guest node. */
     public SortedMap<ResourceNode, Service> servicesOf(String id) {
-        return services.subMap(new ResourceNode(id, ""), true, new ResourceNode(id + '\0', ""), false);
+        return services.subMap(ResourceNode.first(id), true, ResourceNode.after(id), false);
     }
 
     /** The failures of resource {@code id}, by node. */
     public SortedMap<ResourceNode, Failure> failuresOf(String id) {
-        return failures.subMap(new ResourceNode(id, ""), true, new ResourceNode(id + '\0', ""), false);
+        return failures.subMap(ResourceNode.first(id), true, ResourceNode.after(id), false);
     }
 
     /** The services known in guest node {@code node}, whatever their state. */
     public SortedSet<ResourceNode> servicesIn(String node) {
-        return servicesByNode.subSet(new ResourceNode("", node), true, new ResourceNode("", node + '\0'), false);
+        return servicesByNode.subSet(inNode(node), true, afterNode(node), false);
+    }
+
+    /** In {@link #BY_NODE} order: the first key of guest node {@code node}, and the first key after its keys. */
+    private static ResourceNode inNode(String node) {
+        return new ResourceNode("", node);
+    }
+
+    private static ResourceNode afterNode(String node) {
+        return new ResourceNode("", node + '\0');
     }
 
     /** Whether any service may be active in guest node {@code node}. */
@@ -205,7 +214,7 @@ public final class ObservedState {
 
         /** The services known in guest node {@code node}, as they are now in this edit. */
         private List<ResourceNode> servicesIn(String node) {
-            return List.copyOf(services.indexRange(new ResourceNode("", node), new ResourceNode("", node + '\0')));
+            return List.copyOf(services.indexRange(inNode(node), afterNode(node)));
         }
 
         /** Forgets every service's state in a guest node (fence, or a new connection): they will be probed. */

@@ -66,10 +66,6 @@ final class PlanContext {
      */
     private boolean entangled;
 
-    PlanContext(Definitions d, ObservedState s, Overrides o, HostPolicy policy, Instant now) {
-        this(d, s, o, policy, new Budgets(policy, s, now), now, node -> false);
-    }
-
     /**
      * @param elsewhere whether a node is a guest node of another part of the plan: a service known active there
      *                  entangles this part with that one

@@ -8,6 +8,16 @@ public record ResourceNode(String resource, String node) implements Comparable<R
         return c != 0 ? c : node.compareTo(o.node);
     }
 
+    /** The first key of {@code resource}, on any node: with {@link #after}, the range of one resource's keys. */
+    public static ResourceNode first(String resource) {
+        return new ResourceNode(resource, "");
+    }
+
+    /** The first key after every key of {@code resource}. */
+    public static ResourceNode after(String resource) {
+        return new ResourceNode(resource + '\0', "");
+    }
+
     @Override
     public String toString() {
         return resource + "@" + node;

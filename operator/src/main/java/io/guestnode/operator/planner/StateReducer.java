@@ -314,27 +314,19 @@ public final class StateReducer {
         Optional<VmResource> vm = d.vm(r).or(() -> d.vmOfNode(r));
         if (vm.isPresent()) {
             for (String res : Set.of(vm.get().id(), vm.get().node())) {
-                m.failures.removeIf(from(res), to(res), (k, v) -> true);
+                m.failures.removeIf(ResourceNode.first(res), ResourceNode.after(res), (k, v) -> true);
             }
             Guest g = m.guest(vm.get().node());
             m.guests.put(vm.get().node(), new Guest(g.unclean(), g.uncleanReason(), g.fenceFailures(), g.fenceError(), 0,
                     g.lastFenceAt(), Instant.EPOCH, Instant.EPOCH));
             return;
         }
-        m.failures.removeIf(from(r), to(r), (k, v) -> c.node().map(k.node()::equals).orElse(true));
+        m.failures.removeIf(ResourceNode.first(r), ResourceNode.after(r), (k, v) -> c.node().map(k.node()::equals).orElse(true));
         // forget what is known, so that it is probed again (and a failed service is adopted or recovered)
-        m.services.removeIf(from(r), to(r), (k, v) -> c.node().map(k.node()::equals).orElse(true)
+        m.services.removeIf(ResourceNode.first(r), ResourceNode.after(r), (k, v) -> c.node().map(k.node()::equals).orElse(true)
                 && v.status() != ServiceStatus.RUNNING);
     }
 
-    /** The first key of resource {@code r} on any node, and the first key after them. */
-    private static ResourceNode from(String r) {
-        return new ResourceNode(r, "");
-    }
-
-    private static ResourceNode to(String r) {
-        return new ResourceNode(r + '\0', "");
-    }
 
     /** The guest's VM is down: everything inside is stopped, its history is erased, and a recovery is counted. */
     private static void fenced(ObservedState.Mutable m, String node, Instant now) {

@@ -16,13 +16,18 @@ import org.junit.jupiter.api.Test;
 
 /** One guest's flood of events neither replans once per event nor queues without bound. */
 class EngineFloodTest {
+    /** An engine with nothing defined, once it has made its first plan. */
+    private static Engine planned(LibvirtDomainAgent domains) throws InterruptedException {
+        Engine engine = new Engine(Definitions.empty("host1"), ObservedState.EMPTY, Overrides.NONE, List.of(), domains,
+                () -> null, Clock.systemUTC(), s -> { });
+        engine.call(e -> null);
+        engine.call(e -> null); // taken in a later batch than the first, so after the first plan
+        return engine;
+    }
+
     @Test
     void aFloodOfEventsIsFoldedIntoFewPlans() throws Exception {
-        try (LibvirtDomainAgent domains = new LibvirtDomainAgent();
-             Engine engine = new Engine(Definitions.empty("host1"), ObservedState.EMPTY, Overrides.NONE, List.of(),
-                     domains, () -> null, Clock.systemUTC(), s -> { })) {
-            engine.call(e -> null);
-            engine.call(e -> null); // taken in a later batch than the first, so after the first plan
+        try (LibvirtDomainAgent domains = new LibvirtDomainAgent(); Engine engine = planned(domains)) {
             long before = engine.snapshot().seq();
             int n = 20_000;
             Action connect = new Action.Connect("guest1", "flood");
@@ -37,11 +42,7 @@ class EngineFloodTest {
 
     @Test
     void eventsThatChangeNothingPlanNothing() throws Exception {
-        try (LibvirtDomainAgent domains = new LibvirtDomainAgent();
-             Engine engine = new Engine(Definitions.empty("host1"), ObservedState.EMPTY, Overrides.NONE, List.of(),
-                     domains, () -> null, Clock.systemUTC(), s -> { })) {
-            engine.call(e -> null);
-            engine.call(e -> null); // taken in a later batch than the first, so after the first plan
+        try (LibvirtDomainAgent domains = new LibvirtDomainAgent(); Engine engine = planned(domains)) {
             long before = engine.snapshot().seq();
             for (int i = 0; i < 1000; i++) {
                 engine.submit(new Event.MonitorResult("dummy1", "guest1", 1000, 0, "complete", ""));

@@ -47,10 +47,9 @@ class HostScenarioTest {
     void run(Path file) throws Exception {
         Element sc = new XmlTree().parse(file);
         Element cibRef = sc.child("cib").orElseThrow();
-        ScenarioTest loader = new ScenarioTest();
-        loader.tmp = tmp;
         Path cibDir = Path.of(getClass().getResource("/scenarios").toURI());
-        Definitions d = loader.load(cibDir.resolve(cibRef.attr("include")), cibRef.optAttr("host").orElse("h1"));
+        Definitions d = ScenarioTest.load(cibDir.resolve(cibRef.attr("include")), cibRef.optAttr("host").orElse("h1"),
+                tmp);
         Element cl = sc.child("cluster").orElseThrow();
         Instant now = Instant.parse(cl.attr("now"));
         Duration fenceDelay = Durations.parse(cl.optAttr("fence-delay").orElse("6s"));

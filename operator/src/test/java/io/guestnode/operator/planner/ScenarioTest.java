@@ -138,6 +138,11 @@ class ScenarioTest {
     }
 
     Definitions load(Path cibFile, String host) throws IOException {
+        return load(cibFile, host, tmp);
+    }
+
+    /** The CIB of a scenario, with its domain files written under {@code tmp}. */
+    static Definitions load(Path cibFile, String host, Path tmp) throws IOException {
         String text = Files.readString(cibFile);
         Path domains = Files.createDirectories(tmp.resolve("domains"));
         Matcher m = DOMAIN_REF.matcher(text);
