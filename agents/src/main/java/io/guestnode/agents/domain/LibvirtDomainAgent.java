@@ -216,13 +216,18 @@ public final class LibvirtDomainAgent implements DomainAgent {
                     case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED, VIR_DOMAIN_NOSTATE, VIR_DOMAIN_SHUTDOWN,
                          VIR_DOMAIN_PMSUSPENDED -> DomainState.running(describe(s));
                     case VIR_DOMAIN_PAUSED -> new DomainState(DomainState.Status.RUNNING, true, "libvirt", "paused");
-                    case VIR_DOMAIN_SHUTOFF -> DomainState.stopped("shut off");
+                    case VIR_DOMAIN_SHUTOFF -> DomainState.stopped(shutOff(NativeDomainCalls.shutoffReason(d)));
                     case VIR_DOMAIN_CRASHED -> new DomainState(DomainState.Status.FAILED, false, "libvirt", "crashed");
                 };
             } finally {
                 free(d);
             }
         });
+    }
+
+    /** "shut off", with libvirt's reason in its lifecycle events' words when it gives one. */
+    static String shutOff(String reason) {
+        return reason.isEmpty() ? "shut off" : "shut off: " + reason;
     }
 
     private static String describe(DomainInfo.DomainState s) {

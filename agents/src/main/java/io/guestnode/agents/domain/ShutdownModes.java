@@ -1,11 +1,7 @@
 package io.guestnode.agents.domain;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
-import java.lang.reflect.Field;
 import java.util.Locale;
 import org.libvirt.Domain;
-import org.libvirt.jna.DomainPointer;
 
 /**
  * {@code virDomainShutdownFlags}, which libvirt-java 0.5.4 does not wrap: a graceful shutdown in a chosen
@@ -14,26 +10,6 @@ import org.libvirt.jna.DomainPointer;
  */
 final class ShutdownModes {
     private ShutdownModes() {
-    }
-
-    /** The slice of libvirt's C API used here. */
-    interface Virt extends Library {
-        int virDomainShutdownFlags(DomainPointer domain, int flags);
-    }
-
-    private static final class Holder {
-        static final Virt VIRT = Native.load("virt", Virt.class);
-        static final Field POINTER = pointerField();
-
-        private static Field pointerField() {
-            try {
-                Field f = Domain.class.getDeclaredField("vdp");
-                f.setAccessible(true);
-                return f;
-            } catch (NoSuchFieldException e) {
-                throw new IllegalStateException("libvirt-java without Domain.vdp", e);
-            }
-        }
     }
 
     /**
@@ -62,7 +38,6 @@ final class ShutdownModes {
 
     /** Requests a shutdown with {@code flags}; returns libvirt's result (0 on success, -1 on error). */
     static int shutdown(Domain domain, int flags) throws ReflectiveOperationException {
-        DomainPointer p = (DomainPointer) Holder.POINTER.get(domain);
-        return Holder.VIRT.virDomainShutdownFlags(p, flags);
+        return NativeDomainCalls.shutdown(domain, flags);
     }
 }

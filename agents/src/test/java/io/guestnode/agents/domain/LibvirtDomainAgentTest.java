@@ -74,7 +74,7 @@ class LibvirtDomainAgentTest {
         agent.start(s, T);
         DomainAgent.StopResult r = agent.stop(s, T);
         assertEquals("shut down", r.how());
-        assertEquals(DomainState.Status.STOPPED, agent.monitor(s, T).status());
+        assertEquals(DomainState.stopped("shut off: SHUTDOWN"), agent.monitor(s, T), "libvirt's reason is read");
         assertEquals("already stopped", agent.stop(s, T).how());
         events.await(e -> e.domain().equals(s.name()) && e.kind() == DomainEvent.Kind.STOPPED, 5000);
     }
@@ -86,6 +86,8 @@ class LibvirtDomainAgentTest {
         assertEquals("destroyed", agent.stop(s, T).how());
         events.await(e -> e.domain().equals(s.name()) && e.kind() == DomainEvent.Kind.STOPPED
                 && e.detail().equals("DESTROYED"), 5000);
+        assertEquals(DomainState.stopped("shut off: DESTROYED"), agent.monitor(s, T),
+                "a check tells a destroyed domain as the event does");
         assertEquals("already stopped", agent.destroy(s, T).how());
     }
 

@@ -81,13 +81,29 @@ final class FaultRun implements AutoCloseable {
         guests.set(guests.indexOf(old), renamed);
     }
 
+    /**
+     * The guest's live incarnation as the observer sees it, waited for up to {@link #LIVE_WAIT_MS} (the previous row's
+     * recovery may still be settling); fails naming what the observer and the daemon saw.
+     */
     Seen live(Guest g) {
-        Seen s = observer.live(g.node());
-        if (s == null) {
-            throw new IllegalStateException(g.node() + " is not running");
+        Instant deadline = Instant.now().plusMillis(LIVE_WAIT_MS);
+        while (true) {
+            Seen s = observer.live(g.node());
+            if (s != null) {
+                return s;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                JsonNode st = daemon.status();
+                String said = st == null ? "no answer" : "online " + DaemonView.online(st, g.node()) + ", "
+                        + g.service() + " " + DaemonView.role(st, g.service());
+                throw new IllegalStateException(g.node() + " is not running (observer: " + observer.describeCurrent()
+                        + "; daemon: " + said + ")");
+            }
+            Observer.sleep(Observer.SAMPLE_MS);
         }
-        return s;
     }
+
+    static final long LIVE_WAIT_MS = 10_000;
 
     long remotedPid(Guest g) {
         Seen s = live(g);

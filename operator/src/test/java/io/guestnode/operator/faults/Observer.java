@@ -136,6 +136,12 @@ final class Observer implements AutoCloseable {
         return lastSample;
     }
 
+    /** The guests of the latest scan, for a report. */
+    String describeCurrent() {
+        return current.stream().map(s -> s.incarnation() + " remoted " + s.remotedPid() + "/" + s.remotedState())
+                .toList().toString();
+    }
+
     /** The guest node's live incarnation in the latest scan, or null. */
     Seen live(String guest) {
         for (Seen s : current) {
