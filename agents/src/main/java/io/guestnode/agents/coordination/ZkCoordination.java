@@ -28,6 +28,7 @@ public final class ZkCoordination implements Coordination {
     private final String host;
     private final String root;
     private final CuratorFramework client;
+    private volatile byte[] facts = new byte[0];
 
     /**
      * Connects to the ensemble; returns once connected or throws.
@@ -77,6 +78,7 @@ public final class ZkCoordination implements Coordination {
     @Override
     public void join(String facts) throws CoordinationException {
         byte[] data = facts.getBytes(StandardCharsets.UTF_8);
+        this.facts = data;
         call("join as " + host, () -> {
             try {
                 client.create().withMode(CreateMode.EPHEMERAL).forPath(path("hosts", host), data);
@@ -232,7 +234,10 @@ public final class ZkCoordination implements Coordination {
         });
     }
 
-    /** The heartbeat's write: this host's membership znode, rewritten; acknowledged only by a quorum. */
+    /**
+     * The heartbeat's write: this host's membership znode, rewritten; acknowledged only by a quorum. In a new session
+     * (the old one expired) the znode is gone: it is made again, and the next write is acknowledged.
+     */
     public Heartbeat.Writer heartbeatWriter() {
         String p = path("hosts", host);
         return (long sentAt, LongConsumer acknowledged) -> {
@@ -240,6 +245,8 @@ public final class ZkCoordination implements Coordination {
                 client.setData().inBackground((c, event) -> {
                     if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
                         acknowledged.accept(sentAt);
+                    } else if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                        c.create().withMode(CreateMode.EPHEMERAL).inBackground().forPath(p, facts);
                     }
                 }).forPath(p, Long.toString(sentAt).getBytes(StandardCharsets.UTF_8));
             } catch (Exception e) {
@@ -285,6 +292,38 @@ public final class ZkCoordination implements Coordination {
             throw new CoordinationException(what + ": interrupted", e);
         } catch (Exception e) {
             throw new CoordinationException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether this host leads now: the leader znode ({@code root/leader}, ephemeral) is this session's, made now if
+     * nobody holds it. Whoever leads plans placement and recovery; safety does not rest on it, since two leaders at
+     * once can only lose compare-and-set races to each other.
+     */
+    public boolean lead() throws CoordinationException {
+        String p = root + "/leader";
+        return call("lead", () -> {
+            try {
+                client.create().withMode(CreateMode.EPHEMERAL).forPath(p, host.getBytes(StandardCharsets.UTF_8));
+                LOG.info("{} leads", host);
+                return true;
+            } catch (KeeperException.NodeExistsException e) {
+                Stat st = client.checkExists().forPath(p);
+                return st != null && st.getEphemeralOwner() == sessionId();
+            }
+        });
+    }
+
+    /**
+     * A planned stop: the guest's record, if this host owns it, becomes frozen (it keeps running and nobody recovers
+     * it); a record changed meanwhile is left as it is.
+     */
+    public void freeze(String guest) throws CoordinationException {
+        Optional<Versioned<GuestRecord>> r = guest(guest);
+        if (r.isPresent() && r.get().value().owner().equals(Optional.of(host))) {
+            GuestRecord v = r.get().value();
+            writeRecord(guest, r.get().version(), new GuestRecord(v.owner(), v.epoch(), GuestRecord.Phase.FROZEN,
+                    v.target()));
         }
     }
 

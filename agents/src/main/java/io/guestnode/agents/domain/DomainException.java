@@ -16,7 +16,12 @@ public final class DomainException extends Exception {
          * libvirt is overloaded (several calls past their deadline at once, or no call slot free): the call was not
          * carried out, or its outcome is unknown, through no fault of the domain. Try again later.
          */
-        OVERLOAD
+        OVERLOAD,
+        /**
+         * This host may not start the domain now: it does not hold the guest's claim, or its own lease on the cluster
+         * is not fresh. Nothing was carried out; no fault of the domain.
+         */
+        REFUSED
     }
 
     private final Kind kind;

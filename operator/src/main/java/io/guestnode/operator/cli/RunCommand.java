@@ -1,11 +1,14 @@
 package io.guestnode.operator.cli;
 
+import io.guestnode.agents.coordination.CoordinationException;
+import io.guestnode.agents.coordination.Timing;
 import io.guestnode.agents.domain.LibvirtDomainAgent;
 import io.guestnode.agents.remote.ClientWarmup;
 import io.guestnode.agents.remote.RemoteExecutorClient;
 import io.guestnode.agents.remote.tls.AuthKey;
 import io.guestnode.agents.remote.tls.KeyFileException;
 import io.guestnode.operator.api.ControlServer;
+import io.guestnode.operator.cluster.ClusterMode;
 import io.guestnode.operator.definitions.DefinitionsLoader;
 import io.guestnode.operator.definitions.Problem;
 import io.guestnode.operator.engine.Engine;
@@ -31,6 +34,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -75,9 +79,22 @@ final class RunCommand implements Callable<Integer> {
             + "at once; more wait for a slot (fences never do). Default: twice the host's cores.")
     Integer nodeActionLimit;
 
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        Timing timing = null;
+        if (cluster.enabled()) {
+            try {
+                timing = cluster.timing();
+                cluster.root();
+            } catch (IllegalArgumentException e) {
+                err.println("guestnode run: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+        }
         HostPolicy policy;
         try {
             policy = HostPolicy.parseFenceLimit(fenceLimit).withNodeActionLimit(nodeActionLimit != null
@@ -123,8 +140,25 @@ final class RunCommand implements Callable<Integer> {
             journal.add(new Engine.Journal.Entry(java.time.Instant.now(), p));
         });
         LibvirtDomainAgent domains = new LibvirtDomainAgent();
-        Engine engine = new Engine(r.definitions(), loaded.state(), loaded.overrides(), journal, domains,
+        ClusterMode several = null;
+        if (timing != null) {
+            try {
+                several = cluster.join(host, domains, r.definitions(), timing);
+            } catch (IOException | CoordinationException | IllegalArgumentException e) {
+                err.println("guestnode run: " + e.getMessage());
+                domains.close();
+                lock.close();
+                return ExitCodes.PROBLEM;
+            }
+            LOG.info("one of several hosts ({}; {})", cluster.zookeeper, timing.describe());
+        }
+        ClusterMode clusterMode = several;
+        Engine engine = new Engine(several != null ? several.initialShare() : r.definitions(), loaded.state(),
+                loaded.overrides(), journal, several != null ? several.guard() : domains,
                 new GuestKeys(new KeySource(key), stateDir.resolve("keys")), Clock.systemUTC(), store::save, policy);
+        if (several != null) {
+            several.attach(engine);
+        }
         Object reloadLock = new Object();
         java.util.function.Supplier<String> reload = () -> {
             synchronized (reloadLock) {
@@ -133,6 +167,12 @@ final class RunCommand implements Callable<Integer> {
                     nr.problems().forEach(p -> LOG.error("reload rejected: {}", p));
                     return "invalid definitions, the running configuration stays: "
                             + nr.problems().stream().filter(Problem::isError).findFirst().map(Problem::toString).orElse("");
+                }
+                if (clusterMode != null) {
+                    clusterMode.definitions(nr.definitions());
+                    LOG.info("definitions reloaded: {} guest nodes, {} services in the cluster",
+                            nr.definitions().vms().size(), nr.definitions().services().size());
+                    return null;
                 }
                 boolean changed;
                 try {
@@ -158,6 +198,9 @@ final class RunCommand implements Callable<Integer> {
             control = new ControlServer(socket, engine, reload);
         } catch (IOException e) {
             err.println("guestnode run: cannot open the control socket " + socket + ": " + e.getMessage());
+            if (several != null) {
+                several.close();
+            }
             engine.close();
             domains.close();
             lock.close();
@@ -175,6 +218,9 @@ final class RunCommand implements Callable<Integer> {
         LOG.info("guestnode stopping; guests and services keep running");
         watcher.interrupt();
         control.close();
+        if (several != null) {
+            several.close(); // a planned stop: its guests are frozen, the watchdog disarmed
+        }
         engine.close();
         domains.close();
         lock.close();

@@ -52,8 +52,7 @@ final class ActionRunner {
     }
 
     static DomainSpec domainSpec(VmResource vm) {
-        return new DomainSpec(vm.domain().hypervisor(), vm.domain().domainName(), vm.domain().configXml(),
-                vm.domain().forceStop(), vm.domain().shutdownMode());
+        return DomainSpecs.of(vm);
     }
 
     static Duration opTimeout(java.util.List<OpDef> ops, String name) {
@@ -118,11 +117,15 @@ final class ActionRunner {
     }
 
     /**
-     * A start or stop libvirt could not take (unreachable, or overloaded) is reported as such: it is retried with
-     * back-off and is no failure of the guest. Anything else is the guest's failure.
+     * A start or stop libvirt could not take (unreachable, or overloaded), or a start this host may not make now (no
+     * claim or lease), is reported as such: it is retried with back-off and is no failure of the guest. Anything else
+     * is the guest's failure.
      */
     private static ActionFinished domainFailure(Action a, DomainException e, String status) {
-        boolean overload = e.kind() == DomainException.Kind.OVERLOAD || e.kind() == DomainException.Kind.UNAVAILABLE;
+        boolean overload = switch (e.kind()) {
+            case OVERLOAD, UNAVAILABLE, REFUSED -> true;
+            case TIMEOUT, LIBVIRT_ERROR, INVALID_CONFIG -> false;
+        };
         return ActionFinished.failed(a, overload ? StateReducer.OVERLOAD : status, e.getMessage());
     }
 

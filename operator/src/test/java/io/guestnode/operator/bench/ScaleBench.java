@@ -327,12 +327,17 @@ public final class ScaleBench {
     double[] usage(List<Long> pids) throws Exception {
         Thread.sleep(SETTLE_S * 1000L);
         java.util.Map<String, Long> t0 = cpuTicks(pids);
+        List<java.util.Map<String, ThreadCpu.Task>> threads0 = pids.stream().map(ThreadCpu::snapshot).toList();
         double peak = 0;
         for (int i = 0; i < STEADY_S; i++) {
             peak = Math.max(peak, rssMiB(pids));
             Thread.sleep(1000);
         }
         java.util.Map<String, Long> t1 = cpuTicks(pids);
+        if (pids.size() == 1) {
+            System.out.print("  CPU by thread (% of one core):\n"
+                    + ThreadCpu.report(threads0.get(0), ThreadCpu.snapshot(pids.get(0)), STEADY_S, 10));
+        }
         long ticks = 0;
         for (var e : t1.entrySet()) {
             Long before = t0.get(e.getKey());
