@@ -1,0 +1,301 @@
+package io.guestnode.operator.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.guestnode.agents.coordination.GuestRecord;
+import io.guestnode.agents.coordination.Timing;
+import io.guestnode.agents.coordination.ZkCoordination;
+import io.guestnode.agents.testing.Shell;
+import io.guestnode.operator.e2e.StatusJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Three lab hosts (bin/lab), each running guestnode as one of several hosts on their ZooKeeper ensemble (timing
+ * fast: T 6 s, S 3.5 s, W 3 s, F 3 s), three LXC guest nodes with a Dummy each. An observer scans /proc of the whole
+ * machine every 50 ms throughout: a guest alive on two hosts at once fails the test. A powered-off host's guest comes
+ * back on another host; a partitioned host destroys its guest itself before the guest comes back elsewhere, and its
+ * watchdog then ends the host.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MultiHostIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path ROOT = Path.of(System.getProperty("guestnode.root", "..")).toAbsolutePath().normalize();
+    private static final Path LAB = Path.of("/run/guestnode-lab");
+    private static final Path SHARED = LAB.resolve("shared/mh");
+    private static final String ZK = "10.77.0.1:2181,10.77.0.2:2181,10.77.0.3:2181";
+    private static final List<String> HOSTS = List.of("h1", "h2", "h3");
+    private static final List<String> GUESTS = List.of("lg1", "lg2", "lg3");
+    private static final String PREFIX = "gnmh-";
+    private static Watcher watcher;
+
+    /** Sees every guest's incarnations on the whole machine; two at once is an overlap. */
+    static final class Watcher implements AutoCloseable {
+        final ProcScan scan = new ProcScan(Set.of(PREFIX + "lg1", PREFIX + "lg2", PREFIX + "lg3"));
+        final List<String> overlaps = java.util.Collections.synchronizedList(new ArrayList<>());
+        final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
+        final Map<ProcScan.Incarnation, Instant[]> lives = new ConcurrentHashMap<>();
+        volatile boolean running = true;
+        final Thread thread = Thread.ofPlatform().daemon().name("multi-host observer").start(this::loop);
+
+        private void loop() {
+            while (running) {
+                Instant t = Instant.now();
+                Map<String, List<ProcScan.Incarnation>> by = new TreeMap<>();
+                for (ProcScan.Seen s : scan.scan()) {
+                    by.computeIfAbsent(s.domain(), k -> new ArrayList<>()).add(s.incarnation());
+                    lives.merge(s.incarnation(), new Instant[] {t, t}, (a, b) -> new Instant[] {a[0], t});
+                }
+                by.forEach((d, incs) -> {
+                    if (incs.size() > 1) {
+                        overlaps.add(t + ": " + d + " alive twice: " + incs);
+                    }
+                });
+                Observer.sleep(Observer.SAMPLE_MS);
+            }
+        }
+
+        /** Incarnations of a guest in the order first seen, with first and last sighting. */
+        List<Instant[]> livesOf(String guest) {
+            return lives.entrySet().stream().filter(e -> e.getKey().domain().equals(PREFIX + guest))
+                    .map(Map.Entry::getValue).sorted((a, b) -> a[0].compareTo(b[0])).toList();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(2000);
+        }
+    }
+
+    @BeforeAll
+    static void up() throws Exception {
+        assumeTrue(Shell.isRoot(), "the lab needs root");
+        lab("down");
+        Shell.Result r = lab("up", "--hosts", "3");
+        assertEquals(0, r.exitCode(), r.output());
+        Files.createDirectories(SHARED);
+        byte[] key = new byte[4096];
+        new java.security.SecureRandom().nextBytes(key);
+        Path keyFile = Files.write(SHARED.resolve("authkey"), key);
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        StringBuilder res = new StringBuilder();
+        StringBuilder con = new StringBuilder();
+        for (int g = 1; g <= GUESTS.size(); g++) {
+            String node = "lg" + g;
+            Path keys = Files.createDirectories(SHARED.resolve("keys/" + node));
+            Files.write(keys.resolve("authkey"), key);
+            Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwx------"));
+            Shell.Result t = Shell.run(List.of(ROOT.resolve("bin/guestnode").toString(), "template", "lxc", "--name",
+                    PREFIX + node, "--addr", "10.251.1." + g, "--images", System.getenv().getOrDefault(
+                            "GUESTNODE_IMAGES", ROOT.resolve(".cache/images").toString()), "--key-dir",
+                    keys.toString()));
+            assertEquals(0, t.exitCode(), t.output());
+            Path config = Files.writeString(SHARED.resolve(node + ".xml"), t.output());
+            res.append(StatusJson.vm(node, config, "10.251.1." + g, StatusJson.FAST_MONITOR));
+            res.append("""
+                    <primitive id="dummy-%1$s" class="ocf" provider="pacemaker" type="Dummy">
+                      <operations><op id="dummy-%1$s-mon" name="monitor" interval="5s"/></operations>
+                    </primitive>
+                    """.formatted(node));
+            con.append("<rsc_location id=\"pin-" + node + "\" rsc=\"dummy-" + node + "\" node=\"" + node
+                    + "\" score=\"INFINITY\"/>");
+        }
+        Files.writeString(SHARED.resolve("guests.xml"), "<configuration><resources>" + res
+                + "</resources><constraints>" + con + "</constraints></configuration>");
+        watcher = new Watcher();
+        for (String h : HOSTS) {
+            startDaemon(h);
+        }
+    }
+
+    static void startDaemon(String h) throws Exception {
+        Path dir = Files.createDirectories(SHARED.resolve(h));
+        String cmd = String.join(" ", ROOT.resolve("bin/guestnode").toString(), "run", "--definitions",
+                SHARED.resolve("guests.xml").toString(), "--state-dir", dir.resolve("state").toString(), "--socket",
+                dir.resolve("gn.sock").toString(), "--key", SHARED.resolve("authkey").toString(), "--node-name", h,
+                "--zookeeper", ZK, "--cluster", "mh", "--timing", "fast", "--watchdog-file",
+                LAB.resolve("hosts").resolve(h).resolve("watchdog-deadline").toString());
+        Shell.Result r = lab("exec", h, "bash", "-c", "JAVA_HOME=" + System.getProperty("java.home") + " nohup "
+                + cmd + " >>" + dir.resolve("daemon.log") + " 2>&1 </dev/null &");
+        assertEquals(0, r.exitCode(), r.output());
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (Shell.isRoot()) {
+            lab("down");
+        }
+    }
+
+    static Shell.Result lab(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/lab").toString()));
+        cmd.addAll(List.of(args));
+        return Shell.run(cmd);
+    }
+
+    /** Each live host's status, by host. */
+    static Map<String, JsonNode> statuses() {
+        Map<String, JsonNode> out = new TreeMap<>();
+        for (String h : HOSTS) {
+            Path sock = SHARED.resolve(h).resolve("gn.sock");
+            if (!Files.exists(sock)) {
+                continue;
+            }
+            Shell.Result r = Shell.run(List.of(ROOT.resolve("bin/guestnode").toString(), "status", "--socket",
+                    sock.toString(), "--output-as", "json"));
+            if (r.exitCode() == 0) {
+                try {
+                    out.put(h, JSON.readTree(r.output()));
+                } catch (Exception e) {
+                    // half a status: asked again
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The hosts where the guest is online with its Dummy started. */
+    static List<String> runningOn(Map<String, JsonNode> s, String guest) {
+        List<String> out = new ArrayList<>();
+        s.forEach((h, st) -> {
+            if (StatusJson.online(st, guest) && StatusJson.role(st, "dummy-" + guest).equals("Started " + guest)) {
+                out.add(h);
+            }
+        });
+        return out;
+    }
+
+    static Map<String, JsonNode> await(String what, long ms, java.util.function.Predicate<Map<String, JsonNode>> p)
+            throws Exception {
+        long until = System.nanoTime() + ms * 1_000_000;
+        while (true) {
+            Map<String, JsonNode> s = statuses();
+            if (p.test(s)) {
+                return s;
+            }
+            if (System.nanoTime() > until) {
+                throw new AssertionError("not within " + ms + " ms: " + what + "\n" + logs());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    static String logs() {
+        StringBuilder b = new StringBuilder();
+        for (String h : HOSTS) {
+            try {
+                List<String> lines = Files.readAllLines(SHARED.resolve(h).resolve("daemon.log"));
+                b.append("--- ").append(h).append('\n');
+                lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> b.append(l).append('\n'));
+            } catch (Exception e) {
+                b.append("--- ").append(h).append(": no log\n");
+            }
+        }
+        return b.toString();
+    }
+
+    static Optional<GuestRecord> record(String guest) throws Exception {
+        try (ZkCoordination zk = new ZkCoordination(ZK, "/guestnode/mh", "reader", Timing.FAST)) {
+            return zk.guest(guest).map(v -> v.value());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyGuestComesUpOnOneHost() throws Exception {
+        Map<String, JsonNode> s = await("every guest online with its Dummy", 120_000,
+                x -> GUESTS.stream().allMatch(g -> runningOn(x, g).size() == 1));
+        for (String g : GUESTS) {
+            GuestRecord r = record(g).orElseThrow();
+            assertEquals(Optional.of(runningOn(s, g).get(0)), r.owner(), g + ": the owner runs it");
+            assertEquals(GuestRecord.Phase.RUNNING, r.phase());
+        }
+        assertEquals(List.of(), watcher.overlaps);
+    }
+
+    @Test
+    @Order(2)
+    void aPoweredOffHostsGuestComesBackElsewhere() throws Exception {
+        String host = runningOn(statuses(), "lg1").get(0);
+        long epoch = record("lg1").orElseThrow().epoch();
+        Instant t0 = Instant.now();
+        assertEquals(0, lab("power-off", host).exitCode());
+        Map<String, JsonNode> s = await("lg1 back on another host", 60_000, x -> {
+            List<String> on = runningOn(x, "lg1");
+            return on.size() == 1 && !on.get(0).equals(host);
+        });
+        double took = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
+        System.out.printf("power-off of %s: lg1 online with its Dummy on %s after %.1f s%n", host,
+                runningOn(s, "lg1").get(0), took);
+        assertTrue(took <= 25, "recovered after " + took + " s (at most 25 s)");
+        GuestRecord r = record("lg1").orElseThrow();
+        assertNotEquals(Optional.of(host), r.owner());
+        assertTrue(r.epoch() > epoch, "a new epoch: " + r);
+        assertEquals(List.of(), watcher.overlaps);
+        assertEquals(0, lab("power-on", host).exitCode());
+        startDaemon(host);
+    }
+
+    @Test
+    @Order(3)
+    void aPartitionedHostDestroysItsGuestBeforeItComesBackElsewhere() throws Exception {
+        String host = runningOn(statuses(), "lg2").get(0);
+        int livesBefore = watcher.livesOf("lg2").size();
+        Instant t0 = Instant.now();
+        assertEquals(0, lab("partition", host).exitCode());
+        await("lg2 back on another host", 60_000, x -> {
+            List<String> on = runningOn(x, "lg2");
+            return on.size() == 1 && !on.get(0).equals(host);
+        });
+        List<Instant[]> lives = watcher.livesOf("lg2");
+        assertTrue(lives.size() > livesBefore, "a new incarnation of lg2");
+        Instant oldLast = lives.get(livesBefore - 1)[1];
+        Instant newFirst = lives.get(livesBefore)[0];
+        System.out.printf("partition of %s: its lg2 last seen %.1f s after the cut, the new one first seen %.1f s"
+                + " after%n", host, Duration.between(t0, oldLast).toMillis() / 1000.0,
+                Duration.between(t0, newFirst).toMillis() / 1000.0);
+        assertTrue(oldLast.isBefore(newFirst), "the old lg2 was gone before the new one began");
+        assertTrue(Duration.between(t0, oldLast).toMillis() < Timing.FAST.selfFenceAfter().toMillis() + 2_000,
+                "the partitioned host destroyed lg2 itself within S (+2 s)");
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (!statusOf(host).equals("off")) {
+            assertTrue(System.nanoTime() < until, "the partitioned host's watchdog ended it: " + lab("status").output());
+            Thread.sleep(200);
+        }
+        assertEquals(List.of(), watcher.overlaps);
+    }
+
+    static String statusOf(String host) throws Exception {
+        for (JsonNode h : JSON.readTree(lab("status", "--json").output())) {
+            if (h.get("host").asText().equals(host)) {
+                return h.get("state").asText();
+            }
+        }
+        return "";
+    }
+}
