@@ -111,9 +111,13 @@ public final class Heartbeat implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops the connection to the silent server; not again within twice the switch time, so that a reconnection in
+     * progress (the client waits up to a second before it, then connects to the next server of its list) is not cut.
+     */
     private void move(Duration silence) {
         long now = nanos.getAsLong();
-        if (now - lastMove < timing.switchAfter().toNanos()) {
+        if (lastMove != 0 && now - lastMove < timing.switchAfter().multipliedBy(2).toNanos()) {
             return;
         }
         lastMove = now;

@@ -314,6 +314,19 @@ public final class ZkCoordination implements Coordination {
         });
     }
 
+    /** The host holding the leader znode, if any. */
+    public Optional<String> leader() throws CoordinationException {
+        String p = root + "/leader";
+        return call("read " + p, () -> {
+            try {
+                return Optional.of(GuestRecord.checkName(new String(client.getData().forPath(p),
+                        StandardCharsets.UTF_8)));
+            } catch (KeeperException.NoNodeException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
     /**
      * A planned stop: the guest's record, if this host owns it, becomes frozen (it keeps running and nobody recovers
      * it); a record changed meanwhile is left as it is.

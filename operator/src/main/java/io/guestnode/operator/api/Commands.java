@@ -14,10 +14,12 @@ final class Commands {
     private final Engine engine;
     private final Supplier<String> reload;
     private final Duration timeout;
+    private final Supplier<ClusterView> cluster;
 
-    Commands(Engine engine, Supplier<String> reload, Duration timeout) {
+    Commands(Engine engine, Supplier<String> reload, Duration timeout, Supplier<ClusterView> cluster) {
         this.engine = engine;
         this.reload = reload;
+        this.cluster = cluster;
         this.timeout = timeout;
     }
 
@@ -29,7 +31,8 @@ final class Commands {
                     reply.put("ok", false).put("error", "guestnode is still starting");
                     return;
                 }
-                reply.put("ok", true).set("status", JSON.valueToTree(StatusView.of(snap, s.journal())));
+                reply.put("ok", true).set("status", JSON.valueToTree(StatusView.of(snap, s.journal())
+                        .withCluster(cluster.get())));
             }
             case ControlRequest.Cleanup c -> result(reply, engine.command(e -> {
                 if (!known(e, c.resource())) {

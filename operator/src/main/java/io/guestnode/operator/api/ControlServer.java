@@ -51,8 +51,14 @@ public final class ControlServer implements AutoCloseable {
     private final Commands commands;
 
     public ControlServer(Path path, Engine engine, Supplier<String> reload) throws IOException {
+        this(path, engine, reload, () -> null);
+    }
+
+    /** With {@code cluster}: what this host last read of the cluster it is one of, for the status. */
+    public ControlServer(Path path, Engine engine, Supplier<String> reload, Supplier<ClusterView> cluster)
+            throws IOException {
         this.path = path;
-        this.commands = new Commands(engine, reload, COMMAND_TIMEOUT);
+        this.commands = new Commands(engine, reload, COMMAND_TIMEOUT, cluster);
         this.server = bindPrivately(path);
         Thread.ofVirtual().name("control-socket").start(this::accept);
     }

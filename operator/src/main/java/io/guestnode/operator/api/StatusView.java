@@ -15,7 +15,14 @@ import java.util.Map;
 
 /** What {@code guestnode status} shows, in Pacemaker's words; built by the daemon from a snapshot. */
 public record StatusView(String host, String updated, List<GuestView> guests, List<ResourceView> resources,
-                         List<FailedAction> failedActions, Map<String, String> notes, List<JournalLine> journal) {
+                         List<FailedAction> failedActions, Map<String, String> notes, List<JournalLine> journal,
+                         @com.fasterxml.jackson.annotation.JsonInclude(
+                                 com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) ClusterView cluster) {
+
+    /** The same, with what this host last read of the cluster it is one of. */
+    public StatusView withCluster(ClusterView c) {
+        return new StatusView(host, updated, guests, resources, failedActions, notes, journal, c);
+    }
 
     public record GuestView(String node, String vm, String addr, boolean online, boolean unclean, boolean maintenance) {
     }
@@ -81,7 +88,7 @@ public record StatusView(String host, String updated, List<GuestView> guests, Li
         List<Engine.Journal.Entry> j = snap.journal();
         List<JournalLine> tail = j.subList(Math.max(0, j.size() - journalLines), j.size()).stream()
                 .map(e -> new JournalLine(e.at().toString(), e.what())).toList();
-        return new StatusView(host, snap.at().toString(), guests, resources, failed, snap.plan().notes(), tail);
+        return new StatusView(host, snap.at().toString(), guests, resources, failed, snap.plan().notes(), tail, null);
     }
 
     private static boolean disabled(Engine.Snapshot snap, String id, TargetRole configured) {

@@ -195,7 +195,7 @@ final class RunCommand implements Callable<Integer> {
         };
         ControlServer control;
         try {
-            control = new ControlServer(socket, engine, reload);
+            control = new ControlServer(socket, engine, reload, several != null ? several::view : () -> null);
         } catch (IOException e) {
             err.println("guestnode run: cannot open the control socket " + socket + ": " + e.getMessage());
             if (several != null) {

@@ -67,17 +67,30 @@ final class StatusCommand extends DaemonVerb implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** Which host owns each guest, as this host last read it from ZooKeeper. */
+    static void cluster(StringBuilder sb, io.guestnode.operator.api.ClusterView c) {
+        sb.append("\nGuest Owners (read ").append(c.read()).append(" by ").append(c.self()).append(", lease ")
+                .append(c.fresh() ? "fresh" : "NOT FRESH: this host runs nothing").append("):\n");
+        for (io.guestnode.operator.api.ClusterView.Owner o : c.guests()) {
+            sb.append("  * ").append(o.guest()).append(": ").append(o.owner().isEmpty() ? "nobody" : o.owner())
+                    .append(" (epoch ").append(o.epoch()).append(", ").append(o.phase()).append(", claim ")
+                    .append(o.claim().isEmpty() ? "none" : "held by " + o.claim()).append(")\n");
+        }
+    }
+
     static String text(StatusView v, int journalLines) {
         StringBuilder sb = new StringBuilder();
         sb.append("Cluster Summary:\n");
         sb.append("  * Stack: guestnode (no corosync)\n");
-        sb.append("  * Current DC: ").append(v.host()).append(" (guestnode)\n");
+        sb.append("  * Current DC: ").append(v.cluster() != null && !v.cluster().leader().isEmpty()
+                ? v.cluster().leader() : v.host()).append(" (guestnode)\n");
         sb.append("  * Last updated: ").append(v.updated()).append('\n');
         sb.append("  * ").append(v.guests().size()).append(" guest node").append(v.guests().size() == 1 ? "" : "s")
                 .append(" configured\n");
         sb.append("  * ").append(v.resources().size()).append(" resource instances configured\n\n");
         sb.append("Node List:\n");
-        sb.append("  * Online: [ ").append(v.host()).append(" ]\n");
+        sb.append("  * Online: [ ").append(v.cluster() != null ? String.join(" ", v.cluster().hosts()) : v.host())
+                .append(" ]\n");
         List<String> online = new ArrayList<>();
         for (StatusView.GuestView g : v.guests()) {
             if (g.online()) {
@@ -93,6 +106,9 @@ final class StatusCommand extends DaemonVerb implements Callable<Integer> {
             } else if (g.unclean()) {
                 sb.append("  * Node ").append(g.node()).append(": UNCLEAN (offline)\n");
             }
+        }
+        if (v.cluster() != null) {
+            cluster(sb, v.cluster());
         }
         sb.append("\nFull List of Resources:\n");
         for (StatusView.ResourceView r : v.resources()) {

@@ -1,5 +1,6 @@
 package io.guestnode.operator.cluster;
 
+import io.guestnode.agents.coordination.Coordination;
 import io.guestnode.agents.coordination.CoordinationException;
 import io.guestnode.agents.coordination.Heartbeat;
 import io.guestnode.agents.coordination.Timing;
@@ -7,6 +8,7 @@ import io.guestnode.agents.coordination.ZkCoordination;
 import io.guestnode.agents.domain.DomainAgent;
 import io.guestnode.agents.domain.DomainState;
 import io.guestnode.agents.fencing.HostWatchdog;
+import io.guestnode.operator.api.ClusterView;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.engine.DomainSpecs;
@@ -54,7 +56,12 @@ public final class ClusterMode implements AutoCloseable {
     /** Guests found running here at start-up and not yet claimed again or destroyed. */
     private final Set<String> unsettled = new HashSet<>();
     private volatile boolean settled;
+    /** The last self-fence destroyed every local guest, and no step has run with a fresh lease since. */
+    private volatile boolean emptied;
+    private final Object emptyLock = new Object();
+    private long freshTicks;
     private volatile EnginePort engine;
+    private volatile ClusterView view;
 
     /** What cluster mode needs of this host's engine. */
     public interface EnginePort {
@@ -144,9 +151,16 @@ public final class ClusterMode implements AutoCloseable {
         feeder.scheduleAtFixedRate(this::feed, STEP.toMillis(), STEP.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * With a fresh lease, the watchdog is fed the lease's end (once every guest found at start-up is accounted for).
+     * A host whose self-fence destroyed every local guest runs nothing and starts nothing until its lease is fresh
+     * again: it is fed a rolling deadline of S ahead, so it is not reset for a quorum it cannot reach.
+     */
     private void feed() {
         if (settled && heartbeat.fresh()) {
             watchdog.feedUntil(heartbeat.freshUntil());
+        } else if (emptied) {
+            watchdog.feedUntil(System.nanoTime() + timing.selfFenceAfter().toNanos());
         }
     }
 
@@ -174,13 +188,35 @@ public final class ClusterMode implements AutoCloseable {
         }
     }
 
+    /** What this host last read of the cluster; null before its first step. */
+    public ClusterView view() {
+        ClusterView v = view;
+        return v == null ? null : new ClusterView(v.self(), v.leader(), heartbeat.fresh(), v.hosts(), v.guests(),
+                v.read());
+    }
+
+    private void remember(Coordination.Snapshot snap, String leader) {
+        java.util.List<ClusterView.Owner> owners = new java.util.ArrayList<>();
+        new java.util.TreeMap<>(snap.guests()).forEach((g, r) -> owners.add(new ClusterView.Owner(g,
+                r.value().owner().orElse(""), r.value().epoch(), r.value().phase().name().toLowerCase(
+                java.util.Locale.ROOT), snap.claims().getOrDefault(g, ""))));
+        view = new ClusterView(zk.host(), leader, true, new java.util.TreeSet<>(snap.hosts()).stream().toList(),
+                owners, Instant.now().toString());
+    }
+
     private void tick() {
         try {
             if (heartbeat.fresh()) {
-                memberStep();
-                if (zk.lead()) {
+                synchronized (emptyLock) { // before any claim: from here on only the lease keeps the watchdog fed
+                    emptied = false;
+                    freshTicks++;
+                }
+                Coordination.Snapshot read = memberStep();
+                boolean leading = zk.lead();
+                if (leading) {
                     leader.run(all, overrides(), timing.fenceDelay(), Set.of(), Set.of(), Set.of(), Instant.now());
                 }
+                remember(read, leading ? zk.host() : zk.leader().orElse(""));
             }
         } catch (CoordinationException e) {
             LOG.debug("cluster step: {}", e.getMessage());
@@ -194,7 +230,7 @@ public final class ClusterMode implements AutoCloseable {
         return e == null ? Overrides.NONE : e.overrides();
     }
 
-    private void memberStep() throws CoordinationException {
+    private Coordination.Snapshot memberStep() throws CoordinationException {
         Definitions d = all;
         Set<String> running;
         synchronized (unsettled) {
@@ -203,6 +239,9 @@ public final class ClusterMode implements AutoCloseable {
         HostMember.Outcome o = member.step(d.guestNodes(), running);
         for (String g : o.destroy()) {
             d.vmOfNode(g).ifPresent(vm -> destroy(vm, "held by another host"));
+        }
+        if (!heartbeat.fresh()) {
+            return o.read(); // the lease ran out during the step: a self-fence decides now, not this step's view
         }
         synchronized (unsettled) {
             unsettled.removeAll(o.held());
@@ -213,60 +252,95 @@ public final class ClusterMode implements AutoCloseable {
             }
         }
         share(d, o.held());
+        return o.read();
     }
 
-    private void share(Definitions d, Set<String> now) {
-        Set<String> before = held;
+    /**
+     * This host's share from now on: the guard's set at once, and the engine's definitions when they differ from what
+     * it was last given (compared with that, never with {@link #held}, which a self-fence empties first).
+     */
+    private synchronized void share(Definitions d, Set<String> now) {
         held = Set.copyOf(now);
         EnginePort e = engine;
-        if (e != null && (!before.equals(now) || d != shared)) {
-            shared = d;
-            if (!before.equals(now)) {
-                LOG.info("this host holds {}", new java.util.TreeSet<>(now));
-            }
-            try {
-                e.share(HostShare.of(d, now));
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException ex) {
-                LOG.error("this host's definitions not taken: {}", ex.getMessage());
-            }
+        if (e == null || now.equals(engineHeld) && d == engineDefs) {
+            return;
+        }
+        if (!now.equals(engineHeld)) {
+            LOG.info("this host holds {}", new java.util.TreeSet<>(now));
+        }
+        engineHeld = Set.copyOf(now);
+        engineDefs = d;
+        try {
+            e.share(HostShare.of(d, now));
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException ex) {
+            LOG.error("this host's definitions not taken: {}", ex.getMessage());
+            engineHeld = null;
         }
     }
 
-    private volatile Definitions shared;
+    /** What the engine was last given (guarded by this). */
+    private Set<String> engineHeld;
+    private Definitions engineDefs;
 
-    /** No write acknowledged for S: nothing starts, every local guest of the definitions is destroyed now. */
+    /**
+     * No write acknowledged for S: nothing starts, every local guest of the definitions is destroyed now. When every
+     * destroy is confirmed, this host runs nothing and needs no reset: the watchdog is kept at bay as an empty host's
+     * ({@link #feed()}) until the lease is fresh again. A destroy that fails or hangs leaves the watchdog unfed: the
+     * host resets W after its lease ended.
+     */
     private void selfFence(Duration silence) {
         LOG.error("no write acknowledged by a ZooKeeper quorum for {} ms: this host fences itself (refuses starts, "
                 + "destroys its guests)", silence.toMillis());
         held = Set.of(); // the guard refuses every start from now on (and the lease is not fresh either)
+        long ticksAtFence;
+        synchronized (emptyLock) {
+            ticksAtFence = freshTicks;
+        }
         Definitions d = all;
-        java.util.List<Thread> ts = new java.util.ArrayList<>();
+        java.util.List<java.util.concurrent.CompletableFuture<Boolean>> done = new java.util.ArrayList<>();
         for (VmResource vm : d.vms()) {
-            ts.add(Thread.ofVirtual().name("self-fence " + vm.node()).start(() -> destroy(vm, "self-fence")));
+            java.util.concurrent.CompletableFuture<Boolean> f = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofVirtual().name("self-fence " + vm.node()).start(() -> f.complete(destroy(vm, "self-fence")));
+            done.add(f);
         }
         member.forget();
-        for (Thread t : ts) {
+        boolean all = true;
+        for (var f : done) {
             try {
-                t.join(DESTROY_TIMEOUT.toMillis() * 2);
+                all &= f.get(DESTROY_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                all = false;
             }
+        }
+        synchronized (emptyLock) {
+            // only if no step ran with a fresh lease meanwhile (it may have claimed and started something)
+            emptied = all && freshTicks == ticksAtFence;
+        }
+        if (emptied) {
+            LOG.warn("every local guest is destroyed: this host runs nothing until it reaches a quorum again");
+        } else if (!all) {
+            LOG.error("not every local guest could be destroyed: the watchdog is no longer fed and resets this host");
         }
         Thread.ofVirtual().name("self-fence share").start(() -> share(d, Set.of()));
     }
 
-    private void destroy(VmResource vm, String why) {
+    /** Destroys the VM's domain; whether it is verified stopped. */
+    private boolean destroy(VmResource vm, String why) {
         try {
             var r = domains.destroy(DomainSpecs.of(vm), DESTROY_TIMEOUT);
             if (!r.how().equals("already stopped")) {
                 LOG.warn("{}: domain {} destroyed ({})", vm.node(), vm.domain().domainName(), why);
             }
+            return true;
         } catch (io.guestnode.agents.domain.DomainException e) {
             LOG.error("{}: domain {} not destroyed ({}): {}", vm.node(), vm.domain().domainName(), why,
                     e.getMessage());
+            return false;
         }
     }
 

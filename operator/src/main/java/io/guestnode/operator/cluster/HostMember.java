@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host side of several hosts, one step at a time: claims the guests the leader placed here (a transaction from the
- * record's version: owner this host, epoch + 1, and the claim in this host's session), and judges the guests found
+ * The host side of several hosts, one step at a time: claims the guests whose record names this host and whose claim
+ * nobody holds (placed or recovered here by the leader, or this host's own after its session ended: a transaction from
+ * the record's version: owner this host, epoch + 1, and the claim in this host's session), and judges the guests found
  * running here: claimed again when the record still names this host and nobody holds the claim, to be destroyed when
  * the record names another host or another host holds the claim, and left pending while a claim of this host's earlier
  * session has not yet vanished. The guests it holds are what this host's engine may run.
@@ -28,8 +29,9 @@ public final class HostMember {
      * @param held    the guests whose claims this host's session holds
      * @param destroy guests running here that this host may not run: destroy them now
      * @param pending guests running here whose claim is still held by this host's earlier session
+     * @param read    what the step read
      */
-    public record Outcome(Set<String> held, Set<String> destroy, Set<String> pending) {
+    public record Outcome(Set<String> held, Set<String> destroy, Set<String> pending, Coordination.Snapshot read) {
         public Outcome {
             held = Set.copyOf(held);
             destroy = Set.copyOf(destroy);
@@ -85,7 +87,7 @@ public final class HostMember {
                 if (running) {
                     destroy.add(g);
                 }
-            } else if (mine && (running || placedHere(r.get().value()))) {
+            } else if (mine) {
                 claim(g, r.get(), running).ifPresentOrElse(held::add, () -> {
                     if (running) {
                         destroy.add(g);
@@ -95,11 +97,7 @@ public final class HostMember {
                 destroy.add(g);
             }
         }
-        return new Outcome(held, destroy, pending);
-    }
-
-    private static boolean placedHere(GuestRecord r) {
-        return r.phase() == GuestRecord.Phase.PLACED || r.phase() == GuestRecord.Phase.RECOVERING;
+        return new Outcome(held, destroy, pending, snap);
     }
 
     private Optional<String> claim(String g, Versioned<GuestRecord> r, boolean running) throws CoordinationException {

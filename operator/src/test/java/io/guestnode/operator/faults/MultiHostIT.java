@@ -14,6 +14,7 @@ import io.guestnode.agents.testing.Shell;
 import io.guestnode.operator.e2e.StatusJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,11 +33,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Three lab hosts (bin/lab), each running guestnode as one of several hosts on their ZooKeeper ensemble (timing
- * fast: T 6 s, S 3.5 s, W 3 s, F 3 s), three LXC guest nodes with a Dummy each. An observer scans /proc of the whole
+ * Three lab hosts (bin/lab), each running guestnode as one of several hosts on their ZooKeeper ensemble (default
+ * timing: T 10 s, S 6 s, W 6 s, F 6 s), three LXC guest nodes with a Dummy each. An observer scans /proc of the whole
  * machine every 50 ms throughout: a guest alive on two hosts at once fails the test. A powered-off host's guest comes
- * back on another host; a partitioned host destroys its guest itself before the guest comes back elsewhere, and its
- * watchdog then ends the host.
+ * back on another host; a partitioned host destroys its guest itself before the guest comes back elsewhere (and,
+ * running nothing, is not reset; healed, it starts nothing owned elsewhere); one ZooKeeper server lost fences nothing;
+ * a frozen guestnode's host is ended by its watchdog; without a quorum every host destroys its guests, and they come
+ * back with the quorum; a host whose libvirtd hangs when it is cut off cannot destroy its guests, and its watchdog
+ * ends it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiHostIT {
@@ -48,6 +52,8 @@ class MultiHostIT {
     private static final List<String> HOSTS = List.of("h1", "h2", "h3");
     private static final List<String> GUESTS = List.of("lg1", "lg2", "lg3");
     private static final String PREFIX = "gnmh-";
+    /** The default profile: T 10 s, S 6 s, W 6 s, F 6 s (its S rides out the loss of one ZooKeeper server). */
+    private static final Timing TIMING = Timing.DEFAULT;
     private static Watcher watcher;
 
     /** Sees every guest's incarnations on the whole machine; two at once is an overlap. */
@@ -74,6 +80,11 @@ class MultiHostIT {
                 });
                 Observer.sleep(Observer.SAMPLE_MS);
             }
+        }
+
+        /** When any guest was last seen alive. */
+        Instant lastSightingOfAny() {
+            return lives.values().stream().map(l -> l[1]).max(Instant::compareTo).orElse(Instant.EPOCH);
         }
 
         /** Incarnations of a guest in the order first seen, with first and last sighting. */
@@ -135,7 +146,7 @@ class MultiHostIT {
         String cmd = String.join(" ", ROOT.resolve("bin/guestnode").toString(), "run", "--definitions",
                 SHARED.resolve("guests.xml").toString(), "--state-dir", dir.resolve("state").toString(), "--socket",
                 dir.resolve("gn.sock").toString(), "--key", SHARED.resolve("authkey").toString(), "--node-name", h,
-                "--zookeeper", ZK, "--cluster", "mh", "--timing", "fast", "--watchdog-file",
+                "--zookeeper", ZK, "--cluster", "mh", "--timing", "default", "--watchdog-file",
                 LAB.resolve("hosts").resolve(h).resolve("watchdog-deadline").toString());
         Shell.Result r = lab("exec", h, "bash", "-c", "JAVA_HOME=" + System.getProperty("java.home") + " nohup "
                 + cmd + " >>" + dir.resolve("daemon.log") + " 2>&1 </dev/null &");
@@ -147,8 +158,29 @@ class MultiHostIT {
         if (watcher != null) {
             watcher.close();
         }
+        keepLogs();
         if (Shell.isRoot()) {
             lab("down");
+        }
+    }
+
+    /** The hosts' daemon and ZooKeeper logs, kept in target/multi-host-logs (the lab's directory goes with it). */
+    static void keepLogs() {
+        Path out = Path.of("target", "multi-host-logs");
+        for (String h : HOSTS) {
+            try {
+                Files.createDirectories(out);
+                Path daemon = SHARED.resolve(h).resolve("daemon.log");
+                if (Files.exists(daemon)) {
+                    Files.copy(daemon, out.resolve(h + "-daemon.log"), StandardCopyOption.REPLACE_EXISTING);
+                }
+                Path zk = LAB.resolve("hosts").resolve(h).resolve("zk.log");
+                if (Files.exists(zk)) {
+                    Files.copy(zk, out.resolve(h + "-zk.log"), StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (java.io.IOException e) {
+                System.out.println("logs of " + h + " not kept: " + e.getMessage());
+            }
         }
     }
 
@@ -166,11 +198,13 @@ class MultiHostIT {
             if (!Files.exists(sock)) {
                 continue;
             }
-            Shell.Result r = Shell.run(List.of(ROOT.resolve("bin/guestnode").toString(), "status", "--socket",
-                    sock.toString(), "--output-as", "json"));
-            if (r.exitCode() == 0) {
+            java.io.StringWriter text = new java.io.StringWriter();
+            int rc = io.guestnode.operator.cli.GuestnodeCli.run(new String[] {"status", "--socket", sock.toString(),
+                "--output-as", "json"}, new java.io.PrintWriter(text, true),
+                    new java.io.PrintWriter(new java.io.StringWriter(), true));
+            if (rc == 0) {
                 try {
-                    out.put(h, JSON.readTree(r.output()));
+                    out.put(h, JSON.readTree(text.toString()));
                 } catch (Exception e) {
                     // half a status: asked again
                 }
@@ -194,15 +228,30 @@ class MultiHostIT {
             throws Exception {
         long until = System.nanoTime() + ms * 1_000_000;
         while (true) {
+            long t = System.nanoTime();
             Map<String, JsonNode> s = statuses();
             if (p.test(s)) {
                 return s;
             }
             if (System.nanoTime() > until) {
-                throw new AssertionError("not within " + ms + " ms: " + what + "\n" + logs());
+                throw new AssertionError("not within " + ms + " ms: " + what + "; last statuses (read in "
+                        + (System.nanoTime() - t) / 1_000_000 + " ms): " + summary(s) + "\n" + logs());
             }
             Thread.sleep(200);
         }
+    }
+
+    /** Per host: the guests it shows online and where each Dummy runs. */
+    static String summary(Map<String, JsonNode> s) {
+        StringBuilder b = new StringBuilder();
+        s.forEach((h, st) -> {
+            b.append(h).append(": ");
+            for (String g : GUESTS) {
+                b.append(g).append(StatusJson.online(st, g) ? " online" : " -").append('/')
+                        .append(StatusJson.role(st, "dummy-" + g)).append("; ");
+            }
+        });
+        return b.toString();
     }
 
     static String logs() {
@@ -220,7 +269,7 @@ class MultiHostIT {
     }
 
     static Optional<GuestRecord> record(String guest) throws Exception {
-        try (ZkCoordination zk = new ZkCoordination(ZK, "/guestnode/mh", "reader", Timing.FAST)) {
+        try (ZkCoordination zk = new ZkCoordination(ZK, "/guestnode/mh", "reader", TIMING)) {
             return zk.guest(guest).map(v -> v.value());
         }
     }
@@ -234,6 +283,12 @@ class MultiHostIT {
             GuestRecord r = record(g).orElseThrow();
             assertEquals(Optional.of(runningOn(s, g).get(0)), r.owner(), g + ": the owner runs it");
             assertEquals(GuestRecord.Phase.RUNNING, r.phase());
+        }
+        JsonNode cluster = statuses().get("h3").get("cluster");
+        assertEquals("[\"h1\",\"h2\",\"h3\"]", cluster.get("hosts").toString(), "every host's status shows the cluster");
+        assertTrue(HOSTS.contains(cluster.get("leader").asText()), cluster.toString());
+        for (JsonNode o : cluster.get("guests")) {
+            assertEquals(runningOn(s, o.get("guest").asText()).get(0), o.get("claim").asText(), cluster.toString());
         }
         assertEquals(List.of(), watcher.overlaps);
     }
@@ -280,14 +335,177 @@ class MultiHostIT {
                 + " after%n", host, Duration.between(t0, oldLast).toMillis() / 1000.0,
                 Duration.between(t0, newFirst).toMillis() / 1000.0);
         assertTrue(oldLast.isBefore(newFirst), "the old lg2 was gone before the new one began");
-        assertTrue(Duration.between(t0, oldLast).toMillis() < Timing.FAST.selfFenceAfter().toMillis() + 2_000,
+        assertTrue(Duration.between(t0, oldLast).toMillis() < TIMING.selfFenceAfter().toMillis() + 2_000,
                 "the partitioned host destroyed lg2 itself within S (+2 s)");
-        long until = System.nanoTime() + 20_000_000_000L;
-        while (!statusOf(host).equals("off")) {
-            assertTrue(System.nanoTime() < until, "the partitioned host's watchdog ended it: " + lab("status").output());
-            Thread.sleep(200);
-        }
+        Thread.sleep(TIMING.selfFenceAfter().plus(TIMING.watchdogTimeout()).toMillis() + 2_000);
+        assertEquals("silent", statusOf(host), "having destroyed its guests, the host is not reset");
+        assertEquals(0, guestsOf(host), "and runs nothing");
+        assertEquals(0, lab("heal", host).exitCode());
+        int lives2 = watcher.livesOf("lg2").size();
+        Thread.sleep(TIMING.sessionTimeout().toMillis() + 3_000);
+        assertEquals(lives2, watcher.livesOf("lg2").size(), "healed, the host starts nothing owned elsewhere");
+        assertEquals(0, guestsOf(host));
         assertEquals(List.of(), watcher.overlaps);
+    }
+
+    /** A follower's ZooKeeper server stops silently: its clients move to another server; nobody fences. */
+    @Test
+    @Order(4)
+    void oneZooKeeperServerLostFencesNothing() throws Exception {
+        String follower = null;
+        for (JsonNode h : JSON.readTree(lab("status", "--json").output())) {
+            if (h.get("zookeeper").asText().equals("follower")) {
+                follower = h.get("host").asText();
+            }
+        }
+        assertTrue(follower != null, lab("status").output());
+        Map<String, Integer> lives = new TreeMap<>();
+        GUESTS.forEach(g -> lives.put(g, watcher.livesOf(g).size()));
+        int fences = selfFences();
+        assertEquals(0, lab("zk-stop", follower).exitCode());
+        Map<String, Integer> after = new TreeMap<>();
+        try {
+            Thread.sleep(2 * TIMING.sessionTimeout().toMillis());
+            GUESTS.forEach(g -> after.put(g, watcher.livesOf(g).size()));
+        } finally {
+            assertEquals(0, lab("zk-start", follower).exitCode());
+        }
+        assertEquals(fences, selfFences(), "no host fenced itself:\n" + logs());
+        assertEquals(lives, after, "no guest restarted while one ZooKeeper server was lost");
+        await("every guest up", 30_000, x -> GUESTS.stream().allMatch(g -> runningOn(x, g).size() == 1));
+        assertEquals(List.of(), watcher.overlaps);
+    }
+
+    /** guestnode hangs (SIGSTOP): it stops feeding the watchdog, which ends the host; its guest comes back elsewhere. */
+    @Test
+    @Order(5)
+    void aFrozenGuestnodesHostIsResetByItsWatchdog() throws Exception {
+        String host = runningOn(statuses(), "lg3").get(0);
+        assertEquals(0, lab("freeze", host).exitCode());
+        Instant t0 = Instant.now(); // the guestnode of the host is stopped by now
+        try {
+            frozen(host, t0);
+        } finally {
+            lab("power-on", host);
+            startDaemon(host);
+        }
+    }
+
+    private void frozen(String host, Instant t0) throws Exception {
+        long until = System.nanoTime() + 30_000_000_000L;
+        while (hostAlive(host)) {
+            assertTrue(System.nanoTime() < until, "the watchdog did not end the host: " + lab("status").output());
+            Thread.sleep(20);
+        }
+        double off = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
+        await("lg3 back on another host", 60_000, x -> {
+            List<String> on = runningOn(x, "lg3");
+            return on.size() == 1 && !on.get(0).equals(host);
+        });
+        System.out.printf("guestnode of %s frozen: host reset by its watchdog after %.1f s, lg3 back after %.1f s%n",
+                host, off, Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+        assertTrue(off <= TIMING.selfFenceAfter().plus(TIMING.watchdogTimeout()).toMillis() / 1000.0 + 2,
+                "reset " + off + " s after the freeze (S + W + 2 s at most)");
+        assertEquals(List.of(), watcher.overlaps);
+    }
+
+    /** Two of three ZooKeeper servers stop: every host destroys its guests, stays up, and they come back with it. */
+    @Test
+    @Order(6)
+    void quorumLostEveryHostFencesItselfAndGuestsReturnWithIt() throws Exception {
+        await("every guest up", 60_000, x -> GUESTS.stream().allMatch(g -> runningOn(x, g).size() == 1));
+        Instant t0 = Instant.now();
+        assertEquals(0, lab("zk-stop", "h1").exitCode());
+        assertEquals(0, lab("zk-stop", "h2").exitCode());
+        try {
+            withoutQuorum(t0);
+        } finally {
+            lab("zk-start", "h1");
+            lab("zk-start", "h2");
+        }
+        await("every guest back with the quorum", 90_000,
+                x -> GUESTS.stream().allMatch(g -> runningOn(x, g).size() == 1));
+        assertEquals(List.of(), watcher.overlaps);
+    }
+
+    private void withoutQuorum(Instant t0) throws Exception {
+        Thread.sleep(TIMING.selfFenceAfter().toMillis() + 3_000);
+        Instant last = watcher.lastSightingOfAny();
+        System.out.printf("quorum lost: every guest destroyed %.1f s after the second server stopped%n",
+                Duration.between(t0, last).toMillis() / 1000.0);
+        assertTrue(Duration.between(last, Instant.now()).toMillis() > 1_000, "guests still run without a quorum: "
+                + lab("status").output());
+        assertTrue(Duration.between(t0, last).toMillis() < TIMING.selfFenceAfter().toMillis() + 3_000,
+                "destroyed within S (+3 s: the two stops take their time) of the quorum's loss");
+        Thread.sleep(TIMING.watchdogTimeout().toMillis() + 2_000);
+        for (String h : HOSTS) {
+            assertEquals("up", statusOf(h), h + " is not reset: it runs nothing");
+        }
+    }
+
+    /**
+     * libvirtd hangs (SIGSTOP), then the host is cut off: its self-fence cannot destroy its guests, so it stops
+     * feeding the watchdog, which ends the host; only then, and after T + F, does the guest come back elsewhere.
+     */
+    @Test
+    @Order(7)
+    void aHostThatCannotDestroyItsGuestsIsResetByItsWatchdog() throws Exception {
+        String host = runningOn(statuses(), "lg1").get(0);
+        assertEquals(0, lab("libvirtd-stop", host).exitCode());
+        Instant t0 = Instant.now();
+        assertEquals(0, lab("partition", host).exitCode());
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (hostAlive(host)) {
+            assertTrue(System.nanoTime() < until, "the watchdog did not end the host: " + lab("status").output());
+            Thread.sleep(20);
+        }
+        double off = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
+        await("lg1 back on another host", 60_000, x -> {
+            List<String> on = runningOn(x, "lg1");
+            return on.size() == 1 && !on.get(0).equals(host);
+        });
+        System.out.printf("libvirtd of %s stopped, then the host cut off: reset by its watchdog after %.1f s, lg1 "
+                + "back after %.1f s%n", host, off, Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+        assertTrue(off <= TIMING.selfFenceAfter().plus(TIMING.watchdogTimeout()).toMillis() / 1000.0 + 2,
+                "reset " + off + " s after the cut (S + W + 2 s at most)");
+        assertEquals(List.of(), watcher.overlaps);
+    }
+
+    /** Whether the host's first process (its watchdog) still lives. */
+    static boolean hostAlive(String host) {
+        try {
+            String pid = Files.readString(LAB.resolve("hosts").resolve(host).resolve("init.pid")).trim();
+            return Files.exists(Path.of("/proc", pid));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    static int guestsOf(String host) {
+        try {
+            for (JsonNode h : JSON.readTree(lab("status", "--json").output())) {
+                if (h.get("host").asText().equals(host)) {
+                    return h.get("guests").size();
+                }
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return 0;
+    }
+
+    /** How many self-fences the hosts' logs show. */
+    static int selfFences() {
+        int n = 0;
+        for (String h : HOSTS) {
+            try {
+                n += (int) Files.readAllLines(SHARED.resolve(h).resolve("daemon.log")).stream()
+                        .filter(l -> l.contains("this host fences itself")).count();
+            } catch (Exception e) {
+                // no log yet
+            }
+        }
+        return n;
     }
 
     static String statusOf(String host) throws Exception {

@@ -1,0 +1,41 @@
+package io.guestnode.operator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.guestnode.operator.api.ClusterView;
+import io.guestnode.operator.api.StatusView;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusTextTest {
+    static StatusView view() {
+        return new StatusView("h1", "2026-12-01T07:00:00Z", List.of(new StatusView.GuestView("lg1", "vm-lg1",
+                "10.251.1.1", true, false, false)), List.of(), List.of(), Map.of(), List.of(), null);
+    }
+
+    @Test
+    void aHostAloneShowsItself() {
+        String t = StatusCommand.text(view(), 0);
+        assertTrue(t.contains("Current DC: h1 (guestnode)"), t);
+        assertTrue(t.contains("Online: [ h1 ]"), t);
+        assertFalse(t.contains("Guest Owners"), t);
+    }
+
+    @Test
+    void oneOfSeveralShowsTheLeaderTheMembersAndWhoOwnsEachGuest() {
+        ClusterView c = new ClusterView("h1", "h2", true, List.of("h1", "h2", "h3"), List.of(
+                new ClusterView.Owner("lg1", "h1", 3, "running", "h1"),
+                new ClusterView.Owner("lg2", "h3", 1, "recovering", "")), "2026-12-01T07:00:00Z");
+        String t = StatusCommand.text(view().withCluster(c), 0);
+        assertTrue(t.contains("Current DC: h2 (guestnode)"), t);
+        assertTrue(t.contains("Online: [ h1 h2 h3 ]"), t);
+        assertTrue(t.contains("lease fresh"), t);
+        assertTrue(t.contains("  * lg1: h1 (epoch 3, running, claim held by h1)"), t);
+        assertTrue(t.contains("  * lg2: h3 (epoch 1, recovering, claim none)"), t);
+        String stale = StatusCommand.text(view().withCluster(new ClusterView("h1", "", false, List.of("h1"),
+                List.of(), "2026-12-01T07:00:00Z")), 0);
+        assertTrue(stale.contains("lease NOT FRESH: this host runs nothing"), stale);
+    }
+}
