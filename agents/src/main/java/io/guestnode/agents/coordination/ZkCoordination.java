@@ -248,7 +248,7 @@ public final class ZkCoordination implements Coordination {
                     } else if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
                         c.create().withMode(CreateMode.EPHEMERAL).inBackground().forPath(p, facts);
                     }
-                }).forPath(p, Long.toString(sentAt).getBytes(StandardCharsets.UTF_8));
+                }).forPath(p, facts);
             } catch (Exception e) {
                 LOG.debug("heartbeat not sent: {}", e.toString());
             }
@@ -312,6 +312,27 @@ public final class ZkCoordination implements Coordination {
                 return st != null && st.getEphemeralOwner() == sessionId();
             }
         });
+    }
+
+    /** What this host says of itself from its next heartbeat on (e.g. the digest of its definitions). */
+    public void facts(String f) {
+        this.facts = f.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What each member host says of itself, by host (a host whose znode cannot be read is left out). */
+    public java.util.Map<String, String> hostFacts() throws CoordinationException {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String h : hosts()) {
+            try {
+                byte[] b = client.getData().forPath(path("hosts", h));
+                if (b.length <= GuestRecord.MAX_BYTES) {
+                    out.put(h, new String(b, StandardCharsets.UTF_8));
+                }
+            } catch (Exception e) {
+                // gone meanwhile, or not a host name: not a member's facts
+            }
+        }
+        return out;
     }
 
     /** The host holding the leader znode, if any. */

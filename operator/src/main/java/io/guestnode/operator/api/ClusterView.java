@@ -11,12 +11,15 @@ import java.util.List;
  * @param hosts  the member hosts
  * @param guests each guest's record and claim
  * @param read   when it was read
+ * @param digest the digest of this host's definitions
+ * @param differ the hosts whose definitions differ from the leader's (they take no new guest)
  */
 public record ClusterView(String self, String leader, boolean fresh, List<String> hosts, List<Owner> guests,
-                          String read) {
+                          String read, String digest, List<String> differ) {
     public ClusterView {
         hosts = List.copyOf(hosts);
         guests = List.copyOf(guests);
+        differ = List.copyOf(differ);
     }
 
     /** A guest's record: its owner, epoch and phase, and the host holding its claim ("" for none). */

@@ -71,6 +71,8 @@ final class StatusCommand extends DaemonVerb implements Callable<Integer> {
     static void cluster(StringBuilder sb, io.guestnode.operator.api.ClusterView c) {
         sb.append("\nGuest Owners (read ").append(c.read()).append(" by ").append(c.self()).append(", lease ")
                 .append(c.fresh() ? "fresh" : "NOT FRESH: this host runs nothing").append("):\n");
+        sb.append("  * definitions: digest ").append(c.digest()).append(c.differ().isEmpty() ? ", the same on every host"
+                : "; differ on " + String.join(" ", c.differ()) + " (they take no new guest)").append('\n');
         for (io.guestnode.operator.api.ClusterView.Owner o : c.guests()) {
             sb.append("  * ").append(o.guest()).append(": ").append(o.owner().isEmpty() ? "nobody" : o.owner())
                     .append(" (epoch ").append(o.epoch()).append(", ").append(o.phase()).append(", claim ")

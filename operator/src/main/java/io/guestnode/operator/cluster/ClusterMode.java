@@ -10,6 +10,7 @@ import io.guestnode.agents.domain.DomainState;
 import io.guestnode.agents.fencing.HostWatchdog;
 import io.guestnode.operator.api.ClusterView;
 import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.definitions.DefinitionsDigest;
 import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.engine.DomainSpecs;
 import io.guestnode.operator.engine.Engine;
@@ -18,6 +19,7 @@ import io.guestnode.operator.planner.Overrides;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -62,6 +64,9 @@ public final class ClusterMode implements AutoCloseable {
     private long freshTicks;
     private volatile EnginePort engine;
     private volatile ClusterView view;
+    /** The digest of this host's definitions; the leader's is the cluster's. */
+    private volatile String digest;
+    private volatile boolean agreeing = true;
 
     /** What cluster mode needs of this host's engine. */
     public interface EnginePort {
@@ -98,7 +103,8 @@ public final class ClusterMode implements AutoCloseable {
         this.all = all;
         this.member = new HostMember(zk);
         this.leader = new LeaderStep(zk);
-        zk.join("libvirt guests " + all.vms().size());
+        this.digest = DefinitionsDigest.of(all);
+        zk.join(facts());
         this.heartbeat = new Heartbeat(timing, zk.heartbeatWriter(), zk::moveSession, new Heartbeat.Listener() {
             @Override
             public void selfFence(Duration silence) {
@@ -167,6 +173,13 @@ public final class ClusterMode implements AutoCloseable {
     /** New definitions for the whole cluster (a reload); this host's share follows at the next step. */
     public void definitions(Definitions d) {
         this.all = d;
+        this.digest = DefinitionsDigest.of(d);
+        zk.facts(facts());
+    }
+
+    /** What this host says of itself in its membership znode. */
+    private String facts() {
+        return "digest=" + digest + "\n";
     }
 
     Optional<String> refusal(String domainName) {
@@ -192,16 +205,16 @@ public final class ClusterMode implements AutoCloseable {
     public ClusterView view() {
         ClusterView v = view;
         return v == null ? null : new ClusterView(v.self(), v.leader(), heartbeat.fresh(), v.hosts(), v.guests(),
-                v.read());
+                v.read(), v.digest(), v.differ());
     }
 
-    private void remember(Coordination.Snapshot snap, String leader) {
+    private void remember(Coordination.Snapshot snap, String leader, java.util.Set<String> differ) {
         java.util.List<ClusterView.Owner> owners = new java.util.ArrayList<>();
         new java.util.TreeMap<>(snap.guests()).forEach((g, r) -> owners.add(new ClusterView.Owner(g,
                 r.value().owner().orElse(""), r.value().epoch(), r.value().phase().name().toLowerCase(
                 java.util.Locale.ROOT), snap.claims().getOrDefault(g, ""))));
         view = new ClusterView(zk.host(), leader, true, new java.util.TreeSet<>(snap.hosts()).stream().toList(),
-                owners, Instant.now().toString());
+                owners, Instant.now().toString(), digest, List.copyOf(differ));
     }
 
     private void tick() {
@@ -211,12 +224,28 @@ public final class ClusterMode implements AutoCloseable {
                     emptied = false;
                     freshTicks++;
                 }
-                Coordination.Snapshot read = memberStep();
                 boolean leading = zk.lead();
-                if (leading) {
-                    leader.run(all, overrides(), timing.fenceDelay(), Set.of(), Set.of(), Set.of(), Instant.now());
+                String leaderName = leading ? zk.host() : zk.leader().orElse("");
+                java.util.Map<String, String> digests = digests(zk.hostFacts());
+                String mine = digest;
+                boolean agree = leaderName.isEmpty() || mine.equals(digests.get(leaderName));
+                if (agree != agreeing) {
+                    agreeing = agree;
+                    if (agree) {
+                        LOG.info("this host's definitions are the cluster's again (digest {})", mine);
+                    } else {
+                        LOG.error("this host's definitions (digest {}) differ from the leader {}'s ({}): it takes no "
+                                + "new guest until they match", mine, leaderName, digests.get(leaderName));
+                    }
                 }
-                remember(read, leading ? zk.host() : zk.leader().orElse(""));
+                Coordination.Snapshot read = memberStep(agree);
+                java.util.Set<String> differ = new java.util.TreeSet<>();
+                String reference = digests.getOrDefault(leaderName, mine);
+                read.hosts().stream().filter(h -> !reference.equals(digests.get(h))).forEach(differ::add);
+                if (leading) {
+                    leader.run(all, overrides(), timing.fenceDelay(), Set.of(), differ, Set.of(), Instant.now());
+                }
+                remember(read, leaderName, differ);
             }
         } catch (CoordinationException e) {
             LOG.debug("cluster step: {}", e.getMessage());
@@ -230,13 +259,21 @@ public final class ClusterMode implements AutoCloseable {
         return e == null ? Overrides.NONE : e.overrides();
     }
 
-    private Coordination.Snapshot memberStep() throws CoordinationException {
+    /** Each host's definitions digest, from what it says of itself ({@code digest=...}). */
+    static java.util.Map<String, String> digests(java.util.Map<String, String> facts) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        facts.forEach((h, f) -> f.lines().filter(l -> l.startsWith("digest=")).findFirst()
+                .ifPresent(l -> out.put(h, l.substring("digest=".length()))));
+        return out;
+    }
+
+    private Coordination.Snapshot memberStep(boolean newClaims) throws CoordinationException {
         Definitions d = all;
         Set<String> running;
         synchronized (unsettled) {
             running = Set.copyOf(unsettled);
         }
-        HostMember.Outcome o = member.step(d.guestNodes(), running);
+        HostMember.Outcome o = member.step(d.guestNodes(), running, newClaims);
         for (String g : o.destroy()) {
             d.vmOfNode(g).ifPresent(vm -> destroy(vm, "held by another host"));
         }

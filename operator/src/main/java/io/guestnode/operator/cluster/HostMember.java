@@ -64,6 +64,15 @@ public final class HostMember {
      * One step over the defined guest nodes {@code guests}, {@code runningHere} of them found running on this host.
      */
     public synchronized Outcome step(Collection<String> guests, Set<String> runningHere) throws CoordinationException {
+        return step(guests, runningHere, true);
+    }
+
+    /**
+     * One step; with {@code newClaims} false (this host's definitions differ from the cluster's) it claims again only
+     * guests running here, and takes no new one.
+     */
+    public synchronized Outcome step(Collection<String> guests, Set<String> runningHere, boolean newClaims)
+            throws CoordinationException {
         Coordination.Snapshot snap = zk.snapshot();
         String me = zk.host();
         Set<String> held = new TreeSet<>();
@@ -87,7 +96,7 @@ public final class HostMember {
                 if (running) {
                     destroy.add(g);
                 }
-            } else if (mine) {
+            } else if (mine && (newClaims || running)) {
                 claim(g, r.get(), running).ifPresentOrElse(held::add, () -> {
                     if (running) {
                         destroy.add(g);

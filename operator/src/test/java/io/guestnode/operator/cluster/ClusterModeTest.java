@@ -167,6 +167,34 @@ class ClusterModeTest {
     }
 
     @Test
+    void aHostWhoseDefinitionsDifferFromTheLeadersTakesNoGuestUntilTheyMatch(@TempDir Path tmp) throws Exception {
+        String root = "/guestnode/cm" + (++roots);
+        Definitions a = defs(Files.createDirectories(tmp.resolve("a")), freshPrefix(), 2);
+        Definitions b = defs(Files.createDirectories(tmp.resolve("b")), freshPrefix(), 3);
+        try (ClusterMode h1 = new ClusterMode(new ZkCoordination(ensemble.getConnectString(), root, "h1", T), T,
+                domains, new DeadlineFile(tmp.resolve("wd1"), T.watchdogTimeout()), a)) {
+            h1.attach(new Share());
+            await("h1 leads and holds g1 and g2", 10_000, () -> h1.held().equals(Set.of("g1", "g2")));
+            try (ClusterMode h2 = new ClusterMode(new ZkCoordination(ensemble.getConnectString(), root, "h2", T), T,
+                    domains, new DeadlineFile(tmp.resolve("wd2"), T.watchdogTimeout()), b)) {
+                h2.attach(new Share());
+                await("the leader sees h2 differ", 5_000, () -> h1.view() != null
+                        && h1.view().differ().equals(List.of("h2")) && h1.view().hosts().size() == 2);
+                Thread.sleep(1_000);
+                assertEquals(Set.of(), h2.held(), "h2 takes nothing while its definitions differ");
+                try (ZkCoordination reader = new ZkCoordination(ensemble.getConnectString(), root, "r", T)) {
+                    assertEquals(Optional.empty(), reader.guest("g3"), "g3, known to h2 only, is placed nowhere");
+                }
+                h2.definitions(a);
+                await("the same definitions on both", 5_000, () -> h1.view().differ().isEmpty());
+                for (VmResource vm : a.vms()) {
+                    domains.destroy(DomainSpecs.of(vm), Duration.ofSeconds(5));
+                }
+            }
+        }
+    }
+
+    @Test
     void aGuestRunningHereThatAnotherHostHoldsIsDestroyedBeforeTheWatchdogIsFed(@TempDir Path tmp)
             throws Exception {
         String root = "/guestnode/cm" + (++roots);

@@ -287,6 +287,7 @@ class MultiHostIT {
         JsonNode cluster = statuses().get("h3").get("cluster");
         assertEquals("[\"h1\",\"h2\",\"h3\"]", cluster.get("hosts").toString(), "every host's status shows the cluster");
         assertTrue(HOSTS.contains(cluster.get("leader").asText()), cluster.toString());
+        assertEquals("[]", cluster.get("differ").toString(), "every host reads the same definitions");
         for (JsonNode o : cluster.get("guests")) {
             assertEquals(runningOn(s, o.get("guest").asText()).get(0), o.get("claim").asText(), cluster.toString());
         }
