@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -22,8 +21,8 @@ import java.util.Set;
 /**
  * A short fingerprint of what definitions declare (SHA-256 of a canonical form: maps and sets in sorted order, the
  * file and line each element came from left out), so that hosts can tell whether they act on the same definitions.
- * Every host reads the same definitions under its own name: the digest counts the cluster's nodes, its own among
- * them, not which of them reads.
+ * Every host reads the same definitions under its own name: the host's name and the node list (which leaves out the
+ * reading host) are not counted; what the resources, groups and constraints declare is. Sets are written sorted.
  */
 public final class DefinitionsDigest {
     private DefinitionsDigest() {
@@ -102,9 +101,9 @@ public final class DefinitionsDigest {
 
     /** The digest of {@code d}: 16 hex digits. */
     public static String of(Definitions d) {
-        java.util.Set<String> nodes = new java.util.TreeSet<>(d.otherNodes());
-        nodes.add(d.hostNode()); // every host reads the same <nodes> under its own name
-        Definitions shared = new Definitions("", d.vms(), d.services(), d.groups(), d.locations(), d.orders(), nodes);
+        // every host reads the same definitions under its own name, and <nodes> lists the others (or nothing)
+        Definitions shared = new Definitions("", d.vms(), d.services(), d.groups(), d.locations(), d.orders(),
+                java.util.Set.of());
         try {
             byte[] text = CANONICAL.writeValueAsBytes(shared);
             byte[] h = MessageDigest.getInstance("SHA-256").digest(text);
@@ -114,10 +113,5 @@ public final class DefinitionsDigest {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("no SHA-256 in this JVM", e);
         }
-    }
-
-    /** Only for the canonical text's tests. */
-    static String canonicalText(Definitions d) throws JsonProcessingException {
-        return new String(CANONICAL.writeValueAsBytes(d), StandardCharsets.UTF_8);
     }
 }

@@ -69,7 +69,7 @@ public final class MultiHostDemo {
                 Optional<GuestRecord> r = reader.guest("lg1").map(v -> v.value());
                 if (at[1] == null && r.isPresent() && !r.get().owner().equals(Optional.of(host))) {
                     at[1] = now;
-                    where = r.get().owner().orElse("?") + ", epoch " + r.get().epoch();
+                    where = r.get().owner().orElse("?");
                 }
                 if (at[2] == null && MultiHostIT.watcher.livesOf("lg1").size() > lives) {
                     at[2] = MultiHostIT.watcher.livesOf("lg1").get(lives)[0];
@@ -88,7 +88,7 @@ public final class MultiHostDemo {
         for (int i = 0; i < steps.length; i++) {
             System.out.printf(Locale.ROOT, "  %-42s %s%s%n", steps[i], at[i] == null ? "not within 90 s"
                     : String.format(Locale.ROOT, "%6.1f s", Duration.between(t0, at[i]).toMillis() / 1000.0),
-                    i == 1 && at[i] != null ? "  (owner " + where + ")" : "");
+                    i == 1 && at[i] != null ? "  (to " + where + ")" : "");
         }
     }
 }
