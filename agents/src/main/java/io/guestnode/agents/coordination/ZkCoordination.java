@@ -52,7 +52,7 @@ public final class ZkCoordination implements Coordination {
                 throw new CoordinationException("no ZooKeeper server of '" + connect + "' answered within "
                         + sessionMs + " ms");
             }
-            for (String dir : List.of("hosts", "guests", "claims")) {
+            for (String dir : List.of("hosts", "guests", "claims", "history")) {
                 client.createContainers(root + "/" + dir);
             }
         } catch (InterruptedException e) {
@@ -310,6 +310,31 @@ public final class ZkCoordination implements Coordination {
             } catch (KeeperException.NodeExistsException e) {
                 Stat st = client.checkExists().forPath(p);
                 return st != null && st.getEphemeralOwner() == sessionId();
+            }
+        });
+    }
+
+    /** Writes the guest's history (what the host taking it over keeps); last writer wins. */
+    public void writeHistory(String guest, byte[] bytes) throws CoordinationException {
+        String p = path("history", guest);
+        call("write " + p, () -> {
+            try {
+                client.setData().forPath(p, bytes);
+            } catch (KeeperException.NoNodeException e) {
+                client.create().forPath(p, bytes);
+            }
+            return null;
+        });
+    }
+
+    /** The guest's history, if any host wrote one. */
+    public Optional<byte[]> readHistory(String guest) throws CoordinationException {
+        String p = path("history", guest);
+        return call("read " + p, () -> {
+            try {
+                return Optional.of(client.getData().forPath(p));
+            } catch (KeeperException.NoNodeException e) {
+                return Optional.empty();
             }
         });
     }

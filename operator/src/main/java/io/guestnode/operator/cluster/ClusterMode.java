@@ -46,6 +46,7 @@ public final class ClusterMode implements AutoCloseable {
     private final DomainAgent domains;
     private final HostWatchdog watchdog;
     private final HostMember member;
+    private final HistoryKeeper history;
     private final LeaderStep leader;
     private final Heartbeat heartbeat;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -68,28 +69,6 @@ public final class ClusterMode implements AutoCloseable {
     private volatile String digest;
     private volatile boolean agreeing = true;
 
-    /** What cluster mode needs of this host's engine. */
-    public interface EnginePort {
-        /** This host's definitions from now on (its share of the cluster's). */
-        void share(Definitions d) throws InterruptedException;
-
-        Overrides overrides();
-
-        static EnginePort of(Engine e) {
-            return new EnginePort() {
-                @Override
-                public void share(Definitions d) throws InterruptedException {
-                    e.call(x -> x.replaceDefinitions(d), Duration.ofSeconds(5));
-                }
-
-                @Override
-                public Overrides overrides() {
-                    return e.overrides();
-                }
-            };
-        }
-    }
-
     /**
      * Joins the cluster (membership znode, heartbeat) and reads which of the defined guests run here now; nothing is
      * started or fed before {@link #attach(Engine)}.
@@ -102,9 +81,10 @@ public final class ClusterMode implements AutoCloseable {
         this.watchdog = watchdog;
         this.all = all;
         this.member = new HostMember(zk);
+        this.history = new HistoryKeeper(zk);
         this.leader = new LeaderStep(zk);
         this.digest = DefinitionsDigest.of(all);
-        zk.join(facts());
+        zk.join(HostFacts.of(digest));
         this.heartbeat = new Heartbeat(timing, zk.heartbeatWriter(), zk::moveSession, new Heartbeat.Listener() {
             @Override
             public void selfFence(Duration silence) {
@@ -174,13 +154,10 @@ public final class ClusterMode implements AutoCloseable {
     public void definitions(Definitions d) {
         this.all = d;
         this.digest = DefinitionsDigest.of(d);
-        zk.facts(facts());
+        zk.facts(HostFacts.of(digest));
     }
 
-    /** What this host says of itself in its membership znode. */
-    private String facts() {
-        return "digest=" + digest + "\n";
-    }
+
 
     Optional<String> refusal(String domainName) {
         Optional<VmResource> vm = all.vms().stream().filter(v -> v.domain().domainName().equals(domainName))
@@ -226,7 +203,7 @@ public final class ClusterMode implements AutoCloseable {
                 }
                 boolean leading = zk.lead();
                 String leaderName = leading ? zk.host() : zk.leader().orElse("");
-                java.util.Map<String, String> digests = digests(zk.hostFacts());
+                java.util.Map<String, String> digests = HostFacts.digests(zk.hostFacts());
                 String mine = digest;
                 boolean agree = leaderName.isEmpty() || mine.equals(digests.get(leaderName));
                 if (agree != agreeing) {
@@ -259,14 +236,6 @@ public final class ClusterMode implements AutoCloseable {
         return e == null ? Overrides.NONE : e.overrides();
     }
 
-    /** Each host's definitions digest, from what it says of itself ({@code digest=...}). */
-    static java.util.Map<String, String> digests(java.util.Map<String, String> facts) {
-        java.util.Map<String, String> out = new java.util.TreeMap<>();
-        facts.forEach((h, f) -> f.lines().filter(l -> l.startsWith("digest=")).findFirst()
-                .ifPresent(l -> out.put(h, l.substring("digest=".length()))));
-        return out;
-    }
-
     private Coordination.Snapshot memberStep(boolean newClaims) throws CoordinationException {
         Definitions d = all;
         Set<String> running;
@@ -288,7 +257,16 @@ public final class ClusterMode implements AutoCloseable {
                 settled = true;
             }
         }
+        EnginePort e = engine;
+        if (e != null) {
+            Set<String> claimed = new java.util.TreeSet<>(o.held());
+            claimed.removeAll(held);
+            history.adopt(claimed, e); // before the engine has the guest: it plans with the failures known
+        }
         share(d, o.held());
+        if (e != null) {
+            history.publish(o.held(), e);
+        }
         return o.read();
     }
 

@@ -28,6 +28,9 @@ final class JournalLines {
         }
         return switch (e) {
             case Event.ShutdownRequested r -> Optional.of(r.node() + ": the guest announced its shutdown (shutdown_req)");
+            case Event.HistoryAdopted h when !h.failures().isEmpty() -> Optional.of(h.node()
+                    + ": failures of its services taken over from its previous host: " + new java.util.TreeMap<>(
+                    h.failures()).entrySet().stream().map(x -> x.getKey() + " x" + x.getValue().count()).toList());
             case Event.MonitorResult m when m.rc() != 0 -> Optional.of(m.service() + " in " + m.node()
                     + ": monitor failed (rc=" + m.rc() + ", " + m.status() + ")");
             case Event.ActionFinished f -> Optional.of(f.action() + (f.ok() && (f.rc() == 0

@@ -51,4 +51,15 @@ public sealed interface Event {
     /** An operator cleaned up a resource's failures (on one node, or everywhere). */
     record Cleanup(String resource, Optional<String> node) implements Event {
     }
+
+    /**
+     * This host took a guest node over from another host: the failures of services in it that the other host
+     * recorded (by service), to be kept as if they had happened here (fail counts follow the guest node, as they
+     * follow a node in Pacemaker; the VM's and the connection's stay with the host they happened on).
+     */
+    record HistoryAdopted(String node, java.util.Map<String, Observed.Failure> failures) implements Event {
+        public HistoryAdopted {
+            failures = java.util.Map.copyOf(failures);
+        }
+    }
 }

@@ -150,6 +150,11 @@ public final class IncrementalPlanner {
             case Event.ConnectionLost l -> Set.of(l.node());
             case Event.ShutdownRequested r -> Set.of(r.node());
             case Event.Cleanup c -> c.node().map(n -> Set.of(c.resource(), n)).orElse(Set.of(c.resource()));
+            case Event.HistoryAdopted h -> {
+                Set<String> out = new java.util.HashSet<>(h.failures().keySet());
+                out.add(h.node());
+                yield out;
+            }
         };
     }
 

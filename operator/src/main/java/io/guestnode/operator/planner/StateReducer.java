@@ -59,6 +59,11 @@ public final class StateReducer {
             case Event.MonitorResult r -> monitor(d, m, r, now);
             case Event.ConnectionLost l -> lost(d, o, m, l, now);
             case Event.Cleanup c -> cleanup(d, m, c);
+            case Event.HistoryAdopted h -> h.failures().forEach((svc, f) -> {
+                if (m.failures.get(new ResourceNode(svc, h.node())) == null) {
+                    m.failures.put(new ResourceNode(svc, h.node()), f); // what happened here since wins
+                }
+            });
             case Event.ShutdownRequested r -> shutdownRequested(d, o, m, r, now);
         }
         return m.done();

@@ -18,11 +18,14 @@ import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.DefinitionsLoader;
 import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.engine.DomainSpecs;
+import io.guestnode.operator.planner.Event;
+import io.guestnode.operator.planner.Observed;
 import io.guestnode.operator.planner.Overrides;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -58,13 +61,26 @@ class ClusterModeTest {
         ensemble.close();
     }
 
-    /** What the engine was handed. */
-    static final class Share implements ClusterMode.EnginePort {
+    /** What the engine was handed, in order. */
+    static final class Share implements EnginePort {
         volatile Definitions last;
+        final List<String> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile Map<String, Map<String, Observed.Failure>> failures = Map.of();
 
         @Override
         public void share(Definitions d) {
             last = d;
+            handed.add("share " + d.guestNodes());
+        }
+
+        @Override
+        public void adopt(Event.HistoryAdopted h) {
+            handed.add("adopt " + h.node() + " " + new java.util.TreeMap<>(h.failures()).keySet());
+        }
+
+        @Override
+        public Map<String, Observed.Failure> failuresIn(String node) {
+            return failures.getOrDefault(node, Map.of());
         }
 
         @Override
@@ -163,6 +179,40 @@ class ClusterModeTest {
             assertEquals(0, resetAt(wd), "a planned stop disarms the watchdog");
             assertEquals(GuestRecord.Phase.FROZEN, other.guest("g1").orElseThrow().value().phase(),
                     "a planned stop freezes what the host held");
+        }
+    }
+
+    @Test
+    void aGuestsHistoryComesWithItAndIsPublishedByItsHost(@TempDir Path tmp) throws Exception {
+        String root = "/guestnode/cm" + (++roots);
+        Definitions d = defs(tmp, freshPrefix(), 2);
+        Observed.Failure web = new Observed.Failure(2, "monitor", 10_000, 7, "complete", "not running", "restart",
+                java.time.Instant.parse("2026-12-01T07:00:00Z"));
+        try (ZkCoordination other = new ZkCoordination(ensemble.getConnectString(), root, "h2", T)) {
+            // g2 ran on h2 (gone now), where web failed twice: its record names h1, its history says so
+            assertTrue(other.writeRecord("g2", -1, new GuestRecord(Optional.of("h1"), 3,
+                    GuestRecord.Phase.RECOVERING, Optional.empty())));
+            other.writeHistory("g2", GuestHistory.encode(Map.of("web", web)));
+            Share share = new Share();
+            share.failures = Map.of("g1", Map.of("db", web));
+            try (ClusterMode h1 = new ClusterMode(new ZkCoordination(ensemble.getConnectString(), root, "h1", T), T,
+                    domains, new DeadlineFile(tmp.resolve("wd"), T.watchdogTimeout()), d)) {
+                h1.attach(share);
+                await("h1 holds both", 10_000, () -> h1.held().equals(Set.of("g1", "g2")));
+                await("the engine has both", 5_000, () -> share.last != null && share.last.vms().size() == 2);
+                int adopt = share.handed.indexOf("adopt g2 [web]");
+                assertTrue(adopt >= 0, share.handed.toString());
+                assertTrue(share.handed.subList(0, adopt).stream().noneMatch(x -> x.contains("g2")),
+                        "the failures came before the guest: " + share.handed);
+                await("g1's history published", 5_000, () -> {
+                    try {
+                        return other.readHistory("g1").map(b -> GuestHistory.decode("g1", b))
+                                .equals(Optional.of(Map.of("db", web)));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            }
         }
     }
 

@@ -222,6 +222,9 @@ class ScenarioTest {
                     e.optAttr("status").orElse("complete"), e.optAttr("reason").orElse(""));
             case "cleanup" -> new Event.Cleanup(e.attr("resource"), e.optAttr("node"));
             case "shutdown-requested" -> new Event.ShutdownRequested(e.attr("node"));
+            case "history-adopted" -> new Event.HistoryAdopted(e.attr("node"), java.util.Map.of(e.attr("service"),
+                    new Failure(Long.parseLong(e.attr("count")), "monitor", 10_000, 7, "complete", "not running",
+                            "restart", Instant.parse(e.attr("last")))));
             case "started" -> new Event.ActionStarted(action(d, e.attr("action")));
             case "finished" -> new Event.ActionFinished(action(d, e.attr("action")),
                     Boolean.parseBoolean(e.optAttr("ok").orElse("true")), Integer.parseInt(e.optAttr("rc").orElse("0")),
