@@ -320,7 +320,9 @@ class MultiHostIT {
     @Test
     @Order(3)
     void aPartitionedHostDestroysItsGuestBeforeItComesBackElsewhere() throws Exception {
-        String host = runningOn(statuses(), "lg2").get(0);
+        ensembleWhole();
+        String host = runningOn(await("every guest up", 60_000, x -> GUESTS.stream()
+                .allMatch(g -> runningOn(x, g).size() == 1)), "lg2").get(0);
         int livesBefore = watcher.livesOf("lg2").size();
         Instant t0 = Instant.now();
         assertEquals(0, lab("partition", host).exitCode());
@@ -353,6 +355,8 @@ class MultiHostIT {
     @Test
     @Order(4)
     void oneZooKeeperServerLostFencesNothing() throws Exception {
+        ensembleWhole();
+        await("every guest up", 60_000, x -> GUESTS.stream().allMatch(g -> runningOn(x, g).size() == 1));
         String follower = null;
         for (JsonNode h : JSON.readTree(lab("status", "--json").output())) {
             if (h.get("zookeeper").asText().equals("follower")) {
@@ -381,7 +385,9 @@ class MultiHostIT {
     @Test
     @Order(5)
     void aFrozenGuestnodesHostIsResetByItsWatchdog() throws Exception {
-        String host = runningOn(statuses(), "lg3").get(0);
+        ensembleWhole();
+        String host = runningOn(await("every guest up", 60_000, x -> GUESTS.stream()
+                .allMatch(g -> runningOn(x, g).size() == 1)), "lg3").get(0);
         assertEquals(0, lab("freeze", host).exitCode());
         Instant t0 = Instant.now(); // the guestnode of the host is stopped by now
         try {
@@ -418,6 +424,7 @@ class MultiHostIT {
     @Test
     @Order(6)
     void quorumLostEveryHostFencesItselfAndGuestsReturnWithIt() throws Exception {
+        ensembleWhole();
         await("every guest up", 60_000, x -> GUESTS.stream().allMatch(g -> runningOn(x, g).size() == 1));
         Instant t0 = Instant.now();
         assertEquals(0, lab("zk-stop", "h1").exitCode());
@@ -455,7 +462,9 @@ class MultiHostIT {
     @Test
     @Order(7)
     void aHostThatCannotDestroyItsGuestsIsResetByItsWatchdog() throws Exception {
-        String host = runningOn(statuses(), "lg1").get(0);
+        ensembleWhole();
+        String host = runningOn(await("every guest up", 60_000, x -> GUESTS.stream()
+                .allMatch(g -> runningOn(x, g).size() == 1)), "lg1").get(0);
         assertEquals(0, lab("libvirtd-stop", host).exitCode());
         Instant t0 = Instant.now();
         assertEquals(0, lab("partition", host).exitCode());
@@ -494,6 +503,22 @@ class MultiHostIT {
             throw new AssertionError(host + "'s log shows no watchdog reset");
         }
         return d;
+    }
+
+    /** Waits until every host's ZooKeeper server serves (a healed or restarted one has rejoined the ensemble). */
+    static void ensembleWhole() throws Exception {
+        long until = System.nanoTime() + 90_000_000_000L;
+        while (true) {
+            int serving = 0;
+            for (JsonNode h : JSON.readTree(lab("status", "--json").output())) {
+                serving += List.of("leader", "follower").contains(h.get("zookeeper").asText()) ? 1 : 0;
+            }
+            if (serving == HOSTS.size()) {
+                return;
+            }
+            assertTrue(System.nanoTime() < until, "the ensemble is not whole: " + lab("status").output());
+            Thread.sleep(500);
+        }
     }
 
     /** Whether the host's first process (its watchdog) still lives. */
