@@ -133,6 +133,12 @@ class ClusterModeTest {
         return domains.monitor(DomainSpecs.of(vm), Duration.ofSeconds(5)).status();
     }
 
+    /** The guest's record names h1 at {@code epoch}, running, and nobody holds its claim. */
+    static void ownedWithoutClaim(ZkCoordination zk, String guest, long epoch) throws Exception {
+        assertTrue(zk.writeRecord(guest, -1, new GuestRecord(Optional.of("h1"), epoch, GuestRecord.Phase.RUNNING,
+                Optional.empty())));
+    }
+
     static long resetAt(Path f) throws Exception {
         return Files.exists(f) ? Long.parseLong(Files.readString(f).trim()) : 0;
     }
@@ -146,8 +152,7 @@ class ClusterModeTest {
             assertInstanceOf(ClaimResult.Claimed.class, other.claim("g3", -1,
                     GuestRecord.NEW.claimedBy("h2", GuestRecord.Phase.RUNNING)));
             // g2's record names h1, running, and nobody holds its claim (h1's earlier session ended): h1 claims it
-            assertTrue(other.writeRecord("g2", -1, new GuestRecord(Optional.of("h1"), 7, GuestRecord.Phase.RUNNING,
-                    Optional.empty())));
+            ownedWithoutClaim(other, "g2", 7);
             Path wd = tmp.resolve("watchdog-deadline");
             Share share = new Share();
             try (ClusterMode h1 = new ClusterMode(new ZkCoordination(ensemble.getConnectString(), root, "h1", T), T,
@@ -256,8 +261,7 @@ class ClusterModeTest {
             assertInstanceOf(ClaimResult.Claimed.class, other.claim("g1", -1,
                     GuestRecord.NEW.claimedBy("h2", GuestRecord.Phase.RUNNING)));
             // g2's record still names h1 (its claim vanished with h1's earlier session)
-            assertTrue(other.writeRecord("g2", -1, new GuestRecord(Optional.of("h1"), 4, GuestRecord.Phase.RUNNING,
-                    Optional.empty())));
+            ownedWithoutClaim(other, "g2", 4);
             Path wd = tmp.resolve("watchdog-deadline");
             try (ClusterMode h1 = new ClusterMode(new ZkCoordination(ensemble.getConnectString(), root, "h1", T), T,
                     domains, new DeadlineFile(wd, T.watchdogTimeout()), d)) {

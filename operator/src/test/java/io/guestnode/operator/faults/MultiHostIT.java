@@ -399,24 +399,32 @@ class MultiHostIT {
     }
 
     private void frozen(String host, Instant t0) throws Exception {
+        endedByItsWatchdog(host, t0, "lg3", "guestnode of " + host + " frozen", "the freeze");
+    }
+
+    /**
+     * Waits until {@code host} is gone and {@code guest} runs on another host; the watchdog's deadline must lie at
+     * most S + W after {@code t0}, the host's end at most 4 s later (every process of it must end first).
+     */
+    private void endedByItsWatchdog(String host, Instant t0, String guest, String what, String since)
+            throws Exception {
         long until = System.nanoTime() + 30_000_000_000L;
         while (hostAlive(host)) {
             assertTrue(System.nanoTime() < until, "the watchdog did not end the host: " + lab("status").output());
             Thread.sleep(20);
         }
         double off = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
-        await("lg3 back on another host", 60_000, x -> {
-            List<String> on = runningOn(x, "lg3");
+        await(guest + " back on another host", 60_000, x -> {
+            List<String> on = runningOn(x, guest);
             return on.size() == 1 && !on.get(0).equals(host);
         });
-        System.out.printf("guestnode of %s frozen: the watchdog's deadline %.1f s after, the host gone after %.1f s, "
-                + "lg3 back after %.1f s%n", host, (watchdogDeadline(host) - t0.toEpochMilli()) / 1000.0, off,
-                Duration.between(t0, Instant.now()).toMillis() / 1000.0);
         double deadline = (watchdogDeadline(host) - t0.toEpochMilli()) / 1000.0;
+        System.out.printf("%s: the watchdog's deadline %.1f s after, the host gone after %.1f s, %s back after %.1f s%n",
+                what, deadline, off, guest, Duration.between(t0, Instant.now()).toMillis() / 1000.0);
         double sw = TIMING.selfFenceAfter().plus(TIMING.watchdogTimeout()).toMillis() / 1000.0;
-        assertTrue(deadline <= sw + 0.5, "the watchdog's deadline was " + deadline + " s after the freeze (S + W at most)");
-        assertTrue(off <= sw + 4, "the host was gone " + off + " s after the freeze (its deadline, then every process of "
-                + "it ended: S + W + 4 s at most)");
+        assertTrue(deadline <= sw + 0.5, "the watchdog's deadline was " + deadline + " s after " + since
+                + " (S + W at most)");
+        assertTrue(off <= sw + 4, "the host was gone " + off + " s after " + since + " (S + W + 4 s at most)");
         assertEquals(List.of(), watcher.overlaps);
     }
 
@@ -468,26 +476,7 @@ class MultiHostIT {
         assertEquals(0, lab("libvirtd-stop", host).exitCode());
         Instant t0 = Instant.now();
         assertEquals(0, lab("partition", host).exitCode());
-        long until = System.nanoTime() + 20_000_000_000L;
-        while (hostAlive(host)) {
-            assertTrue(System.nanoTime() < until, "the watchdog did not end the host: " + lab("status").output());
-            Thread.sleep(20);
-        }
-        double off = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
-        await("lg1 back on another host", 60_000, x -> {
-            List<String> on = runningOn(x, "lg1");
-            return on.size() == 1 && !on.get(0).equals(host);
-        });
-        System.out.printf("libvirtd of %s stopped, then the host cut off: the watchdog's deadline %.1f s after, the "
-                + "host gone after %.1f s, lg1 back after %.1f s%n", host,
-                (watchdogDeadline(host) - t0.toEpochMilli()) / 1000.0, off,
-                Duration.between(t0, Instant.now()).toMillis() / 1000.0);
-        double deadline = (watchdogDeadline(host) - t0.toEpochMilli()) / 1000.0;
-        double sw = TIMING.selfFenceAfter().plus(TIMING.watchdogTimeout()).toMillis() / 1000.0;
-        assertTrue(deadline <= sw + 0.5, "the watchdog's deadline was " + deadline + " s after the cut (S + W at most)");
-        assertTrue(off <= sw + 4, "the host was gone " + off + " s after the cut (its deadline, then every process of "
-                + "it ended: S + W + 4 s at most)");
-        assertEquals(List.of(), watcher.overlaps);
+        endedByItsWatchdog(host, t0, "lg1", "libvirtd of " + host + " stopped, then the host cut off", "the cut");
     }
 
     /** The deadline (epoch ms) at which the host's watchdog last ended it, from the host's log. */
