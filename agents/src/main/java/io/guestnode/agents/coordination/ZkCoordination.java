@@ -295,21 +295,31 @@ public final class ZkCoordination implements Coordination {
         }
     }
 
+    /** Who leads: the host holding the leader znode ("" for none), and whether that is this session. */
+    public record Leadership(String holder, boolean mine) {
+    }
+
     /**
-     * Whether this host leads now: the leader znode ({@code root/leader}, ephemeral) is this session's, made now if
-     * nobody holds it. Whoever leads plans placement and recovery; safety does not rest on it, since two leaders at
-     * once can only lose compare-and-set races to each other.
+     * Takes the leader znode ({@code root/leader}, ephemeral) if nobody holds it, and says who holds it: one write, or
+     * one read when it is taken. Whoever leads plans placement and recovery; safety does not rest on it, since two
+     * leaders at once can only lose compare-and-set races to each other.
      */
-    public boolean lead() throws CoordinationException {
+    public Leadership lead() throws CoordinationException {
         String p = root + "/leader";
         return call("lead", () -> {
             try {
                 client.create().withMode(CreateMode.EPHEMERAL).forPath(p, host.getBytes(StandardCharsets.UTF_8));
                 LOG.info("{} leads", host);
-                return true;
+                return new Leadership(host, true);
             } catch (KeeperException.NodeExistsException e) {
-                Stat st = client.checkExists().forPath(p);
-                return st != null && st.getEphemeralOwner() == sessionId();
+                Stat st = new Stat();
+                try {
+                    String holder = GuestRecord.checkName(new String(client.getData().storingStatIn(st).forPath(p),
+                            StandardCharsets.UTF_8));
+                    return new Leadership(holder, st.getEphemeralOwner() == sessionId());
+                } catch (KeeperException.NoNodeException gone) {
+                    return new Leadership("", false); // released meanwhile: taken at the next step
+                }
             }
         });
     }
@@ -358,19 +368,6 @@ public final class ZkCoordination implements Coordination {
             }
         }
         return out;
-    }
-
-    /** The host holding the leader znode, if any. */
-    public Optional<String> leader() throws CoordinationException {
-        String p = root + "/leader";
-        return call("read " + p, () -> {
-            try {
-                return Optional.of(GuestRecord.checkName(new String(client.getData().forPath(p),
-                        StandardCharsets.UTF_8)));
-            } catch (KeeperException.NoNodeException e) {
-                return Optional.empty();
-            }
-        });
     }
 
     /**

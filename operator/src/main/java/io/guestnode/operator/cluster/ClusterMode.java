@@ -201,8 +201,9 @@ public final class ClusterMode implements AutoCloseable {
                     emptied = false;
                     freshTicks++;
                 }
-                boolean leading = zk.lead();
-                String leaderName = leading ? zk.host() : zk.leader().orElse("");
+                ZkCoordination.Leadership lead = zk.lead();
+                boolean leading = lead.mine();
+                String leaderName = lead.holder();
                 java.util.Map<String, String> digests = HostFacts.digests(zk.hostFacts());
                 String mine = digest;
                 boolean agree = leaderName.isEmpty() || mine.equals(digests.get(leaderName));

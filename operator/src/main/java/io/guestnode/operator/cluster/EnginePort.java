@@ -2,8 +2,13 @@ package io.guestnode.operator.cluster;
 
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.engine.Engine;
+import io.guestnode.operator.planner.Event;
+import io.guestnode.operator.planner.Observed.Failure;
 import io.guestnode.operator.planner.Overrides;
+import io.guestnode.operator.planner.ResourceNode;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.SortedMap;
 
 /** What cluster mode needs of this host's engine. */
 public interface EnginePort {
@@ -13,12 +18,15 @@ public interface EnginePort {
     Overrides overrides();
 
     /** Failures of services in a guest node that another host recorded, before the guest comes here. */
-    default void adopt(io.guestnode.operator.planner.Event.HistoryAdopted h) {
+    default void adopt(Event.HistoryAdopted h) {
     }
 
-    /** The failures of the services in {@code node}, by service. */
-    default java.util.Map<String, io.guestnode.operator.planner.Observed.Failure> failuresIn(String node) {
-        return java.util.Map.of();
+    /**
+     * Every failure the engine knows, by resource and node: the same map while nothing changed (the engine's state is
+     * persistent), so a caller can tell a change by identity.
+     */
+    default SortedMap<ResourceNode, Failure> failures() {
+        return Collections.emptySortedMap();
     }
 
     static EnginePort of(Engine e) {
@@ -29,19 +37,13 @@ public interface EnginePort {
             }
 
             @Override
-            public void adopt(io.guestnode.operator.planner.Event.HistoryAdopted h) {
+            public void adopt(Event.HistoryAdopted h) {
                 e.submit(h);
             }
 
             @Override
-            public java.util.Map<String, io.guestnode.operator.planner.Observed.Failure> failuresIn(String node) {
-                java.util.Map<String, io.guestnode.operator.planner.Observed.Failure> out = new java.util.TreeMap<>();
-                e.state().failures().forEach((k, f) -> {
-                    if (k.node().equals(node)) {
-                        out.put(k.resource(), f);
-                    }
-                });
-                return out;
+            public SortedMap<ResourceNode, Failure> failures() {
+                return e.state().failures();
             }
 
             @Override

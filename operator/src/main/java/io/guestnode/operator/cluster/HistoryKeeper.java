@@ -4,10 +4,13 @@ import io.guestnode.agents.coordination.CoordinationException;
 import io.guestnode.agents.coordination.ZkCoordination;
 import io.guestnode.operator.planner.Event;
 import io.guestnode.operator.planner.Observed.Failure;
+import io.guestnode.operator.planner.ResourceNode;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,9 @@ final class HistoryKeeper {
 
     private final ZkCoordination zk;
     private final Map<String, byte[]> published = new HashMap<>();
+    /** What was last published from: unchanged, nothing is encoded again. */
+    private SortedMap<ResourceNode, Failure> lastFailures;
+    private Set<String> lastHeld = Set.of();
 
     HistoryKeeper(ZkCoordination zk) {
         this.zk = zk;
@@ -44,15 +50,30 @@ final class HistoryKeeper {
         }
     }
 
-    /** Publishes the history of each guest held here that changed since it was last published. */
+    /**
+     * Publishes the history of each guest held here that changed since it was last published; nothing is encoded
+     * while the engine's failures and the held guests stay the same (the usual step).
+     */
     void publish(Set<String> held, EnginePort engine) throws CoordinationException {
+        SortedMap<ResourceNode, Failure> all = engine.failures();
+        if (all == lastFailures && held.equals(lastHeld)) {
+            return;
+        }
         published.keySet().retainAll(held);
+        Map<String, Map<String, Failure>> byGuest = new HashMap<>();
+        all.forEach((k, f) -> {
+            if (held.contains(k.node())) {
+                byGuest.computeIfAbsent(k.node(), n -> new TreeMap<>()).put(k.resource(), f);
+            }
+        });
         for (String g : held) {
-            byte[] b = GuestHistory.encode(engine.failuresIn(g));
+            byte[] b = GuestHistory.encode(byGuest.getOrDefault(g, Map.of()));
             if (!Arrays.equals(b, published.get(g))) {
                 zk.writeHistory(g, b);
                 published.put(g, b);
             }
         }
+        lastFailures = all;
+        lastHeld = Set.copyOf(held);
     }
 }

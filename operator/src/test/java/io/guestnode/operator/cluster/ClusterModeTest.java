@@ -79,8 +79,12 @@ class ClusterModeTest {
         }
 
         @Override
-        public Map<String, Observed.Failure> failuresIn(String node) {
-            return failures.getOrDefault(node, Map.of());
+        public java.util.SortedMap<io.guestnode.operator.planner.ResourceNode, Observed.Failure> failures() {
+            java.util.SortedMap<io.guestnode.operator.planner.ResourceNode, Observed.Failure> out =
+                    new java.util.TreeMap<>();
+            failures.forEach((node, f) -> f.forEach((svc, x) ->
+                    out.put(new io.guestnode.operator.planner.ResourceNode(svc, node), x)));
+            return out;
         }
 
         @Override
