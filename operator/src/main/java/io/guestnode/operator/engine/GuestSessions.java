@@ -136,13 +136,32 @@ final class GuestSessions {
     }
 
     /**
+     * Pokes of all guests fall on the boundaries of this tick (or of the interval when shorter): the guests due in
+     * one tick are poked together, so the host wakes once a tick for them, not once a poke.
+     */
+    static final Duration POKE_TICK = Duration.ofSeconds(1);
+
+    /**
+     * When the next poke is due, in the milliseconds of {@code nowMs}: {@code every} after the previous one (after
+     * now when that time has passed already, as when the previous poke took long), rounded up to a tick boundary.
+     */
+    static long nextPoke(long previousMs, long nowMs, Duration every) {
+        long gap = every.toMillis();
+        long tick = Math.max(1, Math.min(POKE_TICK.toMillis(), gap));
+        long due = previousMs + gap > nowMs ? previousMs + gap : nowMs + gap;
+        return Math.floorDiv(due + tick - 1, tick) * tick;
+    }
+
+    /**
      * Pokes every interval; an unanswered poke (frozen guest, paused VM, dead network) fails the connection.
      * TCP shows none of these.
      */
     private void pokeLoop(Session s, Duration interval, Duration timeout) {
+        long due = nowMs();
         try {
             while (!s.closing && s.remote.isOpen()) {
-                Thread.sleep(pokeEvery(interval, sessions.size()).toMillis());
+                due = nextPoke(due, nowMs(), pokeEvery(interval, sessions.size()));
+                Thread.sleep(Math.max(0, due - nowMs()));
                 if (s.closing || !s.remote.isOpen()) {
                     return;
                 }
@@ -164,6 +183,10 @@ final class GuestSessions {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static long nowMs() {
+        return System.nanoTime() / 1_000_000;
     }
 
     Session get(String node) {

@@ -21,4 +21,32 @@ class PokeBudgetTest {
             assertEquals(true, perSecond <= 20.0 + 1e-9, n + " guests: " + perSecond + " pokes a second");
         }
     }
+
+    /** Guests that came up at different moments are poked on the same tick boundaries, so the host wakes once a tick. */
+    @Test
+    void pokesOfSeveralGuestsFallOnTheSameTick() {
+        assertEquals(6000, GuestSessions.nextPoke(100, 100, FIVE));
+        assertEquals(6000, GuestSessions.nextPoke(700, 700, FIVE));
+        assertEquals(26_000, GuestSessions.nextPoke(0, 0, Duration.ofMillis(25_500)));
+    }
+
+    /** The time a poke takes does not push the next one a tick later: the interval stays the interval. */
+    @Test
+    void theIntervalDoesNotDriftByTheRoundTrip() {
+        long due = 0;
+        long now = 0;
+        for (int i = 1; i <= 10; i++) {
+            due = GuestSessions.nextPoke(due, now, FIVE);
+            assertEquals(i * 5000L, due);
+            now = due + 40; // the poke's round trip
+        }
+    }
+
+    /** An interval shorter than a tick is kept; a poke that took longer than the interval is followed a full interval later. */
+    @Test
+    void shortIntervalsAndLatePokes() {
+        assertEquals(300, GuestSessions.nextPoke(0, 0, Duration.ofMillis(300)));
+        assertEquals(600, GuestSessions.nextPoke(300, 310, Duration.ofMillis(300)));
+        assertEquals(17_000, GuestSessions.nextPoke(5000, 12_000, FIVE));
+    }
 }

@@ -3,6 +3,7 @@ package io.guestnode.agents.remote.tls;
 import io.guestnode.agents.remote.ConnectFailure;
 import io.guestnode.agents.remote.ConnectFailure.Kind;
 import io.guestnode.agents.remote.Endpoint;
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,8 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * keepalive with short timers, and TCP_QUICKACK re-armed around reads.
  */
 public final class TlsTransport {
+    /** Bytes read from the socket at once: a TLS record is at most 16 KiB of payload and a little more. */
+    static final int READ_BUFFER = 16 * 1024 + 512;
     private final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
     private final ScheduledExecutorService timer;
 
@@ -64,10 +67,7 @@ public final class TlsTransport {
         TlsClientProtocol protocol;
         try {
             socket.setSoTimeout(millis(handshakeTimeout));
-            InputStream raw = socket.getInputStream();
-            InputStream in = quickAck && QuickAckInputStream.available(socket)
-                    ? new QuickAckInputStream(raw, socket) : raw;
-            protocol = new TlsClientProtocol(in, socket.getOutputStream());
+            protocol = new TlsClientProtocol(input(socket, quickAck), socket.getOutputStream());
             protocol.connect(client);
             socket.setSoTimeout(0);
         } catch (IOException | RuntimeException e) {
@@ -83,6 +83,17 @@ public final class TlsTransport {
         }
         long t2 = System.nanoTime();
         return new TlsConnection(socket, protocol, client.negotiated(), t1 - t0, t2 - t1);
+    }
+
+    /**
+     * What the TLS layer reads from: the socket's bytes through a buffer, so that a record's header and body (the
+     * TLS layer asks for them apart) and the two records of one pacemaker-remoted message cost one read of the socket
+     * when they arrived together; TCP_QUICKACK is re-armed around each read of the socket itself.
+     */
+    static InputStream input(Socket socket, boolean quickAck) throws IOException {
+        InputStream raw = socket.getInputStream();
+        InputStream acked = quickAck && QuickAckInputStream.available(socket) ? new QuickAckInputStream(raw, socket) : raw;
+        return new BufferedInputStream(acked, READ_BUFFER);
     }
 
     private static void configure(Socket s) throws IOException {
