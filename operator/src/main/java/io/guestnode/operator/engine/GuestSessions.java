@@ -9,6 +9,7 @@ import io.guestnode.agents.remote.message.Notification;
 import io.guestnode.agents.remote.message.ResourceSpec;
 import io.guestnode.agents.remote.message.ShutdownAnswer;
 import io.guestnode.operator.planner.Event;
+import io.guestnode.operator.planner.StateReducer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -68,8 +69,11 @@ final class GuestSessions {
             @Override
             public void onExecResult(ExecResult r, boolean ours) {
                 if (ours && r.intervalMs() > 0 && r.status() != ExecStatus.CANCELLED) {
-                    events.accept(new Event.MonitorResult(r.resourceId(), node, r.intervalMs(), r.rc(),
-                            statusWord(r.status()), r.exitReason()));
+                    Event.MonitorResult m = new Event.MonitorResult(r.resourceId(), node, r.intervalMs(), r.rc(),
+                            statusWord(r.status()), r.exitReason());
+                    if (!StateReducer.confirmsRunning(m)) { // the steady beat of healthy services wakes nobody
+                        events.accept(m);
+                    }
                 }
             }
 

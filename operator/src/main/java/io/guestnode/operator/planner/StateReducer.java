@@ -256,13 +256,18 @@ public final class StateReducer {
         }
     }
 
+    /**
+     * A recurring monitor that found its service running: it changes nothing, whatever the state (a service not
+     * known as running ignores every result), so it need not reach the control loop at all.
+     */
+    public static boolean confirmsRunning(Event.MonitorResult r) {
+        return r.rc() == 0 && "complete".equals(r.status());
+    }
+
     private static void monitor(Definitions d, ObservedState.Mutable m, Event.MonitorResult r, Instant now) {
         ResourceNode k = new ResourceNode(r.service(), r.node());
         Observed.Service cur = m.services.get(k);
-        if (cur == null || cur.status() != ServiceStatus.RUNNING) {
-            return;
-        }
-        if (r.rc() == 0 && "complete".equals(r.status())) {
+        if (cur == null || cur.status() != ServiceStatus.RUNNING || confirmsRunning(r)) {
             return;
         }
         monitorFailed(d, m, r.service(), r.node(), r.intervalMs(), r.rc(), r.status(), r.reason(), now);
