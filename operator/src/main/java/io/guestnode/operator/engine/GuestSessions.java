@@ -27,17 +27,10 @@ import org.slf4j.LoggerFactory;
 final class GuestSessions {
     private static final Logger LOG = LoggerFactory.getLogger(GuestSessions.class);
 
-    /**
-     * A host pokes at most this many guests a second in all: past {@code 5 s x 20 = 100} guests the interval between
-     * two pokes of one guest stretches to {@code guests / 20} seconds (Pacemaker's own connection monitor runs every
-     * 30 s). A crashed guest or a dead remoted is noticed at once anyway (the TCP connection ends, libvirt reports the
-     * domain); pokes catch a guest that hangs.
-     */
-    static final int POKES_PER_SECOND = 20;
-
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Consumer<Event> events;
     private final Predicate<String> managed;
+    private final PokeRounds rounds;
 
     /**
      * @param events  where what the sessions observe goes
@@ -47,19 +40,27 @@ final class GuestSessions {
     GuestSessions(Consumer<Event> events, Predicate<String> managed) {
         this.events = events;
         this.managed = managed;
+        this.rounds = new PokeRounds(sessions.values(), this::unanswered);
+        rounds.start();
     }
 
     /** One guest node's session. */
     static final class Session {
         final String node;
         final RemoteExecutor remote;
+        final Duration pokeInterval;
+        final Duration pokeTimeout;
         final Set<String> registered = ConcurrentHashMap.newKeySet();
         volatile boolean closing;
-        volatile Thread poker;
+        /** When the next poke is due, in {@link PokeRounds#nowMs()}; meaningless while one is on its way. */
+        volatile long pokeDueMs;
+        volatile boolean poking;
 
-        Session(String node, RemoteExecutor remote) {
+        Session(String node, RemoteExecutor remote, Duration pokeInterval, Duration pokeTimeout) {
             this.node = node;
             this.remote = remote;
+            this.pokeInterval = pokeInterval;
+            this.pokeTimeout = pokeTimeout;
         }
     }
 
@@ -125,72 +126,25 @@ final class GuestSessions {
     }
 
     void opened(String node, RemoteExecutor remote, Duration pokeInterval, Duration pokeTimeout) {
-        Session s = new Session(node, remote);
+        Session s = new Session(node, remote, pokeInterval, pokeTimeout);
+        rounds.schedule(s);
         Session old = sessions.put(node, s);
+        rounds.opened(s);
         if (old != null) {
             close(old);
         }
-        s.poker = Thread.ofVirtual().name("poke " + node).start(() -> pokeLoop(s, pokeInterval, pokeTimeout));
     }
 
-    /** The pause between two pokes of one guest when {@code guests} sessions are open. */
-    static Duration pokeEvery(Duration interval, int guests) {
-        Duration budget = Duration.ofMillis(guests * 1000L / POKES_PER_SECOND);
-        return budget.compareTo(interval) > 0 ? budget : interval;
-    }
-
-    /**
-     * Pokes of all guests fall on the boundaries of this tick (or of the interval when shorter): the guests due in
-     * one tick are poked together, so the host wakes once a tick for them, not once a poke.
-     */
-    static final Duration POKE_TICK = Duration.ofSeconds(1);
-
-    /**
-     * When the next poke is due, in the milliseconds of {@code nowMs}: {@code every} after the previous one (after
-     * now when that time has passed already, as when the previous poke took long), rounded up to a tick boundary.
-     */
-    static long nextPoke(long previousMs, long nowMs, Duration every) {
-        long gap = every.toMillis();
-        long tick = Math.max(1, Math.min(POKE_TICK.toMillis(), gap));
-        long due = previousMs + gap > nowMs ? previousMs + gap : nowMs + gap;
-        return Math.floorDiv(due + tick - 1, tick) * tick;
-    }
-
-    /**
-     * Pokes every interval; an unanswered poke (frozen guest, paused VM, dead network) fails the connection.
-     * TCP shows none of these.
-     */
-    private void pokeLoop(Session s, Duration interval, Duration timeout) {
-        long due = nowMs();
-        try {
-            while (!s.closing && s.remote.isOpen()) {
-                due = nextPoke(due, nowMs(), pokeEvery(interval, sessions.size()));
-                Thread.sleep(Math.max(0, due - nowMs()));
-                if (s.closing || !s.remote.isOpen()) {
-                    return;
-                }
-                try {
-                    s.remote.poke(timeout).join();
-                } catch (CompletionException e) {
-                    if (s.closing || !s.remote.isOpen()) {
-                        return;
-                    }
-                    LOG.warn("[{}] {}", s.node, e.getCause().getMessage());
-                    s.closing = true;
-                    sessions.remove(s.node, s);
-                    s.remote.close();
-                    events.accept(new Event.ConnectionLost(s.node, "Remote executor did not respond",
-                            interval.toMillis()));
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** A poke failed or was not answered in time: a frozen guest, a paused VM, a dead network. */
+    private void unanswered(Session s, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        s.closing = true;
+        if (!sessions.remove(s.node, s)) {
+            return; // closed, replaced or lost meanwhile: reported already
         }
-    }
-
-    private static long nowMs() {
-        return System.nanoTime() / 1_000_000;
+        LOG.warn("[{}] {}", s.node, cause.getMessage());
+        s.remote.close();
+        events.accept(new Event.ConnectionLost(s.node, "Remote executor did not respond", s.pokeInterval.toMillis()));
     }
 
     Session get(String node) {
@@ -217,13 +171,11 @@ final class GuestSessions {
 
     private static void close(Session s) {
         s.closing = true;
-        if (s.poker != null) {
-            s.poker.interrupt();
-        }
         s.remote.close();
     }
 
     void closeAll() {
+        rounds.stop();
         for (String n : Set.copyOf(sessions.keySet())) {
             close(n);
         }

@@ -1,0 +1,75 @@
+package io.guestnode.operator.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.guestnode.agents.remote.ConnectOptions;
+import io.guestnode.agents.remote.RemoteExecutor;
+import io.guestnode.agents.remote.RemoteExecutorClient;
+import io.guestnode.agents.testing.RemotedSandbox;
+import io.guestnode.operator.planner.Event;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pokes in rounds against two real pacemaker-remoted: answered pokes keep a session, a frozen guest loses its own. */
+class PokeRoundsIT {
+    private static final Duration INTERVAL = Duration.ofMillis(300);
+    private static final Duration TIMEOUT = Duration.ofMillis(1000);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachFrozenGuestIsFoundByItsOwnPokeAndNoOther() throws Exception {
+        List<Event> events = new CopyOnWriteArrayList<>();
+        GuestSessions sessions = new GuestSessions(events::add, n -> true);
+        try (RemotedSandbox a = RemotedSandbox.start(dir.resolve("a"));
+             RemotedSandbox b = RemotedSandbox.start(dir.resolve("b"));
+             RemoteExecutorClient client = new RemoteExecutorClient()) {
+            for (var guest : List.of(new Object[] {"guestA", a}, new Object[] {"guestB", b})) {
+                String node = (String) guest[0];
+                RemotedSandbox r = (RemotedSandbox) guest[1];
+                RemoteExecutor remote = client.connect(r.endpoint(), r.key(), ConnectOptions.defaults(),
+                        sessions.listenerFor(node, INTERVAL.toMillis()));
+                sessions.opened(node, remote, INTERVAL, TIMEOUT);
+            }
+            Thread.sleep(3 * INTERVAL.toMillis() + TIMEOUT.toMillis());
+            assertEquals(List.of(), events, "answered pokes keep both sessions");
+
+            b.signal("STOP");
+            Event lostB = await(events, "guestB");
+            assertEquals(new Event.ConnectionLost("guestB", "Remote executor did not respond", INTERVAL.toMillis()), lostB);
+            assertNull(sessions.get("guestB"));
+            assertNotNull(sessions.get("guestA"), "guestA's pokes go on: " + events);
+            assertEquals(1, events.size(), events.toString());
+
+            a.signal("STOP");
+            await(events, "guestA");
+            assertNull(sessions.get("guestA"));
+            a.signal("CONT");
+            b.signal("CONT");
+        } finally {
+            sessions.closeAll();
+        }
+    }
+
+    private static Event await(List<Event> events, String node) throws InterruptedException {
+        long end = System.nanoTime() + 4 * (INTERVAL.toNanos() + TIMEOUT.toNanos());
+        while (System.nanoTime() < end) {
+            for (Event e : events) {
+                if (e instanceof Event.ConnectionLost l && l.node().equals(node)) {
+                    return e;
+                }
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(false, node + " was not found frozen: " + events);
+        return null;
+    }
+}
