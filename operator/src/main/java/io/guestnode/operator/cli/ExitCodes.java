@@ -10,6 +10,8 @@ public final class ExitCodes {
     public static final int PROBLEM = 1;
     /** Bad command line. */
     public static final int USAGE = 2;
+    /** Invalid configuration (Pacemaker's CRM_EX_CONFIG), as a broken /etc/default/guestnode. */
+    public static final int CONFIG = 78;
     /** An unexpected internal error. */
     public static final int INTERNAL = 70;
 }

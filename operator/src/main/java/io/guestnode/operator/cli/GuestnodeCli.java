@@ -1,7 +1,12 @@
 package io.guestnode.operator.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Command;
 
 /** {@code guestnode}: the runbook CLI. */
@@ -19,6 +24,14 @@ public final class GuestnodeCli {
 
     /** Runs one invocation; returns the exit code. Never prints a stack trace for a user error. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, out, err, HostDefaults.FILE, System.getenv());
+    }
+
+    /**
+     * Runs one invocation with the host's defaults read from {@code defaultsFile} and {@code environment} (see
+     * {@link HostDefaults}).
+     */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Path defaultsFile, Map<String, String> environment) {
         if (System.getProperty("guestnode.log.level") == null) {
             boolean daemon = args.length > 0 && args[0].equals("run");
             System.setProperty("guestnode.log.level", daemon ? "INFO" : "WARN");
@@ -26,10 +39,43 @@ public final class GuestnodeCli {
         CommandLine cl = new CommandLine(new GuestnodeCli());
         cl.setOut(out);
         cl.setErr(err);
+        HostDefaults defaults;
+        try {
+            defaults = HostDefaults.load(defaultsFile, environment,
+                    HostDefaults.keysOf(cl.getSubcommands().get("run").getCommandSpec()));
+        } catch (HostDefaults.DefaultsException e) {
+            err.println("guestnode: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        }
+        cl.setDefaultValueProvider(defaults);
+        IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, given) -> {
+            String origin = defaults.originOf(ex.getArgSpec());
+            if (origin == null || givenOnCommandLine(ex.getArgSpec(), given)) {
+                return usage.handleParseException(ex, given);
+            }
+            ex.getCommandLine().getErr().println("guestnode " + ex.getCommandLine().getCommandName() + ": "
+                    + ex.getMessage() + " (from " + origin + ")");
+            return ExitCodes.CONFIG;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("guestnode " + commandLine.getCommandName() + ": internal error: " + ex);
             return ExitCodes.INTERNAL;
         });
         return cl.execute(args);
+    }
+
+    private static boolean givenOnCommandLine(ArgSpec a, String[] args) {
+        if (!(a instanceof OptionSpec o)) {
+            return true;
+        }
+        for (String arg : args) {
+            for (String name : o.names()) {
+                if (arg.equals(name) || arg.startsWith(name + "=")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }
