@@ -40,6 +40,16 @@ gn_mvn() {
   MAVEN_OPTS="$opts" mvn "$@"
 }
 
+# Builds the jars and the test classes, and sets GN_TOOLS_CP to the classpath of the project's Java tools (demo,
+# bench, lab). $1 names the build's log in $GN_CACHE.
+gn_build_tools() {
+  mkdir -p "$GN_CACHE"
+  (cd "$GN_ROOT" && gn_mvn -B -q test-compile jar:jar jar:test-jar dependency:copy-dependencies@runtime-libs \
+     dependency:build-classpath -Dmdep.outputFile="$GN_CACHE/operator-test.classpath" -pl agents,operator \
+     >"$GN_CACHE/$1" 2>&1) || { tail -30 "$GN_CACHE/$1" >&2; gn_die "build failed (log: $GN_CACHE/$1)"; }
+  GN_TOOLS_CP="$GN_ROOT/operator/target/test-classes:$GN_ROOT/operator/target/classes:$(cat "$GN_CACHE/operator-test.classpath")"
+}
+
 # Loads what bin/setup-host found (paths of pacemaker-remoted and friends).
 gn_load_host_env() {
   # shellcheck disable=SC1090

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class LabIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path ROOT = Path.of(System.getProperty("guestnode.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT = Path.of(System.getProperty("guestnode.root", "..")).toAbsolutePath().normalize();
     private static final Path SHARED = Path.of("/run/guestnode-lab/shared");
 
     @BeforeAll

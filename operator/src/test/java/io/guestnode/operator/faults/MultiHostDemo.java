@@ -30,7 +30,7 @@ public final class MultiHostDemo {
                     + " three guest nodes with a Dummy each");
             MultiHostIT.up();
             Map<String, JsonNode> s = MultiHostIT.await("every guest online with its Dummy", 240_000,
-                    x -> MultiHostIT.GUESTS.stream().allMatch(g -> MultiHostIT.runningOn(x, g).size() == 1));
+                    MultiHostIT.CLUSTER.everyGuestUp());
             String host = MultiHostIT.runningOn(s, "lg1").get(0);
             System.out.print(statusText("h1"));
             System.out.println("== powering off " + host + ", which runs lg1");

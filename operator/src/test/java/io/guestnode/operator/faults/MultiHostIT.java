@@ -15,7 +15,6 @@ import io.guestnode.operator.e2e.StatusJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +54,7 @@ class MultiHostIT {
     /** The default profile: T 10 s, S 6 s, W 6 s, F 6 s (its S rides out the loss of one ZooKeeper server). */
     private static final Timing TIMING = Timing.DEFAULT;
     static Watcher watcher;
+    static final LabCluster CLUSTER = new LabCluster(SHARED, HOSTS, GUESTS, PREFIX, "mh", StatusJson.FAST_MONITOR);
 
     /** Sees every guest's incarnations on the whole machine; two at once is an overlap. */
     static final class Watcher implements AutoCloseable {
@@ -106,35 +106,7 @@ class MultiHostIT {
         lab("down");
         Shell.Result r = lab("up", "--hosts", "3");
         assertEquals(0, r.exitCode(), r.output());
-        Files.createDirectories(SHARED);
-        byte[] key = new byte[4096];
-        new java.security.SecureRandom().nextBytes(key);
-        Path keyFile = Files.write(SHARED.resolve("authkey"), key);
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-        StringBuilder res = new StringBuilder();
-        StringBuilder con = new StringBuilder();
-        for (int g = 1; g <= GUESTS.size(); g++) {
-            String node = "lg" + g;
-            Path keys = Files.createDirectories(SHARED.resolve("keys/" + node));
-            Files.write(keys.resolve("authkey"), key);
-            Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwx------"));
-            Shell.Result t = Shell.run(List.of(ROOT.resolve("bin/guestnode").toString(), "template", "lxc", "--name",
-                    PREFIX + node, "--addr", "10.251.1." + g, "--images", System.getenv().getOrDefault(
-                            "GUESTNODE_IMAGES", ROOT.resolve(".cache/images").toString()), "--key-dir",
-                    keys.toString()));
-            assertEquals(0, t.exitCode(), t.output());
-            Path config = Files.writeString(SHARED.resolve(node + ".xml"), t.output());
-            res.append(StatusJson.vm(node, config, "10.251.1." + g, StatusJson.FAST_MONITOR));
-            res.append("""
-                    <primitive id="dummy-%1$s" class="ocf" provider="pacemaker" type="Dummy">
-                      <operations><op id="dummy-%1$s-mon" name="monitor" interval="5s"/></operations>
-                    </primitive>
-                    """.formatted(node));
-            con.append("<rsc_location id=\"pin-" + node + "\" rsc=\"dummy-" + node + "\" node=\"" + node
-                    + "\" score=\"INFINITY\"/>");
-        }
-        Files.writeString(SHARED.resolve("guests.xml"), "<configuration><resources>" + res
-                + "</resources><constraints>" + con + "</constraints></configuration>");
+        CLUSTER.define();
         watcher = new Watcher();
         for (String h : HOSTS) {
             startDaemon(h);
@@ -142,15 +114,7 @@ class MultiHostIT {
     }
 
     static void startDaemon(String h) throws Exception {
-        Path dir = Files.createDirectories(SHARED.resolve(h));
-        String cmd = String.join(" ", ROOT.resolve("bin/guestnode").toString(), "run", "--definitions",
-                SHARED.resolve("guests.xml").toString(), "--state-dir", dir.resolve("state").toString(), "--socket",
-                dir.resolve("gn.sock").toString(), "--key", SHARED.resolve("authkey").toString(), "--node-name", h,
-                "--zookeeper", ZK, "--cluster", "mh", "--timing", "default", "--watchdog-file",
-                LAB.resolve("hosts").resolve(h).resolve("watchdog-deadline").toString());
-        Shell.Result r = lab("exec", h, "bash", "-c", "JAVA_HOME=" + System.getProperty("java.home") + " nohup "
-                + cmd + " >>" + dir.resolve("daemon.log") + " 2>&1 </dev/null &");
-        assertEquals(0, r.exitCode(), r.output());
+        CLUSTER.startDaemon(h);
     }
 
     @AfterAll
@@ -192,36 +156,12 @@ class MultiHostIT {
 
     /** Each live host's status, by host. */
     static Map<String, JsonNode> statuses() {
-        Map<String, JsonNode> out = new TreeMap<>();
-        for (String h : HOSTS) {
-            Path sock = SHARED.resolve(h).resolve("gn.sock");
-            if (!Files.exists(sock)) {
-                continue;
-            }
-            java.io.StringWriter text = new java.io.StringWriter();
-            int rc = io.guestnode.operator.cli.GuestnodeCli.run(new String[] {"status", "--socket", sock.toString(),
-                "--output-as", "json"}, new java.io.PrintWriter(text, true),
-                    new java.io.PrintWriter(new java.io.StringWriter(), true));
-            if (rc == 0) {
-                try {
-                    out.put(h, JSON.readTree(text.toString()));
-                } catch (Exception e) {
-                    // half a status: asked again
-                }
-            }
-        }
-        return out;
+        return CLUSTER.statuses();
     }
 
     /** The hosts where the guest is online with its Dummy started. */
     static List<String> runningOn(Map<String, JsonNode> s, String guest) {
-        List<String> out = new ArrayList<>();
-        s.forEach((h, st) -> {
-            if (StatusJson.online(st, guest) && StatusJson.role(st, "dummy-" + guest).equals("Started " + guest)) {
-                out.add(h);
-            }
-        });
-        return out;
+        return LabCluster.runningOn(s, guest);
     }
 
     static Map<String, JsonNode> await(String what, long ms, java.util.function.Predicate<Map<String, JsonNode>> p)
@@ -241,17 +181,8 @@ class MultiHostIT {
         }
     }
 
-    /** Per host: the guests it shows online and where each Dummy runs. */
     static String summary(Map<String, JsonNode> s) {
-        StringBuilder b = new StringBuilder();
-        s.forEach((h, st) -> {
-            b.append(h).append(": ");
-            for (String g : GUESTS) {
-                b.append(g).append(StatusJson.online(st, g) ? " online" : " -").append('/')
-                        .append(StatusJson.role(st, "dummy-" + g)).append("; ");
-            }
-        });
-        return b.toString();
+        return CLUSTER.summary(s);
     }
 
     static String logs() {
@@ -278,7 +209,7 @@ class MultiHostIT {
     @Order(1)
     void everyGuestComesUpOnOneHost() throws Exception {
         Map<String, JsonNode> s = await("every guest online with its Dummy", 120_000,
-                x -> GUESTS.stream().allMatch(g -> runningOn(x, g).size() == 1));
+                CLUSTER.everyGuestUp());
         for (String g : GUESTS) {
             GuestRecord r = record(g).orElseThrow();
             assertEquals(Optional.of(runningOn(s, g).get(0)), r.owner(), g + ": the owner runs it");
@@ -356,7 +287,7 @@ class MultiHostIT {
     @Order(4)
     void oneZooKeeperServerLostFencesNothing() throws Exception {
         ensembleWhole();
-        await("every guest up", 60_000, x -> GUESTS.stream().allMatch(g -> runningOn(x, g).size() == 1));
+        await("every guest up", 60_000, CLUSTER.everyGuestUp());
         String follower = null;
         for (JsonNode h : JSON.readTree(lab("status", "--json").output())) {
             if (h.get("zookeeper").asText().equals("follower")) {
@@ -377,7 +308,7 @@ class MultiHostIT {
         }
         assertEquals(fences, selfFences(), "no host fenced itself:\n" + logs());
         assertEquals(lives, after, "no guest restarted while one ZooKeeper server was lost");
-        await("every guest up", 30_000, x -> GUESTS.stream().allMatch(g -> runningOn(x, g).size() == 1));
+        await("every guest up", 30_000, CLUSTER.everyGuestUp());
         assertEquals(List.of(), watcher.overlaps);
     }
 
@@ -433,7 +364,7 @@ class MultiHostIT {
     @Order(6)
     void quorumLostEveryHostFencesItselfAndGuestsReturnWithIt() throws Exception {
         ensembleWhole();
-        await("every guest up", 60_000, x -> GUESTS.stream().allMatch(g -> runningOn(x, g).size() == 1));
+        await("every guest up", 60_000, CLUSTER.everyGuestUp());
         Instant t0 = Instant.now();
         assertEquals(0, lab("zk-stop", "h1").exitCode());
         assertEquals(0, lab("zk-stop", "h2").exitCode());
@@ -444,7 +375,7 @@ class MultiHostIT {
             lab("zk-start", "h2");
         }
         await("every guest back with the quorum", 90_000,
-                x -> GUESTS.stream().allMatch(g -> runningOn(x, g).size() == 1));
+                CLUSTER.everyGuestUp());
         assertEquals(List.of(), watcher.overlaps);
     }
 

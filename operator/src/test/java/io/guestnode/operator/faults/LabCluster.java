@@ -1,0 +1,175 @@
+package io.guestnode.operator.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.guestnode.agents.testing.Shell;
+import io.guestnode.operator.cli.GuestnodeCli;
+import io.guestnode.operator.e2e.StatusJson;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+
+/**
+ * guestnode on every host of a lab that {@code bin/lab up} made: LXC guest nodes with a Dummy each (its state file
+ * is the guest's marker), one definitions file and one key shared by the hosts, each host's daemon in all of its
+ * namespaces with its state, socket and log in {@code shared/HOST}. {@code bin/lab up --guests M} runs {@link #main}.
+ *
+ * @param shared  the directory of definitions, keys and each host's daemon files
+ * @param hosts   the lab's hosts, h1 .. hN
+ * @param guests  the guest nodes' names; the i-th (from 1) has the address 10.251.1.i
+ * @param prefix  the domains' names are the guests' names with this prefix
+ * @param cluster the cluster's name in ZooKeeper
+ * @param meta    extra meta-attributes (nvpair elements) of every VM resource
+ */
+record LabCluster(Path shared, List<String> hosts, List<String> guests, String prefix, String cluster, String meta) {
+    static final Path ROOT = Path.of(System.getProperty("guestnode.root", "..")).toAbsolutePath().normalize();
+    static final Path LAB = Path.of("/run/guestnode-lab");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The hosts' ZooKeeper ensemble: hN's server listens on 10.77.0.N. */
+    String zookeeper() {
+        return String.join(",", hosts.stream().map(h -> "10.77.0." + h.substring(1) + ":2181").toList());
+    }
+
+    /** Writes the key (shared, and each guest's own copy for its container) and the definitions. */
+    void define() throws IOException {
+        Files.createDirectories(shared);
+        byte[] key = new byte[4096];
+        new SecureRandom().nextBytes(key);
+        Path keyFile = Files.write(shared.resolve("authkey"), key);
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        StringBuilder res = new StringBuilder();
+        StringBuilder con = new StringBuilder();
+        for (int g = 1; g <= guests.size(); g++) {
+            String node = guests.get(g - 1);
+            String addr = "10.251.1." + g;
+            Path keys = Files.createDirectories(shared.resolve("keys/" + node));
+            Files.write(keys.resolve("authkey"), key);
+            Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwx------"));
+            Shell.Result t = Shell.run(List.of(ROOT.resolve("bin/guestnode").toString(), "template", "lxc", "--name",
+                    prefix + node, "--addr", addr, "--images", System.getenv().getOrDefault("GUESTNODE_IMAGES",
+                            ROOT.resolve(".cache/images").toString()), "--key-dir", keys.toString()));
+            if (t.exitCode() != 0) {
+                throw new IOException("template of " + node + " failed: " + t.output());
+            }
+            Path config = Files.writeString(shared.resolve(node + ".xml"), t.output());
+            res.append(StatusJson.vm(node, config, addr, meta));
+            res.append("""
+                    <primitive id="dummy-%1$s" class="ocf" provider="pacemaker" type="Dummy">
+                      <operations><op id="dummy-%1$s-mon" name="monitor" interval="5s"/></operations>
+                    </primitive>
+                    """.formatted(node));
+            con.append("<rsc_location id=\"pin-" + node + "\" rsc=\"dummy-" + node + "\" node=\"" + node
+                    + "\" score=\"INFINITY\"/>");
+        }
+        Files.writeString(shared.resolve("guests.xml"), "<configuration><resources>" + res
+                + "</resources><constraints>" + con + "</constraints></configuration>");
+    }
+
+    /** Starts guestnode on {@code host}, detached, in all of its namespaces (default timing, the lab's watchdog). */
+    void startDaemon(String host) throws IOException {
+        Path dir = Files.createDirectories(shared.resolve(host));
+        String cmd = String.join(" ", ROOT.resolve("bin/guestnode").toString(), "run", "--definitions",
+                shared.resolve("guests.xml").toString(), "--state-dir", dir.resolve("state").toString(), "--socket",
+                dir.resolve("gn.sock").toString(), "--key", shared.resolve("authkey").toString(), "--node-name", host,
+                "--zookeeper", zookeeper(), "--cluster", cluster, "--timing", "default", "--watchdog-file",
+                LAB.resolve("hosts").resolve(host).resolve("watchdog-deadline").toString());
+        Shell.Result r = Shell.run(List.of(ROOT.resolve("bin/lab").toString(), "exec", host, "bash", "-c",
+                "JAVA_HOME=" + System.getProperty("java.home") + " nohup " + cmd + " >>" + dir.resolve("daemon.log")
+                        + " 2>&1 </dev/null &"));
+        if (r.exitCode() != 0) {
+            throw new IOException("guestnode did not start on " + host + ": " + r.output());
+        }
+    }
+
+    /** Each live host's status, by host. */
+    Map<String, JsonNode> statuses() {
+        Map<String, JsonNode> out = new TreeMap<>();
+        for (String h : hosts) {
+            Path sock = shared.resolve(h).resolve("gn.sock");
+            if (!Files.exists(sock)) {
+                continue;
+            }
+            StringWriter text = new StringWriter();
+            int rc = GuestnodeCli.run(new String[] {"status", "--socket", sock.toString(), "--output-as", "json"},
+                    new PrintWriter(text, true), new PrintWriter(new StringWriter(), true));
+            if (rc == 0) {
+                try {
+                    out.put(h, JSON.readTree(text.toString()));
+                } catch (IOException e) {
+                    // half a status: asked again
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The hosts where the guest is online with its Dummy started. */
+    static List<String> runningOn(Map<String, JsonNode> s, String guest) {
+        List<String> out = new ArrayList<>();
+        s.forEach((h, st) -> {
+            if (StatusJson.online(st, guest) && StatusJson.role(st, "dummy-" + guest).equals("Started " + guest)) {
+                out.add(h);
+            }
+        });
+        return out;
+    }
+
+    /** Every guest online with its Dummy on exactly one host. */
+    Predicate<Map<String, JsonNode>> everyGuestUp() {
+        return s -> guests.stream().allMatch(g -> runningOn(s, g).size() == 1);
+    }
+
+    /** Per host: the guests it shows online and where each Dummy runs. */
+    String summary(Map<String, JsonNode> s) {
+        StringBuilder b = new StringBuilder();
+        s.forEach((h, st) -> {
+            b.append(h).append(": ");
+            for (String g : guests) {
+                b.append(g).append(StatusJson.online(st, g) ? " online" : " -").append('/')
+                        .append(StatusJson.role(st, "dummy-" + g)).append("; ");
+            }
+        });
+        return b.toString();
+    }
+
+    /**
+     * {@code bin/lab up --guests M}: {@code LabCluster M HOST...} defines guest1 .. guestM on the lab's hosts, starts
+     * guestnode on each and returns once every guest is online with its Dummy (exit 0), or says what is not (exit 1).
+     */
+    public static void main(String[] args) throws Exception {
+        int m = Integer.parseInt(args[0]);
+        List<String> hosts = List.of(args).subList(1, args.length);
+        LabCluster c = new LabCluster(LAB.resolve("shared/lab"), hosts,
+                IntStream.rangeClosed(1, m).mapToObj(i -> "guest" + i).toList(), "gnlab-", "lab", "");
+        c.define();
+        for (String h : hosts) {
+            c.startDaemon(h);
+        }
+        long until = System.nanoTime() + (90 + 10L * m) * 1_000_000_000L;
+        Map<String, JsonNode> s = c.statuses();
+        while (!c.everyGuestUp().test(s)) {
+            if (System.nanoTime() > until) {
+                System.err.println("bin/lab up: not every guest came online with its Dummy: " + c.summary(s)
+                        + " (daemon logs: " + c.shared + "/HOST/daemon.log)");
+                System.exit(1);
+            }
+            Thread.sleep(500);
+            s = c.statuses();
+        }
+        for (String g : c.guests) {
+            System.out.println(g + " online on " + runningOn(s, g).get(0) + " (domain " + c.prefix + g + ")");
+        }
+        System.exit(0);
+    }
+}
