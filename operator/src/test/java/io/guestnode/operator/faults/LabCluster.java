@@ -30,19 +30,21 @@ import java.util.stream.IntStream;
  * @param prefix  the domains' names are the guests' names with this prefix
  * @param cluster the cluster's name in ZooKeeper
  * @param meta    extra meta-attributes (nvpair elements) of every VM resource
+ * @param timing  the daemons' timing profile (default or fast)
  */
-record LabCluster(Path shared, List<String> hosts, List<String> guests, String prefix, String cluster, String meta) {
-    static final Path ROOT = Path.of(System.getProperty("guestnode.root", "..")).toAbsolutePath().normalize();
-    static final Path LAB = Path.of("/run/guestnode-lab");
+public record LabCluster(Path shared, List<String> hosts, List<String> guests, String prefix, String cluster,
+                         String meta, String timing) {
+    public static final Path ROOT = Path.of(System.getProperty("guestnode.root", "..")).toAbsolutePath().normalize();
+    public static final Path LAB = Path.of("/run/guestnode-lab");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The hosts' ZooKeeper ensemble: hN's server listens on 10.77.0.N. */
-    String zookeeper() {
+    public String zookeeper() {
         return String.join(",", hosts.stream().map(h -> "10.77.0." + h.substring(1) + ":2181").toList());
     }
 
     /** Writes the key (shared, and each guest's own copy for its container) and the definitions. */
-    void define() throws IOException {
+    public void define() throws IOException {
         Files.createDirectories(shared);
         byte[] key = new byte[4096];
         new SecureRandom().nextBytes(key);
@@ -76,13 +78,13 @@ record LabCluster(Path shared, List<String> hosts, List<String> guests, String p
                 + "</resources><constraints>" + con + "</constraints></configuration>");
     }
 
-    /** Starts guestnode on {@code host}, detached, in all of its namespaces (default timing, the lab's watchdog). */
-    void startDaemon(String host) throws IOException {
+    /** Starts guestnode on {@code host}, detached, in all of its namespaces (with the lab's watchdog). */
+    public void startDaemon(String host) throws IOException {
         Path dir = Files.createDirectories(shared.resolve(host));
         String cmd = String.join(" ", ROOT.resolve("bin/guestnode").toString(), "run", "--definitions",
                 shared.resolve("guests.xml").toString(), "--state-dir", dir.resolve("state").toString(), "--socket",
                 dir.resolve("gn.sock").toString(), "--key", shared.resolve("authkey").toString(), "--node-name", host,
-                "--zookeeper", zookeeper(), "--cluster", cluster, "--timing", "default", "--watchdog-file",
+                "--zookeeper", zookeeper(), "--cluster", cluster, "--timing", timing, "--watchdog-file",
                 LAB.resolve("hosts").resolve(host).resolve("watchdog-deadline").toString());
         Shell.Result r = Shell.run(List.of(ROOT.resolve("bin/lab").toString(), "exec", host, "bash", "-c",
                 "JAVA_HOME=" + System.getProperty("java.home") + " nohup " + cmd + " >>" + dir.resolve("daemon.log")
@@ -93,7 +95,7 @@ record LabCluster(Path shared, List<String> hosts, List<String> guests, String p
     }
 
     /** Each live host's status, by host. */
-    Map<String, JsonNode> statuses() {
+    public Map<String, JsonNode> statuses() {
         Map<String, JsonNode> out = new TreeMap<>();
         for (String h : hosts) {
             Path sock = shared.resolve(h).resolve("gn.sock");
@@ -115,7 +117,7 @@ record LabCluster(Path shared, List<String> hosts, List<String> guests, String p
     }
 
     /** The hosts where the guest is online with its Dummy started. */
-    static List<String> runningOn(Map<String, JsonNode> s, String guest) {
+    public static List<String> runningOn(Map<String, JsonNode> s, String guest) {
         List<String> out = new ArrayList<>();
         s.forEach((h, st) -> {
             if (StatusJson.online(st, guest) && StatusJson.role(st, "dummy-" + guest).equals("Started " + guest)) {
@@ -126,12 +128,12 @@ record LabCluster(Path shared, List<String> hosts, List<String> guests, String p
     }
 
     /** Every guest online with its Dummy on exactly one host. */
-    Predicate<Map<String, JsonNode>> everyGuestUp() {
+    public Predicate<Map<String, JsonNode>> everyGuestUp() {
         return s -> guests.stream().allMatch(g -> runningOn(s, g).size() == 1);
     }
 
     /** Per host: the guests it shows online and where each Dummy runs. */
-    String summary(Map<String, JsonNode> s) {
+    public String summary(Map<String, JsonNode> s) {
         StringBuilder b = new StringBuilder();
         s.forEach((h, st) -> {
             b.append(h).append(": ");
@@ -151,7 +153,7 @@ record LabCluster(Path shared, List<String> hosts, List<String> guests, String p
         int m = Integer.parseInt(args[0]);
         List<String> hosts = List.of(args).subList(1, args.length);
         LabCluster c = new LabCluster(LAB.resolve("shared/lab"), hosts,
-                IntStream.rangeClosed(1, m).mapToObj(i -> "guest" + i).toList(), "gnlab-", "lab", "");
+                IntStream.rangeClosed(1, m).mapToObj(i -> "guest" + i).toList(), "gnlab-", "lab", "", "default");
         c.define();
         for (String h : hosts) {
             c.startDaemon(h);

@@ -54,7 +54,8 @@ class MultiHostIT {
     /** The default profile: T 10 s, S 6 s, W 6 s, F 6 s (its S rides out the loss of one ZooKeeper server). */
     private static final Timing TIMING = Timing.DEFAULT;
     static Watcher watcher;
-    static final LabCluster CLUSTER = new LabCluster(SHARED, HOSTS, GUESTS, PREFIX, "mh", StatusJson.FAST_MONITOR);
+    static final LabCluster CLUSTER = new LabCluster(SHARED, HOSTS, GUESTS, PREFIX, "mh", StatusJson.FAST_MONITOR,
+            "default");
 
     /** Sees every guest's incarnations on the whole machine; two at once is an overlap. */
     static final class Watcher implements AutoCloseable {

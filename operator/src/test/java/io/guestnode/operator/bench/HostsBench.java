@@ -1,0 +1,186 @@
+package io.guestnode.operator.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.guestnode.agents.coordination.Timing;
+import io.guestnode.agents.coordination.ZkCoordination;
+import io.guestnode.agents.testing.Shell;
+import io.guestnode.operator.e2e.StatusJson;
+import io.guestnode.operator.faults.LabCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+/**
+ * {@code bin/bench --hosts 3}: on a lab of three hosts ({@code bin/lab up --hosts 3}, made by the caller), guestnode on
+ * each and four guest nodes with a Dummy each; a host with guests is powered off (then powered on, empty, with its
+ * daemon) or cut off (then healed), {@code RUNS} times each. Each run measures, from the fault, when the lost guests'
+ * claims were gone, when every one of them was online elsewhere and when every Dummy ran again, against the floor of
+ * that run: T + F + the guests' own start (from the recovery's decision to the last Dummy running).
+ *
+ * <p>{@code HostsBench RUNS TIMING}
+ */
+public final class HostsBench {
+    private static final List<String> HOSTS = List.of("h1", "h2", "h3");
+
+    private final LabCluster cluster;
+    private final Timing timing;
+
+    private HostsBench(String timingName) {
+        this.timing = Timing.profile(timingName);
+        this.cluster = new LabCluster(LabCluster.LAB.resolve("shared/bench"), HOSTS,
+                IntStream.rangeClosed(1, 4).mapToObj(i -> "guest" + i).toList(), "gnhb-", "bench", "", timingName);
+    }
+
+    /** One run's figures, in seconds from the fault. */
+    record Run(String fault, String host, int guests, double claimsGone, double online, double dummies, double floor) {
+        String line() {
+            return String.format(Locale.ROOT, "| %s | %s (%d guests) | %.1f | %.1f | %.1f | %.1f | %.2fx |", fault,
+                    host, guests, claimsGone, online, dummies, floor, dummies / floor);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = Integer.parseInt(args[0]);
+        HostsBench b = new HostsBench(args[1]);
+        b.cluster.define();
+        for (String h : HOSTS) {
+            b.cluster.startDaemon(h);
+        }
+        b.awaitAllUp();
+        System.out.printf(Locale.ROOT, "timing %s: T %.1f s, F %.1f s%n", args[1],
+                b.timing.sessionTimeout().toMillis() / 1000.0, b.timing.fenceDelay().toMillis() / 1000.0);
+        System.out.println("| fault | host | claims gone (s) | all online (s) | all Dummies (s) | floor (s) | / floor |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+        List<Run> all = new ArrayList<>();
+        for (String fault : List.of("power-off", "partition")) {
+            for (int i = 0; i < runs; i++) {
+                Run r = b.run(fault);
+                all.add(r);
+                System.out.println(r.line());
+                b.restore(fault, r.host());
+            }
+        }
+        for (String fault : List.of("power-off", "partition")) {
+            List<Run> rs = all.stream().filter(r -> r.fault().equals(fault)).toList();
+            System.out.printf(Locale.ROOT, "%s: all Dummies median %.1f s, max %.1f s; floor median %.1f s; "
+                    + "median / floor %.2fx%n", fault, median(rs, Run::dummies), rs.stream().mapToDouble(Run::dummies)
+                    .max().orElse(0), median(rs, Run::floor), median(rs, Run::dummies) / median(rs, Run::floor));
+        }
+        System.exit(0);
+    }
+
+    private static double median(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
+        double[] v = rs.stream().mapToDouble(f).sorted().toArray();
+        return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private Map<String, JsonNode> awaitAllUp() throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (true) {
+            Map<String, JsonNode> s = cluster.statuses();
+            if (s.size() == HOSTS.size() && cluster.everyGuestUp().test(s)) {
+                return s;
+            }
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("not every guest up on the lab within 180 s: " + cluster.summary(s));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Faults the host that runs the most guests; returns when every one of its guests runs its Dummy elsewhere. */
+    private Run run(String fault) throws Exception {
+        Map<String, JsonNode> s = awaitAllUp();
+        Thread.sleep(3000); // the hosts' sessions and claims settle after the last recovery
+        String host = HOSTS.stream().max(java.util.Comparator.comparingLong(h -> cluster.guests().stream()
+                .filter(g -> LabCluster.runningOn(s, g).contains(h)).count())).orElseThrow();
+        List<String> victims = cluster.guests().stream().filter(g -> LabCluster.runningOn(s, g).contains(host))
+                .toList();
+        long t0 = System.nanoTime();
+        Shell.Result r = lab(fault, host);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException(fault + " " + host + " failed: " + r.output());
+        }
+        double gone = -1;
+        double decided = -1;
+        double online = -1;
+        double dummies = -1;
+        try (ZkCoordination zk = new ZkCoordination(otherThan(host), "/guestnode/bench", "bench", timing)) {
+            while (dummies < 0) {
+                double t = (System.nanoTime() - t0) / 1e9;
+                if (t > 120) {
+                    throw new IllegalStateException(fault + " of " + host + ": " + victims + " not back within 120 s: "
+                            + cluster.summary(cluster.statuses()));
+                }
+                try {
+                    if (gone < 0 && claimsGone(zk, victims, host)) {
+                        gone = t;
+                    }
+                    if (decided < 0 && ownedElsewhere(zk, victims, host)) {
+                        decided = t;
+                    }
+                } catch (Exception e) {
+                    // ZooKeeper moving the session after the fault: read again
+                }
+                Map<String, JsonNode> now = cluster.statuses();
+                now.remove(host);
+                if (online < 0 && victims.stream().allMatch(g -> now.values().stream()
+                        .anyMatch(x -> StatusJson.online(x, g)))) {
+                    online = t;
+                }
+                if (victims.stream().allMatch(g -> !LabCluster.runningOn(now, g).isEmpty())) {
+                    dummies = t;
+                }
+                Thread.sleep(100);
+            }
+        }
+        double ownStart = dummies - (decided < 0 ? dummies : decided);
+        double floor = (timing.sessionTimeout().toMillis() + timing.fenceDelay().toMillis()) / 1000.0 + ownStart;
+        return new Run(fault, host, victims.size(), gone, online, dummies, floor);
+    }
+
+    private void restore(String fault, String host) throws Exception {
+        if (fault.equals("power-off")) {
+            lab("power-on", host);
+            cluster.startDaemon(host);
+        } else {
+            lab("heal", host);
+        }
+        awaitAllUp();
+    }
+
+    private static boolean claimsGone(ZkCoordination zk, List<String> guests, String host) throws Exception {
+        for (String g : guests) {
+            if (zk.claimHolder(g).filter(host::equals).isPresent()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean ownedElsewhere(ZkCoordination zk, List<String> guests, String host) throws Exception {
+        for (String g : guests) {
+            Optional<String> owner = zk.guest(g).flatMap(v -> v.value().owner());
+            if (owner.isEmpty() || owner.get().equals(host)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The ZooKeeper servers of the hosts other than {@code host}. */
+    private String otherThan(String host) {
+        return String.join(",", HOSTS.stream().filter(h -> !h.equals(host))
+                .map(h -> "10.77.0." + h.substring(1) + ":2181").toList());
+    }
+
+    private static Shell.Result lab(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(LabCluster.ROOT.resolve("bin/lab").toString()));
+        cmd.addAll(List.of(args));
+        return Shell.run(cmd);
+    }
+}
