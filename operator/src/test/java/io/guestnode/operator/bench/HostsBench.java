@@ -36,10 +36,11 @@ public final class HostsBench {
     }
 
     /** One run's figures, in seconds from the fault. */
-    record Run(String fault, String host, int guests, double claimsGone, double online, double dummies, double floor) {
+    record Run(String fault, String host, int guests, double claimsGone, double online, double dummies, double floor,
+               int othersDown) {
         String line() {
-            return String.format(Locale.ROOT, "| %s | %s (%d guests) | %.1f | %.1f | %.1f | %.1f | %.2fx |", fault,
-                    host, guests, claimsGone, online, dummies, floor, dummies / floor);
+            return String.format(Locale.ROOT, "| %s | %s (%d guests) | %.1f | %.1f | %.1f | %.1f | %.2fx | %d |",
+                    fault, host, guests, claimsGone, online, dummies, floor, dummies / floor, othersDown);
         }
     }
 
@@ -53,12 +54,18 @@ public final class HostsBench {
         b.awaitAllUp();
         System.out.printf(Locale.ROOT, "timing %s: T %.1f s, F %.1f s%n", args[1],
                 b.timing.sessionTimeout().toMillis() / 1000.0, b.timing.fenceDelay().toMillis() / 1000.0);
-        System.out.println("| fault | host | claims gone (s) | all online (s) | all Dummies (s) | floor (s) | / floor |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+        System.out.println("| fault | host | claims gone (s) | all online (s) | all Dummies (s) | floor (s) | / floor "
+                + "| other hosts' guests down |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
         List<Run> all = new ArrayList<>();
         for (String fault : List.of("power-off", "partition")) {
             for (int i = 0; i < runs; i++) {
-                Run r = b.run(fault);
+                Run r;
+                try {
+                    r = b.run(fault);
+                } finally {
+                    b.keepLogs(args[1]);
+                }
                 all.add(r);
                 System.out.println(r.line());
                 b.restore(fault, r.host());
@@ -100,16 +107,18 @@ public final class HostsBench {
                 .filter(g -> LabCluster.runningOn(s, g).contains(h)).count())).orElseThrow();
         List<String> victims = cluster.guests().stream().filter(g -> LabCluster.runningOn(s, g).contains(host))
                 .toList();
-        long t0 = System.nanoTime();
-        Shell.Result r = lab(fault, host);
-        if (r.exitCode() != 0) {
-            throw new IllegalStateException(fault + " " + host + " failed: " + r.output());
-        }
         double gone = -1;
         double decided = -1;
         double online = -1;
         double dummies = -1;
+        java.util.Set<String> othersDown = new java.util.TreeSet<>();
+        // connected before the fault: once it begins, the other servers may be electing a new ZooKeeper leader
         try (ZkCoordination zk = new ZkCoordination(otherThan(host), "/guestnode/bench", "bench", timing)) {
+            long t0 = System.nanoTime();
+            Shell.Result r = lab(fault, host);
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException(fault + " " + host + " failed: " + r.output());
+            }
             while (dummies < 0) {
                 double t = (System.nanoTime() - t0) / 1e9;
                 if (t > 120) {
@@ -135,12 +144,29 @@ public final class HostsBench {
                 if (victims.stream().allMatch(g -> !LabCluster.runningOn(now, g).isEmpty())) {
                     dummies = t;
                 }
+                if (now.size() == HOSTS.size() - 1) { // every other host answered
+                    cluster.guests().stream().filter(g -> !victims.contains(g) && LabCluster.runningOn(now, g)
+                            .isEmpty()).forEach(othersDown::add);
+                }
                 Thread.sleep(100);
             }
         }
         double ownStart = dummies - (decided < 0 ? dummies : decided);
         double floor = (timing.sessionTimeout().toMillis() + timing.fenceDelay().toMillis()) / 1000.0 + ownStart;
-        return new Run(fault, host, victims.size(), gone, online, dummies, floor);
+        return new Run(fault, host, victims.size(), gone, online, dummies, floor, othersDown.size());
+    }
+
+    /** The hosts' daemon logs, kept in .cache/bench/hosts-logs (the lab's directory goes with the lab). */
+    private void keepLogs(String timingName) throws java.io.IOException {
+        java.nio.file.Path out = java.nio.file.Files.createDirectories(
+                LabCluster.ROOT.resolve(".cache/bench/hosts-logs"));
+        for (String h : HOSTS) {
+            java.nio.file.Path log = cluster.shared().resolve(h).resolve("daemon.log");
+            if (java.nio.file.Files.exists(log)) {
+                java.nio.file.Files.copy(log, out.resolve(timingName + "-" + h + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     private void restore(String fault, String host) throws Exception {
@@ -150,7 +176,28 @@ public final class HostsBench {
         } else {
             lab("heal", host);
         }
+        awaitEnsemble();
         awaitAllUp();
+    }
+
+    /**
+     * Every host's ZooKeeper server serves again (leader or follower): the next fault begins with the whole ensemble,
+     * as a healed or restarted server takes a while to rejoin, and a fault meanwhile would cost the quorum.
+     */
+    private static void awaitEnsemble() throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            String status = lab("status", "--json").output();
+            long serving = java.util.regex.Pattern.compile("\"zookeeper\":\"(leader|follower)\"").matcher(status)
+                    .results().count();
+            if (serving == HOSTS.size()) {
+                return;
+            }
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("the ZooKeeper ensemble did not serve again within 90 s: " + status);
+            }
+            Thread.sleep(250);
+        }
     }
 
     private static boolean claimsGone(ZkCoordination zk, List<String> guests, String host) throws Exception {
