@@ -22,8 +22,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * The host's defaults for the options of {@code guestnode run}: {@code /etc/default/guestnode}, in the shell syntax of
  * Debian's default files, and the environment (a systemd unit's {@code EnvironmentFile=} reads the same file). A key
  * names an option: {@code GUESTNODE_ZOOKEEPER} is {@code --zookeeper}, {@code GUESTNODE_NODE_NAME} is
- * {@code --node-name}; the verbs that share an option ({@code --socket}, {@code --node-name}, {@code --key}) take it
- * too. The command line wins over the environment, the environment over the file; an empty value is no value.
+ * {@code --node-name}; the verbs that share an option ({@code --socket}, {@code --node-name}, {@code --key},
+ * {@code --state-dir}) take it too. The command line wins over the environment, the environment over the file; an empty value is no value.
  */
 final class HostDefaults implements CommandLine.IDefaultValueProvider {
     static final Path FILE = Path.of("/etc/default/guestnode");
@@ -49,11 +49,6 @@ final class HostDefaults implements CommandLine.IDefaultValueProvider {
 
     private HostDefaults(Map<String, Entry> entries) {
         this.entries = Map.copyOf(entries);
-    }
-
-    /** No defaults at all. */
-    static HostDefaults none() {
-        return new HostDefaults(Map.of());
     }
 
     /**
@@ -178,9 +173,5 @@ final class HostDefaults implements CommandLine.IDefaultValueProvider {
     /** Where the value of {@code a} came from, when this gave it; else {@code null}. */
     String originOf(ArgSpec a) {
         return a == null ? null : supplied.get(a);
-    }
-
-    Map<String, Entry> entries() {
-        return entries;
     }
 }

@@ -86,17 +86,7 @@ public final class HostsBench {
     }
 
     private Map<String, JsonNode> awaitAllUp() throws InterruptedException {
-        long until = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (true) {
-            Map<String, JsonNode> s = cluster.statuses();
-            if (s.size() == HOSTS.size() && cluster.everyGuestUp().test(s)) {
-                return s;
-            }
-            if (System.nanoTime() > until) {
-                throw new IllegalStateException("not every guest up on the lab within 180 s: " + cluster.summary(s));
-            }
-            Thread.sleep(200);
-        }
+        return cluster.await(s -> s.size() == HOSTS.size() && cluster.everyGuestUp().test(s), Duration.ofSeconds(180));
     }
 
     /** Faults the host that runs the most guests; returns when every one of its guests runs its Dummy elsewhere. */

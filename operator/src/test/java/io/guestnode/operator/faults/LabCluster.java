@@ -132,6 +132,22 @@ public record LabCluster(Path shared, List<String> hosts, List<String> guests, S
         return s -> guests.stream().allMatch(g -> runningOn(s, g).size() == 1);
     }
 
+    /** Polls the hosts' statuses until {@code p} holds; fails naming where each guest is when it has not within. */
+    public Map<String, JsonNode> await(Predicate<Map<String, JsonNode>> p, java.time.Duration within)
+            throws InterruptedException {
+        long until = System.nanoTime() + within.toNanos();
+        Map<String, JsonNode> s = statuses();
+        while (!p.test(s)) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("not within " + within.toSeconds() + " s: " + summary(s)
+                        + " (daemon logs: " + shared + "/HOST/daemon.log)");
+            }
+            Thread.sleep(200);
+            s = statuses();
+        }
+        return s;
+    }
+
     /** Per host: the guests it shows online and where each Dummy runs. */
     public String summary(Map<String, JsonNode> s) {
         StringBuilder b = new StringBuilder();
@@ -158,16 +174,13 @@ public record LabCluster(Path shared, List<String> hosts, List<String> guests, S
         for (String h : hosts) {
             c.startDaemon(h);
         }
-        long until = System.nanoTime() + (90 + 10L * m) * 1_000_000_000L;
-        Map<String, JsonNode> s = c.statuses();
-        while (!c.everyGuestUp().test(s)) {
-            if (System.nanoTime() > until) {
-                System.err.println("bin/lab up: not every guest came online with its Dummy: " + c.summary(s)
-                        + " (daemon logs: " + c.shared + "/HOST/daemon.log)");
-                System.exit(1);
-            }
-            Thread.sleep(500);
-            s = c.statuses();
+        Map<String, JsonNode> s;
+        try {
+            s = c.await(c.everyGuestUp(), java.time.Duration.ofSeconds(90 + 10L * m));
+        } catch (IllegalStateException e) {
+            System.err.println("bin/lab up: not every guest came online with its Dummy: " + e.getMessage());
+            System.exit(1);
+            return;
         }
         for (String g : c.guests) {
             System.out.println(g + " online on " + runningOn(s, g).get(0) + " (domain " + c.prefix + g + ")");
