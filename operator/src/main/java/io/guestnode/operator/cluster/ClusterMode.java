@@ -39,11 +39,11 @@ import org.slf4j.LoggerFactory;
 public final class ClusterMode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMode.class);
     static final Duration STEP = Duration.ofMillis(250);
-    private static final Duration DESTROY_TIMEOUT = Duration.ofSeconds(5);
 
     private final ZkCoordination zk;
     private final Timing timing;
     private final DomainAgent domains;
+    private final LocalGuests local;
     private final HostWatchdog watchdog;
     private final HostMember member;
     private final HistoryKeeper history;
@@ -78,6 +78,7 @@ public final class ClusterMode implements AutoCloseable {
         this.zk = zk;
         this.timing = timing;
         this.domains = domains;
+        this.local = new LocalGuests(domains);
         this.watchdog = watchdog;
         this.all = all;
         this.member = new HostMember(zk);
@@ -96,7 +97,7 @@ public final class ClusterMode implements AutoCloseable {
                 LOG.warn("writes acknowledged again: guests are claimed anew");
             }
         }, System::nanoTime);
-        unsettled.addAll(runningHere(all));
+        unsettled.addAll(local.runningHere(all));
         settled = unsettled.isEmpty();
         if (!settled) {
             LOG.warn("running here at start-up: {}; each is claimed again or destroyed before the watchdog is fed",
@@ -132,6 +133,7 @@ public final class ClusterMode implements AutoCloseable {
     /** Starts the heartbeat and the steps, driving {@code e}. */
     public void attach(EnginePort e) {
         this.engine = e;
+        e.ownership(this::stillOwner);
         heartbeat.start();
         timer.scheduleWithFixedDelay(this::tick, STEP.toMillis(), STEP.toMillis(), TimeUnit.MILLISECONDS);
         feeder.scheduleAtFixedRate(this::feed, STEP.toMillis(), STEP.toMillis(), TimeUnit.MILLISECONDS);
@@ -158,6 +160,44 @@ public final class ClusterMode implements AutoCloseable {
     }
 
 
+
+    /**
+     * Another client took a guest's remoted over: whether this host still owns the guest, read from a quorum's view.
+     * A host whose session does not hold the guest's claim (another host's does, or none) stops holding it, so the
+     * guard refuses its start, destroys its copy at once and leaves it to its owner. A claim that cannot be read
+     * leaves the guest to the lease: a host whose lease runs out destroys every guest anyway.
+     */
+    boolean stillOwner(String guest) {
+        Definitions d = all;
+        Optional<VmResource> vm = d.vmOfNode(guest);
+        if (vm.isEmpty()) {
+            return false;
+        }
+        String holder;
+        try {
+            if (zk.holdsClaim(guest)) {
+                return true;
+            }
+            holder = zk.claimHolder(guest).map(h -> "held by " + h).orElse("held by no host");
+        } catch (CoordinationException e) {
+            LOG.error("{}: its claim could not be read after the takeover ({}); this host's lease decides", guest,
+                    e.getMessage());
+            return true;
+        }
+        LOG.error("{}: its claim is {}, not by this host: its copy here is destroyed", guest, holder);
+        Set<String> keep = release(guest);
+        local.destroy(vm.get(), "another client took it over and this host does not hold its claim");
+        share(d, keep);
+        return false;
+    }
+
+    /** This host stops holding the guest: the guard refuses its start from now on. */
+    private synchronized Set<String> release(String guest) {
+        Set<String> keep = new HashSet<>(held);
+        keep.remove(guest);
+        held = Set.copyOf(keep);
+        return held;
+    }
 
     Optional<String> refusal(String domainName) {
         Optional<VmResource> vm = all.vms().stream().filter(v -> v.domain().domainName().equals(domainName))
@@ -245,7 +285,7 @@ public final class ClusterMode implements AutoCloseable {
         }
         HostMember.Outcome o = member.step(d.guestNodes(), running, newClaims);
         for (String g : o.destroy()) {
-            d.vmOfNode(g).ifPresent(vm -> destroy(vm, "held by another host"));
+            d.vmOfNode(g).ifPresent(vm -> local.destroy(vm, "held by another host"));
         }
         if (!heartbeat.fresh()) {
             return o.read(); // the lease ran out during the step: a self-fence decides now, not this step's view
@@ -318,14 +358,14 @@ public final class ClusterMode implements AutoCloseable {
         java.util.List<java.util.concurrent.CompletableFuture<Boolean>> done = new java.util.ArrayList<>();
         for (VmResource vm : d.vms()) {
             java.util.concurrent.CompletableFuture<Boolean> f = new java.util.concurrent.CompletableFuture<>();
-            Thread.ofVirtual().name("self-fence " + vm.node()).start(() -> f.complete(destroy(vm, "self-fence")));
+            Thread.ofVirtual().name("self-fence " + vm.node()).start(() -> f.complete(local.destroy(vm, "self-fence")));
             done.add(f);
         }
         member.forget();
         boolean all = true;
         for (var f : done) {
             try {
-                all &= f.get(DESTROY_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+                all &= f.get(LocalGuests.DESTROY_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -343,32 +383,6 @@ public final class ClusterMode implements AutoCloseable {
             LOG.error("not every local guest could be destroyed: the watchdog is no longer fed and resets this host");
         }
         Thread.ofVirtual().name("self-fence share").start(() -> share(d, Set.of()));
-    }
-
-    /** Destroys the VM's domain; whether it is verified stopped. */
-    private boolean destroy(VmResource vm, String why) {
-        try {
-            var r = domains.destroy(DomainSpecs.of(vm), DESTROY_TIMEOUT);
-            if (!r.how().equals("already stopped")) {
-                LOG.warn("{}: domain {} destroyed ({})", vm.node(), vm.domain().domainName(), why);
-            }
-            return true;
-        } catch (io.guestnode.agents.domain.DomainException e) {
-            LOG.error("{}: domain {} not destroyed ({}): {}", vm.node(), vm.domain().domainName(), why,
-                    e.getMessage());
-            return false;
-        }
-    }
-
-    private Set<String> runningHere(Definitions d) {
-        Set<String> out = new HashSet<>();
-        for (VmResource vm : d.vms()) {
-            DomainState s = domains.monitor(DomainSpecs.of(vm), DESTROY_TIMEOUT);
-            if (s.status() != DomainState.Status.STOPPED) {
-                out.add(vm.node()); // running, failed, or unknown: never read as stopped
-            }
-        }
-        return out;
     }
 
     /**

@@ -17,6 +17,10 @@ public interface EnginePort {
 
     Overrides overrides();
 
+    /** Who decides whether this host still owns a guest after another client took its remoted over. */
+    default void ownership(java.util.function.Predicate<String> stillOwner) {
+    }
+
     /** Failures of services in a guest node that another host recorded, before the guest comes here. */
     default void adopt(Event.HistoryAdopted h) {
     }
@@ -39,6 +43,11 @@ public interface EnginePort {
             @Override
             public void adopt(Event.HistoryAdopted h) {
                 e.submit(h);
+            }
+
+            @Override
+            public void ownership(java.util.function.Predicate<String> stillOwner) {
+                e.ownership(stillOwner);
             }
 
             @Override

@@ -74,6 +74,8 @@ public final class Engine implements AutoCloseable {
     private final IncrementalPlanner.Touched touched = new IncrementalPlanner.Touched();
     private volatile Snapshot snapshot;
     private volatile boolean running = true;
+    /** Whether this host still owns a guest another client took over; one host alone owns all it defines. */
+    private volatile java.util.function.Predicate<String> owner = node -> true;
 
     /** What status shows and the state store keeps; immutable. {@code seq} grows with every snapshot. */
     public record Snapshot(Definitions definitions, ObservedState state, Overrides overrides, Plan plan,
@@ -96,7 +98,7 @@ public final class Engine implements AutoCloseable {
         this.journal = new BoundedJournal(journal);
         this.client = new RemoteExecutorClient(clock);
         this.sessions = new GuestSessions(this::onSessionEvent, node -> this.definitions.vmOfNode(node)
-                .map(v -> Planner.guestManaged(v, this.overrides)).orElse(false));
+                .map(v -> Planner.guestManaged(v, this.overrides)).orElse(false), node -> owner.test(node));
         this.runner = new ActionRunner(domains, new Connector(client), sessions, key,
                 "guestnode@" + definitions.hostNode());
         this.clock = clock;
@@ -114,6 +116,14 @@ public final class Engine implements AutoCloseable {
     }
 
     // ------------------------------------------------------------ inputs
+
+    /**
+     * Who decides whether this host still owns a guest after another client took its remoted over (one of several
+     * hosts: the claim, re-read; the check destroys a copy this host does not own).
+     */
+    public void ownership(java.util.function.Predicate<String> stillOwner) {
+        this.owner = stillOwner;
+    }
 
     /** An event from an observer or the executor; any thread. */
     public void submit(Event e) {
@@ -368,6 +378,10 @@ public final class Engine implements AutoCloseable {
                 }
             }
             case Event.MonitorResult r -> submitGated("monitors " + r.node(), () -> apply(e));
+            case Event.ClientTakeover t -> submitTask(() -> {
+                journal(t.node() + ": " + Event.ClientTakeover.REASON + " (another client signed on)");
+                apply(e);
+            });
             default -> submit(e);
         }
     }

@@ -31,15 +31,19 @@ final class GuestSessions {
     private final Consumer<Event> events;
     private final Predicate<String> managed;
     private final PokeRounds rounds;
+    private final Predicate<String> stillOwner;
 
     /**
-     * @param events  where what the sessions observe goes
-     * @param managed whether guestnode acts on a guest node now (not unmanaged, not in maintenance): a guest's
-     *                shutdown request is acknowledged only then, as Pacemaker's controller does
+     * @param events     where what the sessions observe goes
+     * @param managed    whether guestnode acts on a guest node now (not unmanaged, not in maintenance): a guest's
+     *                   shutdown request is acknowledged only then, as Pacemaker's controller does
+     * @param stillOwner asked after another client took a guest's remoted over and this host's session was closed:
+     *                   whether this host still owns the guest (a host that does not has destroyed its copy)
      */
-    GuestSessions(Consumer<Event> events, Predicate<String> managed) {
+    GuestSessions(Consumer<Event> events, Predicate<String> managed, Predicate<String> stillOwner) {
         this.events = events;
         this.managed = managed;
+        this.stillOwner = stillOwner;
         this.rounds = new PokeRounds(sessions.values(), this::unanswered);
         rounds.start();
     }
@@ -85,8 +89,10 @@ final class GuestSessions {
                     events.accept(new Event.ShutdownRequested(node));
                     Thread.ofVirtual().name("shutdown answer " + node).start(() -> answerShutdown(node));
                 } else if (n instanceof Notification.NewClient) {
-                    LOG.warn("[{}] another client connected to this guest's pacemaker-remoted: someone else holds "
-                            + "the key (a cluster, or a second guestnode)", node);
+                    Session s = sessions.get(node);
+                    if (s != null && !s.closing) {
+                        Thread.ofVirtual().name("takeover " + node).start(() -> takenOver(s));
+                    }
                 }
             }
 
@@ -133,6 +139,25 @@ final class GuestSessions {
         if (old != null) {
             close(old);
         }
+    }
+
+    /**
+     * Another client signed on to the guest's remoted, which nobody expected: someone else holds the key (a cluster, a
+     * second guestnode, a probe). This host's session is closed at once (nothing it reads from now on is trusted), the
+     * owner is checked, and the engine is told; a host that still owns the guest connects again.
+     */
+    private void takenOver(Session s) {
+        s.closing = true;
+        if (!sessions.remove(s.node, s)) {
+            return;
+        }
+        LOG.error("[{}] disconnecting from the guest's pacemaker-remoted due to an unexpected client takeover: "
+                + "another client holds its key", s.node);
+        s.remote.close();
+        boolean owner = stillOwner.test(s.node);
+        LOG.warn("[{}] {}", s.node, owner ? "this host still owns the guest: its connection is started again"
+                : "this host does not own the guest: its copy here is destroyed");
+        events.accept(new Event.ClientTakeover(s.node));
     }
 
     /** A poke failed or was not answered in time: a frozen guest, a paused VM, a dead network. */

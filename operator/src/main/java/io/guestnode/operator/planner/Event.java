@@ -42,6 +42,16 @@ public sealed interface Event {
     }
 
     /**
+     * Another client signed on to the guest node's pacemaker-remoted (remoted announced it with
+     * {@code lrmd_rsc_new_client}) and nobody expected it: guestnode closed its own session, as Pacemaker's controller
+     * does, and re-checked that this host still owns the guest.
+     */
+    record ClientTakeover(String node) implements Event {
+        /** The reason recorded against the connection resource, in Pacemaker's words. */
+        public static final String REASON = "unexpected client takeover";
+    }
+
+    /**
      * The guest's pacemaker-remoted announced that the guest shuts down (shutdown_req: it got SIGTERM, e.g. a poweroff
      * inside the guest or libvirt's graceful shutdown).
      */

@@ -148,6 +148,7 @@ public final class IncrementalPlanner {
             case Event.ActionFinished f -> subjects(f.action());
             case Event.MonitorResult m -> Set.of(m.service(), m.node());
             case Event.ConnectionLost l -> Set.of(l.node());
+            case Event.ClientTakeover t -> Set.of(t.node());
             case Event.ShutdownRequested r -> Set.of(r.node());
             case Event.Cleanup c -> c.node().map(n -> Set.of(c.resource(), n)).orElse(Set.of(c.resource()));
             case Event.HistoryAdopted h -> {

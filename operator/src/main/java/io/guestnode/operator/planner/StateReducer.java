@@ -58,6 +58,7 @@ public final class StateReducer {
             case Event.VmSeen v -> vmSeen(d, o, m, v, now);
             case Event.MonitorResult r -> monitor(d, m, r, now);
             case Event.ConnectionLost l -> lost(d, o, m, l, now);
+            case Event.ClientTakeover t -> takenOver(d, o, m, t, now);
             case Event.Cleanup c -> cleanup(d, m, c);
             case Event.HistoryAdopted h -> h.failures().forEach((svc, f) -> {
                 if (m.failures.get(new ResourceNode(svc, h.node())) == null) {
@@ -302,6 +303,25 @@ public final class StateReducer {
                 new Event.ActionFinished(null, false, 1, "Error", l.reason()), "restart-container", now);
         if (m.vms.getOrDefault(vm.get().id(), Vm.UNKNOWN).status() != VmStatus.STOPPED) {
             m.guests.put(l.node(), m.guest(l.node()).unclean("connection lost: " + l.reason()));
+        }
+    }
+
+    /**
+     * Another client took the guest's remoted over and this host's session was closed: the connection is down and is
+     * started again, the guest and its services keep running (they are verified when it is up). A managed guest's
+     * connection records the takeover as a failure, so that status shows it; unmanaged or in maintenance, it is a clean
+     * stop.
+     */
+    private static void takenOver(Definitions d, Overrides o, ObservedState.Mutable m, Event.ClientTakeover t,
+                                  Instant now) {
+        if (!m.connections.getOrDefault(t.node(), Connection.DOWN).up()) {
+            return;
+        }
+        m.connections.put(t.node(), new Connection(false, now));
+        Optional<VmResource> vm = d.vmOfNode(t.node());
+        if (vm.isPresent() && Planner.guestManaged(vm.get(), o)) {
+            fail(m, t.node(), d.hostNode(), 1, "monitor", 0, new Event.ActionFinished(null, false, 1, "Error",
+                    Event.ClientTakeover.REASON), "restart", now);
         }
     }
 

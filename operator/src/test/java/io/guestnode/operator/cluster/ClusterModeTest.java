@@ -191,6 +191,37 @@ class ClusterModeTest {
         }
     }
 
+    /**
+     * Another client took a guest's remoted over: the host re-reads the claim; the guest it holds keeps running, a copy
+     * of a guest whose claim another host holds is destroyed at once.
+     */
+    @Test
+    void afterATakeoverOnlyACopyThisHostDoesNotOwnIsDestroyed(@TempDir Path tmp) throws Exception {
+        String root = "/guestnode/cm" + (++roots);
+        Definitions d = defs(tmp, freshPrefix(), 2);
+        try (ZkCoordination other = new ZkCoordination(ensemble.getConnectString(), root, "h2", T)) {
+            assertInstanceOf(ClaimResult.Claimed.class, other.claim("g2", -1,
+                    GuestRecord.NEW.claimedBy("h2", GuestRecord.Phase.RUNNING)));
+            Share share = new Share();
+            try (ClusterMode h1 = new ClusterMode(new ZkCoordination(ensemble.getConnectString(), root, "h1", T), T,
+                    domains, new DeadlineFile(tmp.resolve("wd"), T.watchdogTimeout()), d)) {
+                h1.attach(share);
+                await("h1 holds g1", 10_000, () -> h1.held().equals(Set.of("g1")));
+                VmResource g1 = d.vmOfNode("g1").orElseThrow();
+                VmResource g2 = d.vmOfNode("g2").orElseThrow();
+                assertTrue(h1.guard().start(DomainSpecs.of(g1), Duration.ofSeconds(5)).isRunning());
+                // a copy of g2 here, behind the guard's back, while h2 holds its claim
+                assertTrue(domains.start(DomainSpecs.of(g2), Duration.ofSeconds(5)).isRunning());
+                assertTrue(h1.stillOwner("g1"), "h1 holds g1's claim");
+                assertEquals(DomainState.Status.RUNNING, status(d, "g1"), "the owner keeps its guest");
+                assertFalse(h1.stillOwner("g2"), "h2 holds g2's claim");
+                assertEquals(DomainState.Status.STOPPED, status(d, "g2"), "the copy h1 does not own is destroyed");
+                assertEquals(Set.of("g1"), h1.held());
+                domains.destroy(DomainSpecs.of(g1), Duration.ofSeconds(5));
+            }
+        }
+    }
+
     @Test
     void aGuestsHistoryComesWithItAndIsPublishedByItsHost(@TempDir Path tmp) throws Exception {
         String root = "/guestnode/cm" + (++roots);

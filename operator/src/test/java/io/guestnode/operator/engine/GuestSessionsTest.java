@@ -20,7 +20,7 @@ class GuestSessionsTest {
     @Test
     void onlyResultsThatMayChangeSomethingBecomeEvents() {
         List<Event> events = new ArrayList<>();
-        SessionListener l = new GuestSessions(events::add, n -> true).listenerFor("guest1", 5000);
+        SessionListener l = new GuestSessions(events::add, n -> true, n -> true).listenerFor("guest1", 5000);
         l.onExecResult(monitor(0, ExecStatus.DONE), true);
         assertEquals(List.of(), events, "a monitor that found its service running");
         l.onExecResult(monitor(7, ExecStatus.DONE), true);

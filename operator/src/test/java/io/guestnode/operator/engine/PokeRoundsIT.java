@@ -28,7 +28,7 @@ class PokeRoundsIT {
     @Test
     void eachFrozenGuestIsFoundByItsOwnPokeAndNoOther() throws Exception {
         List<Event> events = new CopyOnWriteArrayList<>();
-        GuestSessions sessions = new GuestSessions(events::add, n -> true);
+        GuestSessions sessions = new GuestSessions(events::add, n -> true, n -> true);
         try (RemotedSandbox a = RemotedSandbox.start(dir.resolve("a"));
              RemotedSandbox b = RemotedSandbox.start(dir.resolve("b"));
              RemoteExecutorClient client = new RemoteExecutorClient()) {

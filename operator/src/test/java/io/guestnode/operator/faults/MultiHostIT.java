@@ -226,8 +226,41 @@ class MultiHostIT {
         assertEquals(List.of(), watcher.overlaps);
     }
 
+    /**
+     * From a host that does not own lg3, {@code guestnode probe} signs on to lg3's remoted with the key: the owner's
+     * session is taken over, so the owner disconnects, re-reads the claim (it holds it), keeps lg3 running and connects
+     * again; lg3 is neither restarted nor started anywhere else, and its record keeps its epoch.
+     */
     @Test
     @Order(2)
+    void aSecondClientOnAGuestsRemotedMakesTheOwnerReCheckAndKeepIt() throws Exception {
+        String owner = runningOn(statuses(), "lg3").get(0);
+        String stranger = HOSTS.stream().filter(h -> !h.equals(owner)).findFirst().orElseThrow();
+        long epoch = record("lg3").orElseThrow().epoch();
+        int lives = watcher.livesOf("lg3").size();
+        Shell.Result probe = lab("exec", stranger, "env", "JAVA_HOME=" + System.getProperty("java.home"),
+                ROOT.resolve("bin/guestnode").toString(), "probe", "--addr", "10.251.1.3", "--key",
+                SHARED.resolve("authkey").toString());
+        assertEquals(0, probe.exitCode(), probe.output());
+        Path log = SHARED.resolve(owner).resolve("daemon.log");
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (!Files.readString(log).contains("unexpected client takeover") && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        String text = Files.readString(log);
+        assertTrue(text.contains("[lg3] disconnecting from the guest's pacemaker-remoted due to an unexpected client "
+                + "takeover"), "the owner disconnected: " + logs());
+        assertTrue(text.contains("[lg3] this host still owns the guest"), "and re-checked its claim: " + logs());
+        Thread.sleep(2_000);
+        Map<String, JsonNode> s = await("lg3 online again with its Dummy on " + owner, 30_000,
+                x -> runningOn(x, "lg3").equals(List.of(owner)));
+        assertEquals(lives, watcher.livesOf("lg3").size(), "lg3 was not restarted: " + summary(s));
+        assertEquals(epoch, record("lg3").orElseThrow().epoch(), "lg3 did not change hands");
+        assertEquals(List.of(), watcher.overlaps);
+    }
+
+    @Test
+    @Order(3)
     void aPoweredOffHostsGuestComesBackElsewhere() throws Exception {
         String host = runningOn(statuses(), "lg1").get(0);
         long epoch = record("lg1").orElseThrow().epoch();
@@ -250,7 +283,7 @@ class MultiHostIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aPartitionedHostDestroysItsGuestBeforeItComesBackElsewhere() throws Exception {
         ensembleWhole();
         String host = runningOn(await("every guest up", 60_000, x -> GUESTS.stream()
@@ -285,7 +318,7 @@ class MultiHostIT {
 
     /** A follower's ZooKeeper server stops silently: its clients move to another server; nobody fences. */
     @Test
-    @Order(4)
+    @Order(5)
     void oneZooKeeperServerLostFencesNothing() throws Exception {
         ensembleWhole();
         await("every guest up", 60_000, CLUSTER.everyGuestUp());
@@ -315,7 +348,7 @@ class MultiHostIT {
 
     /** guestnode hangs (SIGSTOP): it stops feeding the watchdog, which ends the host; its guest comes back elsewhere. */
     @Test
-    @Order(5)
+    @Order(6)
     void aFrozenGuestnodesHostIsResetByItsWatchdog() throws Exception {
         ensembleWhole();
         String host = runningOn(await("every guest up", 60_000, x -> GUESTS.stream()
@@ -362,7 +395,7 @@ class MultiHostIT {
 
     /** Two of three ZooKeeper servers stop: every host destroys its guests, stays up, and they come back with it. */
     @Test
-    @Order(6)
+    @Order(7)
     void quorumLostEveryHostFencesItselfAndGuestsReturnWithIt() throws Exception {
         ensembleWhole();
         await("every guest up", 60_000, CLUSTER.everyGuestUp());
@@ -400,7 +433,7 @@ class MultiHostIT {
      * feeding the watchdog, which ends the host; only then, and after T + F, does the guest come back elsewhere.
      */
     @Test
-    @Order(7)
+    @Order(8)
     void aHostThatCannotDestroyItsGuestsIsResetByItsWatchdog() throws Exception {
         ensembleWhole();
         String host = runningOn(await("every guest up", 60_000, x -> GUESTS.stream()

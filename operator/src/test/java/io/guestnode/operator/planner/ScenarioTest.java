@@ -222,6 +222,7 @@ class ScenarioTest {
                     e.optAttr("status").orElse("complete"), e.optAttr("reason").orElse(""));
             case "cleanup" -> new Event.Cleanup(e.attr("resource"), e.optAttr("node"));
             case "shutdown-requested" -> new Event.ShutdownRequested(e.attr("node"));
+            case "client-takeover" -> new Event.ClientTakeover(e.attr("node"));
             case "history-adopted" -> new Event.HistoryAdopted(e.attr("node"), java.util.Map.of(e.attr("service"),
                     new Failure(Long.parseLong(e.attr("count")), "monitor", 10_000, 7, "complete", "not running",
                             "restart", Instant.parse(e.attr("last")))));
