@@ -52,7 +52,7 @@ public final class ZkCoordination implements Coordination {
                 throw new CoordinationException("no ZooKeeper server of '" + connect + "' answered within "
                         + sessionMs + " ms");
             }
-            for (String dir : List.of("hosts", "guests", "claims", "history")) {
+            for (String dir : List.of("hosts", "guests", "claims", "history", "docs")) {
                 client.createContainers(root + "/" + dir);
             }
         } catch (InterruptedException e) {
@@ -276,11 +276,11 @@ public final class ZkCoordination implements Coordination {
     }
 
     @FunctionalInterface
-    private interface ZkCall<T> {
+    interface ZkCall<T> {
         T run() throws Exception;
     }
 
-    private <T> T call(String what, ZkCall<T> c) throws CoordinationException {
+    static <T> T call(String what, ZkCall<T> c) throws CoordinationException {
         try {
             return c.run();
         } catch (CoordinationException e) {
@@ -347,6 +347,11 @@ public final class ZkCoordination implements Coordination {
                 return Optional.empty();
             }
         });
+    }
+
+    /** The cluster-wide document {@code root/name} (e.g. the definitions), read and replaced by version. */
+    public SharedDocument document(String name) {
+        return new SharedDocument(client, path("docs", name));
     }
 
     /** What this host says of itself from its next heartbeat on (e.g. the digest of its definitions). */

@@ -9,6 +9,8 @@ import io.guestnode.agents.fencing.HostWatchdog;
 import io.guestnode.agents.fencing.LinuxWatchdog;
 import io.guestnode.agents.fencing.WatchdogDevice;
 import io.guestnode.operator.cluster.ClusterMode;
+import io.guestnode.operator.cluster.SharedDefinitions;
+import io.guestnode.operator.definitions.DefinitionsLoader;
 import io.guestnode.operator.definitions.Definitions;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -80,9 +82,12 @@ final class ClusterOptions {
         return new WatchdogDevice(new LinuxWatchdog(watchdogDevice), timeout, System::nanoTime);
     }
 
-    /** Joins the ensemble as {@code host} and reads what runs here; the daemon then attaches its engine. */
-    ClusterMode join(String host, DomainAgent domains, Definitions all, Timing t) throws IOException,
-            CoordinationException {
+    /**
+     * Joins the ensemble as {@code host}, takes the cluster's definitions (publishing this host's files when there are
+     * none yet; they are kept under {@code stateDir}) and reads what runs here; the daemon then attaches its engine.
+     */
+    ClusterMode join(String host, DomainAgent domains, DefinitionsLoader loader, DefinitionsLoader.Result local,
+                     Path stateDir, Timing t) throws IOException, CoordinationException {
         HostWatchdog w = watchdog(t.watchdogTimeout());
         ZkCoordination zk;
         try {
@@ -92,7 +97,10 @@ final class ClusterOptions {
             throw e;
         }
         try {
-            return new ClusterMode(zk, t, domains, w, all);
+            SharedDefinitions shared = new SharedDefinitions(zk.document("definitions"), loader,
+                    stateDir.resolve("cluster-definitions"), host);
+            Definitions all = shared.begin(local);
+            return new ClusterMode(zk, t, domains, w, all, java.util.Optional.of(shared));
         } catch (CoordinationException | RuntimeException e) {
             zk.close();
             w.close();

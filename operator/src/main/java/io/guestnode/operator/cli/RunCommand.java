@@ -143,7 +143,7 @@ final class RunCommand implements Callable<Integer> {
         ClusterMode several = null;
         if (timing != null) {
             try {
-                several = cluster.join(host, domains, r.definitions(), timing);
+                several = cluster.join(host, domains, loader, r, stateDir, timing);
             } catch (IOException | CoordinationException | IllegalArgumentException e) {
                 err.println("guestnode run: " + e.getMessage());
                 domains.close();
@@ -169,8 +169,12 @@ final class RunCommand implements Callable<Integer> {
                             + nr.problems().stream().filter(Problem::isError).findFirst().map(Problem::toString).orElse("");
                 }
                 if (clusterMode != null) {
-                    clusterMode.definitions(nr.definitions());
-                    LOG.info("definitions reloaded: {} guest nodes, {} services in the cluster",
+                    String why = clusterMode.reload(nr);
+                    if (why != null) {
+                        LOG.error("reload: {}", why);
+                        return why;
+                    }
+                    LOG.info("definitions reloaded: {} guest nodes, {} services, for every host of the cluster",
                             nr.definitions().vms().size(), nr.definitions().services().size());
                     return null;
                 }

@@ -10,7 +10,6 @@ import io.guestnode.agents.domain.DomainState;
 import io.guestnode.agents.fencing.HostWatchdog;
 import io.guestnode.operator.api.ClusterView;
 import io.guestnode.operator.definitions.Definitions;
-import io.guestnode.operator.definitions.DefinitionsDigest;
 import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.engine.DomainSpecs;
 import io.guestnode.operator.engine.Engine;
@@ -65,9 +64,8 @@ public final class ClusterMode implements AutoCloseable {
     private long freshTicks;
     private volatile EnginePort engine;
     private volatile ClusterView view;
-    /** The digest of this host's definitions; the leader's is the cluster's. */
-    private volatile String digest;
-    private volatile boolean agreeing = true;
+    private final DefinitionsAgreement agreement;
+    private final TakeoverCheck takeover;
 
     /**
      * Joins the cluster (membership znode, heartbeat) and reads which of the defined guests run here now; nothing is
@@ -75,6 +73,15 @@ public final class ClusterMode implements AutoCloseable {
      */
     public ClusterMode(ZkCoordination zk, Timing timing, DomainAgent domains, HostWatchdog watchdog, Definitions all)
             throws CoordinationException {
+        this(zk, timing, domains, watchdog, all, Optional.empty());
+    }
+
+    /**
+     * As above, with the cluster's definitions kept in ZooKeeper ({@code shared}): {@code all} are the ones this host
+     * begins with ({@link SharedDefinitions#begin}), and it takes every later version.
+     */
+    public ClusterMode(ZkCoordination zk, Timing timing, DomainAgent domains, HostWatchdog watchdog, Definitions all,
+                       Optional<SharedDefinitions> shared) throws CoordinationException {
         this.zk = zk;
         this.timing = timing;
         this.domains = domains;
@@ -84,8 +91,9 @@ public final class ClusterMode implements AutoCloseable {
         this.member = new HostMember(zk);
         this.history = new HistoryKeeper(zk);
         this.leader = new LeaderStep(zk);
-        this.digest = DefinitionsDigest.of(all);
-        zk.join(HostFacts.of(digest));
+        this.agreement = new DefinitionsAgreement(zk, shared, all);
+        this.takeover = new TakeoverCheck(zk, local, this::release, this::share);
+        zk.join(agreement.facts());
         this.heartbeat = new Heartbeat(timing, zk.heartbeatWriter(), zk::moveSession, new Heartbeat.Listener() {
             @Override
             public void selfFence(Duration silence) {
@@ -152,43 +160,25 @@ public final class ClusterMode implements AutoCloseable {
         }
     }
 
-    /** New definitions for the whole cluster (a reload); this host's share follows at the next step. */
+    /** This host's definitions from now on; its share follows at the next step. */
     public void definitions(Definitions d) {
         this.all = d;
-        this.digest = DefinitionsDigest.of(d);
-        zk.facts(HostFacts.of(digest));
+        agreement.mine(d);
+    }
+
+    /**
+     * A reload on this host: its definition files become the cluster's (every host takes them at its next step; with
+     * no shared definitions, this host's alone). Null when done, else why not.
+     */
+    public String reload(io.guestnode.operator.definitions.DefinitionsLoader.Result local) {
+        return agreement.publish(local, this::definitions);
     }
 
 
 
-    /**
-     * Another client took a guest's remoted over: whether this host still owns the guest, read from a quorum's view.
-     * A host whose session does not hold the guest's claim (another host's does, or none) stops holding it, so the
-     * guard refuses its start, destroys its copy at once and leaves it to its owner. A claim that cannot be read
-     * leaves the guest to the lease: a host whose lease runs out destroys every guest anyway.
-     */
+    /** Another client took a guest's remoted over: whether this host still owns it ({@link TakeoverCheck}). */
     boolean stillOwner(String guest) {
-        Definitions d = all;
-        Optional<VmResource> vm = d.vmOfNode(guest);
-        if (vm.isEmpty()) {
-            return false;
-        }
-        String holder;
-        try {
-            if (zk.holdsClaim(guest)) {
-                return true;
-            }
-            holder = zk.claimHolder(guest).map(h -> "held by " + h).orElse("held by no host");
-        } catch (CoordinationException e) {
-            LOG.error("{}: its claim could not be read after the takeover ({}); this host's lease decides", guest,
-                    e.getMessage());
-            return true;
-        }
-        LOG.error("{}: its claim is {}, not by this host: its copy here is destroyed", guest, holder);
-        Set<String> keep = release(guest);
-        local.destroy(vm.get(), "another client took it over and this host does not hold its claim");
-        share(d, keep);
-        return false;
+        return takeover.stillOwner(all, guest);
     }
 
     /** This host stops holding the guest: the guard refuses its start from now on. */
@@ -225,13 +215,8 @@ public final class ClusterMode implements AutoCloseable {
                 v.read(), v.digest(), v.differ());
     }
 
-    private void remember(Coordination.Snapshot snap, String leader, java.util.Set<String> differ) {
-        java.util.List<ClusterView.Owner> owners = new java.util.ArrayList<>();
-        new java.util.TreeMap<>(snap.guests()).forEach((g, r) -> owners.add(new ClusterView.Owner(g,
-                r.value().owner().orElse(""), r.value().epoch(), r.value().phase().name().toLowerCase(
-                java.util.Locale.ROOT), snap.claims().getOrDefault(g, ""))));
-        view = new ClusterView(zk.host(), leader, true, new java.util.TreeSet<>(snap.hosts()).stream().toList(),
-                owners, Instant.now().toString(), digest, List.copyOf(differ));
+    private void remember(Coordination.Snapshot snap, String leader, Set<String> differ) {
+        view = ClusterViews.of(snap, zk.host(), leader, agreement.digest(), differ);
     }
 
     private void tick() {
@@ -241,26 +226,14 @@ public final class ClusterMode implements AutoCloseable {
                     emptied = false;
                     freshTicks++;
                 }
+                agreement.poll(this::definitions);
                 ZkCoordination.Leadership lead = zk.lead();
-                boolean leading = lead.mine();
                 String leaderName = lead.holder();
-                java.util.Map<String, String> digests = HostFacts.digests(zk.hostFacts());
-                String mine = digest;
-                boolean agree = leaderName.isEmpty() || mine.equals(digests.get(leaderName));
-                if (agree != agreeing) {
-                    agreeing = agree;
-                    if (agree) {
-                        LOG.info("this host's definitions are the cluster's again (digest {})", mine);
-                    } else {
-                        LOG.error("this host's definitions (digest {}) differ from the leader {}'s ({}): it takes no "
-                                + "new guest until they match", mine, leaderName, digests.get(leaderName));
-                    }
-                }
-                Coordination.Snapshot read = memberStep(agree);
-                java.util.Set<String> differ = new java.util.TreeSet<>();
-                String reference = digests.getOrDefault(leaderName, mine);
-                read.hosts().stream().filter(h -> !reference.equals(digests.get(h))).forEach(differ::add);
-                if (leading) {
+                java.util.Map<String, String> digests = agreement.digests();
+                String reference = agreement.reference(digests, leaderName);
+                Coordination.Snapshot read = memberStep(agreement.agrees(reference));
+                Set<String> differ = DefinitionsAgreement.differ(read.hosts(), digests, reference);
+                if (lead.mine()) {
                     leader.run(all, overrides(), timing.fenceDelay(), Set.of(), differ, Set.of(), Instant.now());
                 }
                 remember(read, leaderName, differ);

@@ -255,12 +255,58 @@ class MultiHostIT {
         Map<String, JsonNode> s = await("lg3 online again with its Dummy on " + owner, 30_000,
                 x -> runningOn(x, "lg3").equals(List.of(owner)));
         assertEquals(lives, watcher.livesOf("lg3").size(), "lg3 was not restarted: " + summary(s));
+        JsonNode failed = StatusJson.failure(s.get(owner), "lg3", owner);
+        assertTrue(failed != null && failed.get("reason").asText().equals("unexpected client takeover"),
+                "the takeover is recorded against lg3's connection: " + s.get(owner).get("failedActions"));
         assertEquals(epoch, record("lg3").orElseThrow().epoch(), "lg3 did not change hands");
         assertEquals(List.of(), watcher.overlaps);
     }
 
+    /**
+     * The definitions change (a Dummy more, pinned to lg1): the hosts' file watchers reload, the first publish wins,
+     * and every host takes the cluster's definitions from ZooKeeper: the same digest everywhere, the new Dummy started
+     * once. Put back, they return everywhere.
+     */
     @Test
     @Order(3)
+    void changedDefinitionsBecomeEveryHostsDefinitions() throws Exception {
+        Path defs = SHARED.resolve("guests.xml");
+        String before = Files.readString(defs);
+        String digest = statuses().get("h1").get("cluster").get("digest").asText();
+        String after = before.replace("</resources>", "<primitive id=\"dummy-extra\" class=\"ocf\" "
+                + "provider=\"pacemaker\" type=\"Dummy\"/></resources>").replace("</constraints>",
+                "<rsc_location id=\"pin-extra\" rsc=\"dummy-extra\" node=\"lg1\" score=\"INFINITY\"/></constraints>");
+        replace(defs, after);
+        Map<String, JsonNode> s = await("every host on the new definitions, dummy-extra started in lg1", 30_000,
+                x -> x.size() == HOSTS.size() && digests(x).size() == 1 && !digests(x).contains(digest)
+                        && x.values().stream().allMatch(st -> st.get("cluster").get("differ").isEmpty())
+                        && x.values().stream().filter(st -> StatusJson.role(st, "dummy-extra").equals("Started lg1"))
+                        .count() == 1);
+        for (String h : HOSTS) {
+            assertTrue(Files.exists(SHARED.resolve(h).resolve("state/cluster-definitions/001-guests.xml")),
+                    h + " loaded the cluster's files: " + summary(s));
+        }
+        replace(defs, before);
+        await("every host on the first definitions again", 30_000,
+                x -> x.size() == HOSTS.size() && digests(x).equals(Set.of(digest))
+                        && x.values().stream().allMatch(st -> StatusJson.role(st, "dummy-extra").equals("absent")));
+        assertEquals(List.of(), watcher.overlaps);
+    }
+
+    /** The definitions' digests the hosts act on. */
+    static Set<String> digests(Map<String, JsonNode> s) {
+        return s.values().stream().map(st -> st.get("cluster").get("digest").asText())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** Replaces a file at once (its watchers never read half of it). */
+    static void replace(Path f, String text) throws Exception {
+        Path tmp = Files.writeString(f.resolveSibling(f.getFileName() + ".new"), text);
+        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    @Order(4)
     void aPoweredOffHostsGuestComesBackElsewhere() throws Exception {
         String host = runningOn(statuses(), "lg1").get(0);
         long epoch = record("lg1").orElseThrow().epoch();
@@ -283,7 +329,7 @@ class MultiHostIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aPartitionedHostDestroysItsGuestBeforeItComesBackElsewhere() throws Exception {
         ensembleWhole();
         String host = runningOn(await("every guest up", 60_000, x -> GUESTS.stream()
@@ -318,7 +364,7 @@ class MultiHostIT {
 
     /** A follower's ZooKeeper server stops silently: its clients move to another server; nobody fences. */
     @Test
-    @Order(5)
+    @Order(6)
     void oneZooKeeperServerLostFencesNothing() throws Exception {
         ensembleWhole();
         await("every guest up", 60_000, CLUSTER.everyGuestUp());
@@ -348,7 +394,7 @@ class MultiHostIT {
 
     /** guestnode hangs (SIGSTOP): it stops feeding the watchdog, which ends the host; its guest comes back elsewhere. */
     @Test
-    @Order(6)
+    @Order(7)
     void aFrozenGuestnodesHostIsResetByItsWatchdog() throws Exception {
         ensembleWhole();
         String host = runningOn(await("every guest up", 60_000, x -> GUESTS.stream()
@@ -395,7 +441,7 @@ class MultiHostIT {
 
     /** Two of three ZooKeeper servers stop: every host destroys its guests, stays up, and they come back with it. */
     @Test
-    @Order(7)
+    @Order(8)
     void quorumLostEveryHostFencesItselfAndGuestsReturnWithIt() throws Exception {
         ensembleWhole();
         await("every guest up", 60_000, CLUSTER.everyGuestUp());
@@ -433,7 +479,7 @@ class MultiHostIT {
      * feeding the watchdog, which ends the host; only then, and after T + F, does the guest come back elsewhere.
      */
     @Test
-    @Order(8)
+    @Order(9)
     void aHostThatCannotDestroyItsGuestsIsResetByItsWatchdog() throws Exception {
         ensembleWhole();
         String host = runningOn(await("every guest up", 60_000, x -> GUESTS.stream()
