@@ -29,6 +29,7 @@ public final class ZkCoordination implements Coordination {
     private final String root;
     private final CuratorFramework client;
     private volatile byte[] facts = new byte[0];
+    private final ZkTraffic traffic = new ZkTraffic();
 
     /**
      * Connects to the ensemble; returns once connected or throws.
@@ -45,6 +46,7 @@ public final class ZkCoordination implements Coordination {
         int sessionMs = (int) timing.sessionTimeout().toMillis();
         this.client = CuratorFrameworkFactory.builder().connectString(connect).sessionTimeoutMs(sessionMs)
                 .connectionTimeoutMs(sessionMs).retryPolicy(new RetryNTimes(2, 200)).build();
+        client.getZookeeperClient().setTracerDriver(traffic);
         client.start();
         try {
             if (!client.blockUntilConnected(sessionMs, java.util.concurrent.TimeUnit.MILLISECONDS)) {
@@ -347,6 +349,15 @@ public final class ZkCoordination implements Coordination {
                 return Optional.empty();
             }
         });
+    }
+
+    /** How many writes and reads this host sent to ZooKeeper since it connected. */
+    public Traffic traffic() {
+        return traffic.counts();
+    }
+
+    /** Operations sent to ZooKeeper. */
+    public record Traffic(long writes, long reads) {
     }
 
     /** The cluster-wide document {@code root/name} (e.g. the definitions), read and replaced by version. */

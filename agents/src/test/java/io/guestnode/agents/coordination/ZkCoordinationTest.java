@@ -112,6 +112,30 @@ class ZkCoordinationTest {
         }
     }
 
+    /** Every write and read the host sends is counted, background heartbeats included; nothing else is. */
+    @Test
+    void theHostCountsItsWritesAndReads() throws Exception {
+        String root = freshRoot();
+        try (ZkCoordination h1 = host(root, "h1")) {
+            ZkCoordination.Traffic before = h1.traffic();
+            assertTrue(before.writes() >= 1, "joining is a write: " + before);
+            assertTrue(h1.writeRecord("g1", -1, GuestRecord.NEW));
+            assertInstanceOf(ClaimResult.Claimed.class, h1.claim("g2", -1,
+                    GuestRecord.NEW.claimedBy("h1", GuestRecord.Phase.RUNNING)));
+            ZkCoordination.Traffic written = h1.traffic();
+            assertEquals(before.writes() + 2, written.writes(), "a record and a claim (one transaction)");
+            h1.snapshot();
+            h1.holdsClaim("g2");
+            ZkCoordination.Traffic read = h1.traffic();
+            assertEquals(written.writes(), read.writes(), "reads write nothing");
+            assertTrue(read.reads() >= written.reads() + 4, "sync, lists and data reads: " + read);
+            java.util.concurrent.CountDownLatch acked = new java.util.concurrent.CountDownLatch(1);
+            h1.heartbeatWriter().write(System.nanoTime(), t -> acked.countDown());
+            assertTrue(acked.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(read.writes() + 1, h1.traffic().writes(), "a heartbeat is a write");
+        }
+    }
+
     @Test
     void aSecondDaemonWithTheSameNodeNameIsRefused() throws Exception {
         String root = freshRoot();

@@ -12,10 +12,12 @@ import java.util.List;
  * @param guests each guest's record and claim
  * @param read   when it was read
  * @param digest the digest of this host's definitions
- * @param differ the hosts whose definitions differ from the leader's (they take no new guest)
+ * @param differ the hosts whose definitions differ from the cluster's (they take no new guest)
+ * @param zkWrites the ZooKeeper writes this host made since it started (creates, updates, deletes, transactions)
+ * @param zkReads  the ZooKeeper reads this host made since it started
  */
 public record ClusterView(String self, String leader, boolean fresh, List<String> hosts, List<Owner> guests,
-                          String read, String digest, List<String> differ) {
+                          String read, String digest, List<String> differ, long zkWrites, long zkReads) {
     public ClusterView {
         hosts = List.copyOf(hosts);
         guests = List.copyOf(guests);

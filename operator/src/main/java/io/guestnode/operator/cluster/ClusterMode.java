@@ -211,8 +211,9 @@ public final class ClusterMode implements AutoCloseable {
     /** What this host last read of the cluster; null before its first step. */
     public ClusterView view() {
         ClusterView v = view;
+        var t = zk.traffic();
         return v == null ? null : new ClusterView(v.self(), v.leader(), heartbeat.fresh(), v.hosts(), v.guests(),
-                v.read(), v.digest(), v.differ());
+                v.read(), v.digest(), v.differ(), t.writes(), t.reads());
     }
 
     private void remember(Coordination.Snapshot snap, String leader, Set<String> differ) {

@@ -21,6 +21,6 @@ final class ClusterViews {
                 r.value().owner().orElse(""), r.value().epoch(), r.value().phase().name().toLowerCase(Locale.ROOT),
                 snap.claims().getOrDefault(g, ""))));
         return new ClusterView(self, leader, true, new TreeSet<>(snap.hosts()).stream().toList(), owners,
-                Instant.now().toString(), digest, List.copyOf(differ));
+                Instant.now().toString(), digest, List.copyOf(differ), 0, 0);
     }
 }

@@ -25,6 +25,8 @@ import java.util.stream.IntStream;
  */
 public final class HostsBench {
     private static final List<String> HOSTS = List.of("h1", "h2", "h3");
+    /** The host with the most guests powered off or cut off; the host of the ZooKeeper ensemble's leader powered off. */
+    private static final List<String> FAULTS = List.of("power-off", "partition", "zk-leader-power-off");
 
     private final LabCluster cluster;
     private final Timing timing;
@@ -54,11 +56,12 @@ public final class HostsBench {
         b.awaitAllUp();
         System.out.printf(Locale.ROOT, "timing %s: T %.1f s, F %.1f s%n", args[1],
                 b.timing.sessionTimeout().toMillis() / 1000.0, b.timing.fenceDelay().toMillis() / 1000.0);
+        b.idle(Duration.ofSeconds(60));
         System.out.println("| fault | host | claims gone (s) | all online (s) | all Dummies (s) | floor (s) | / floor "
                 + "| other hosts' guests down |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
         List<Run> all = new ArrayList<>();
-        for (String fault : List.of("power-off", "partition")) {
+        for (String fault : FAULTS) {
             for (int i = 0; i < runs; i++) {
                 Run r;
                 try {
@@ -71,7 +74,7 @@ public final class HostsBench {
                 b.restore(fault, r.host());
             }
         }
-        for (String fault : List.of("power-off", "partition")) {
+        for (String fault : FAULTS) {
             List<Run> rs = all.stream().filter(r -> r.fault().equals(fault)).toList();
             System.out.printf(Locale.ROOT, "%s: all Dummies median %.1f s, max %.1f s; floor median %.1f s; "
                     + "median / floor %.2fx%n", fault, median(rs, Run::dummies), rs.stream().mapToDouble(Run::dummies)
@@ -93,8 +96,9 @@ public final class HostsBench {
     private Run run(String fault) throws Exception {
         Map<String, JsonNode> s = awaitAllUp();
         Thread.sleep(3000); // the hosts' sessions and claims settle after the last recovery
-        String host = HOSTS.stream().max(java.util.Comparator.comparingLong(h -> cluster.guests().stream()
-                .filter(g -> LabCluster.runningOn(s, g).contains(h)).count())).orElseThrow();
+        String host = fault.startsWith("zk-leader") ? zkLeaderHost() : HOSTS.stream().max(
+                java.util.Comparator.comparingLong(h -> cluster.guests().stream()
+                        .filter(g -> LabCluster.runningOn(s, g).contains(h)).count())).orElseThrow();
         List<String> victims = cluster.guests().stream().filter(g -> LabCluster.runningOn(s, g).contains(host))
                 .toList();
         double gone = -1;
@@ -105,7 +109,7 @@ public final class HostsBench {
         // connected before the fault: once it begins, the other servers may be electing a new ZooKeeper leader
         try (ZkCoordination zk = new ZkCoordination(otherThan(host), "/guestnode/bench", "bench", timing)) {
             long t0 = System.nanoTime();
-            Shell.Result r = lab(fault, host);
+            Shell.Result r = lab(fault.startsWith("zk-leader") ? "power-off" : fault, host);
             if (r.exitCode() != 0) {
                 throw new IllegalStateException(fault + " " + host + " failed: " + r.output());
             }
@@ -146,6 +150,46 @@ public final class HostsBench {
         return new Run(fault, host, victims.size(), gone, online, dummies, floor, othersDown.size());
     }
 
+    /** The host whose ZooKeeper server leads the ensemble now. */
+    private static String zkLeaderHost() throws Exception {
+        JsonNode hosts = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lab("status", "--json").output());
+        for (JsonNode h : hosts) {
+            if (h.get("zookeeper").asText().equals("leader")) {
+                return h.get("host").asText();
+            }
+        }
+        throw new IllegalStateException("no ZooKeeper server leads: " + hosts);
+    }
+
+    /**
+     * Nothing happening, every guest up: each host's ZooKeeper writes and reads per second (as its daemon counts them)
+     * and its daemon's CPU (of one core) over {@code window}.
+     */
+    private void idle(Duration window) throws Exception {
+        awaitAllUp();
+        Thread.sleep(5000); // the last start's writes are done
+        Map<String, JsonNode> s0 = cluster.statuses();
+        Map<String, Long> cpu0 = IdleCpu.ticks(HOSTS, "bench");
+        long n0 = System.nanoTime();
+        Thread.sleep(window.toMillis());
+        Map<String, JsonNode> s1 = cluster.statuses();
+        Map<String, Long> cpu1 = IdleCpu.ticks(HOSTS, "bench");
+        double secs = (System.nanoTime() - n0) / 1e9;
+        System.out.printf(Locale.ROOT, "idle, %.0f s, every guest up (%d guests on %d hosts):%n%n", secs,
+                cluster.guests().size(), HOSTS.size());
+        System.out.println("| host | ZooKeeper writes/s | ZooKeeper reads/s | daemon CPU (% of one core) |");
+        System.out.println("|---|---:|---:|---:|");
+        for (String h : HOSTS) {
+            JsonNode c0 = s0.get(h).get("cluster");
+            JsonNode c1 = s1.get(h).get("cluster");
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", h,
+                    (c1.get("zkWrites").asLong() - c0.get("zkWrites").asLong()) / secs,
+                    (c1.get("zkReads").asLong() - c0.get("zkReads").asLong()) / secs,
+                    (cpu1.get(h) - cpu0.get(h)) / IdleCpu.HZ / secs * 100);
+        }
+        System.out.println();
+    }
+
     /** The hosts' daemon logs, kept in .cache/bench/hosts-logs (the lab's directory goes with the lab). */
     private void keepLogs(String timingName) throws java.io.IOException {
         java.nio.file.Path out = java.nio.file.Files.createDirectories(
@@ -160,7 +204,7 @@ public final class HostsBench {
     }
 
     private void restore(String fault, String host) throws Exception {
-        if (fault.equals("power-off")) {
+        if (fault.endsWith("power-off")) {
             lab("power-on", host);
             cluster.startDaemon(host);
         } else {
