@@ -2,7 +2,6 @@ package io.guestnode.operator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import io.guestnode.operator.api.StatusView;
 import io.guestnode.operator.definitions.Durations;
 import java.io.IOException;
@@ -55,8 +54,7 @@ final class StatusCommand extends DaemonVerb implements Callable<Integer> {
             v = JSON.treeToValue(reply.get("status"), StatusView.class);
             switch (format) {
                 case json -> out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(v));
-                case xml -> out.println(new XmlMapper().writerWithDefaultPrettyPrinter().withRootName("guestnode")
-                        .writeValueAsString(v));
+                case xml -> out.print(CrmMonXml.of(v, new VersionProvider().getVersion()[0]));
                 case text -> out.print(text(v, journal));
             }
         } catch (IOException e) {
