@@ -22,10 +22,12 @@ public final class SharedDocument {
         this.path = path;
     }
 
-    /** The document's version, or empty when nobody wrote it yet; one small read. */
+    /**
+     * The document's version as the connected server has it (it may lag a quorum by a moment), or empty when nobody
+     * wrote it yet; one small read, for polling.
+     */
     public OptionalInt version() throws CoordinationException {
         return ZkCoordination.call("read " + path, () -> {
-            client.sync().forPath(path);
             Stat st = client.checkExists().forPath(path);
             return st == null ? OptionalInt.empty() : OptionalInt.of(st.getVersion());
         });

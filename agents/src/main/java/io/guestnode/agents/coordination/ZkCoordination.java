@@ -297,33 +297,9 @@ public final class ZkCoordination implements Coordination {
         }
     }
 
-    /** Who leads: the host holding the leader znode ("" for none), and whether that is this session. */
-    public record Leadership(String holder, boolean mine) {
-    }
-
-    /**
-     * Takes the leader znode ({@code root/leader}, ephemeral) if nobody holds it, and says who holds it: one write, or
-     * one read when it is taken. Whoever leads plans placement and recovery; safety does not rest on it, since two
-     * leaders at once can only lose compare-and-set races to each other.
-     */
-    public Leadership lead() throws CoordinationException {
-        String p = root + "/leader";
-        return call("lead", () -> {
-            try {
-                client.create().withMode(CreateMode.EPHEMERAL).forPath(p, host.getBytes(StandardCharsets.UTF_8));
-                LOG.info("{} leads", host);
-                return new Leadership(host, true);
-            } catch (KeeperException.NodeExistsException e) {
-                Stat st = new Stat();
-                try {
-                    String holder = GuestRecord.checkName(new String(client.getData().storingStatIn(st).forPath(p),
-                            StandardCharsets.UTF_8));
-                    return new Leadership(holder, st.getEphemeralOwner() == sessionId());
-                } catch (KeeperException.NoNodeException gone) {
-                    return new Leadership("", false); // released meanwhile: taken at the next step
-                }
-            }
-        });
+    /** The leader znode ({@code root/leader}) as this host sees it. */
+    public LeaderZnode leader() {
+        return new LeaderZnode(client, root + "/leader", host, this::sessionId);
     }
 
     /** Writes the guest's history (what the host taking it over keeps); last writer wins. */

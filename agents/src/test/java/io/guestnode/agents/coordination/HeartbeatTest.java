@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * told so.
  */
 class HeartbeatTest {
-    private static final Timing TIMING = Timing.DEFAULT; // S 6 s, session moved after 2 s
+    private static final Timing TIMING = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(6),
+            Duration.ofSeconds(6), Duration.ofSeconds(6)); // S 6 s, session moved after 2 s
 
     /** Three servers as the lab and the README configure them: a 1 s tick, syncLimit 2. */
     static TestingCluster ensemble() {

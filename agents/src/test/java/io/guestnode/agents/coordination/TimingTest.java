@@ -14,8 +14,8 @@ class TimingTest {
         assertEquals(java.util.List.of(), Timing.FAST.problems());
         assertEquals(Duration.ofSeconds(4), Timing.DEFAULT.margin());
         assertEquals(Duration.ofMillis(2500), Timing.FAST.margin());
-        assertEquals("T 10 s + F 6 s = 16 s >= S 6 s + W 6 s + margin 4 s", Timing.DEFAULT.describe());
-        assertEquals(Duration.ofSeconds(2), Timing.DEFAULT.switchAfter());
+        assertEquals("T 10 s + F 6 s = 16 s >= S 8 s + W 4 s + margin 4 s", Timing.DEFAULT.describe());
+        assertEquals(Duration.ofSeconds(8).dividedBy(3), Timing.DEFAULT.switchAfter(), "S / 3");
     }
 
     @Test

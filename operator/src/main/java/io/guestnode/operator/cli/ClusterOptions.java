@@ -5,6 +5,7 @@ import io.guestnode.agents.coordination.Timing;
 import io.guestnode.agents.coordination.ZkCoordination;
 import io.guestnode.agents.domain.DomainAgent;
 import io.guestnode.agents.fencing.DeadlineFile;
+import io.guestnode.agents.fencing.ExternalFenceAgent;
 import io.guestnode.agents.fencing.HostWatchdog;
 import io.guestnode.agents.fencing.LinuxWatchdog;
 import io.guestnode.agents.fencing.WatchdogDevice;
@@ -30,7 +31,7 @@ final class ClusterOptions {
             + "/guestnode/NAME. Default: default.")
     String cluster = "default";
 
-    @Option(names = "--timing", paramLabel = "PROFILE", description = "default (T 10 s, S 6 s, W 6 s, F 6 s) or "
+    @Option(names = "--timing", paramLabel = "PROFILE", description = "default (T 10 s, S 8 s, W 4 s, F 6 s) or "
             + "fast (T 6 s, S 3.5 s, W 3 s, F 3 s). Default: default.")
     String timing = "default";
 
@@ -56,6 +57,16 @@ final class ClusterOptions {
     @Option(names = "--watchdog-file", paramLabel = "PATH", description = "A watchdog that reads a file instead: "
             + "the instant (epoch ms) at which it resets the host is written there.")
     Path watchdogFile;
+
+    @Option(names = "--fence-agent", paramLabel = "PATH", description = "A fence agent of the fence-agents family "
+            + "(e.g. /usr/sbin/fence_ipmilan): the leader runs it against a lost host (action=off, plug=HOST on "
+            + "standard input); its confirmation is proof of death, so the host's guests start elsewhere without "
+            + "waiting the fence delay.")
+    Path fenceAgent;
+
+    @Option(names = "--fence-agent-config", paramLabel = "FILE", description = "The fence agent's arguments, one "
+            + "name=value a line (ip=, username=, password=, ...), as fence-agents read them on standard input.")
+    Path fenceAgentConfig;
 
     boolean enabled() {
         return zookeeper != null;
@@ -88,6 +99,10 @@ final class ClusterOptions {
      */
     ClusterMode join(String host, DomainAgent domains, DefinitionsLoader loader, DefinitionsLoader.Result local,
                      Path stateDir, Timing t) throws IOException, CoordinationException {
+        if (fenceAgentConfig != null && fenceAgent == null) {
+            throw new IllegalArgumentException("--fence-agent-config needs --fence-agent");
+        }
+        ExternalFenceAgent agent = fenceAgent == null ? null : ExternalFenceAgent.of(fenceAgent, fenceAgentConfig);
         HostWatchdog w = watchdog(t.watchdogTimeout());
         ZkCoordination zk;
         try {
@@ -100,7 +115,11 @@ final class ClusterOptions {
             SharedDefinitions shared = new SharedDefinitions(zk.document("definitions"), loader,
                     stateDir.resolve("cluster-definitions"), host);
             Definitions all = shared.begin(local);
-            return new ClusterMode(zk, t, domains, w, all, java.util.Optional.of(shared));
+            ClusterMode mode = new ClusterMode(zk, t, domains, w, all, java.util.Optional.of(shared));
+            if (agent != null) {
+                mode.fenceWith(agent);
+            }
+            return mode;
         } catch (CoordinationException | RuntimeException e) {
             zk.close();
             w.close();

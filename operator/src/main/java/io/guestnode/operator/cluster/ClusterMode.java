@@ -3,6 +3,7 @@ package io.guestnode.operator.cluster;
 import io.guestnode.agents.coordination.Coordination;
 import io.guestnode.agents.coordination.CoordinationException;
 import io.guestnode.agents.coordination.Heartbeat;
+import io.guestnode.agents.coordination.LeaderZnode;
 import io.guestnode.agents.coordination.Timing;
 import io.guestnode.agents.coordination.ZkCoordination;
 import io.guestnode.agents.domain.DomainAgent;
@@ -66,6 +67,10 @@ public final class ClusterMode implements AutoCloseable {
     private volatile ClusterView view;
     private final DefinitionsAgreement agreement;
     private final TakeoverCheck takeover;
+    private volatile HostFencing fencing = new HostFencing(Optional.empty());
+    private final LeaderZnode leaderZnode;
+    /** The leader as the last step saw it (only the step's thread uses it). */
+    private String lastLeader = "";
 
     /**
      * Joins the cluster (membership znode, heartbeat) and reads which of the defined guests run here now; nothing is
@@ -92,6 +97,7 @@ public final class ClusterMode implements AutoCloseable {
         this.history = new HistoryKeeper(zk);
         this.leader = new LeaderStep(zk);
         this.agreement = new DefinitionsAgreement(zk, shared, all);
+        this.leaderZnode = zk.leader();
         this.takeover = new TakeoverCheck(zk, local, this::release, this::share);
         zk.join(agreement.facts());
         this.heartbeat = new Heartbeat(timing, zk.heartbeatWriter(), zk::moveSession, new Heartbeat.Listener() {
@@ -131,6 +137,11 @@ public final class ClusterMode implements AutoCloseable {
     /** The definitions this host's engine begins with: nothing is held yet. */
     public Definitions initialShare() {
         return HostShare.of(all, Set.of());
+    }
+
+    /** While this host leads, lost hosts are fenced with {@code agent}: a confirmed "off" spares the fence delay. */
+    public void fenceWith(io.guestnode.agents.fencing.HostFenceAgent agent) {
+        fencing = new HostFencing(Optional.of(agent));
     }
 
     /** Starts the heartbeat and the steps, driving {@code e}. */
@@ -228,16 +239,24 @@ public final class ClusterMode implements AutoCloseable {
                     freshTicks++;
                 }
                 agreement.poll(this::definitions);
-                ZkCoordination.Leadership lead = zk.lead();
-                String leaderName = lead.holder();
                 java.util.Map<String, String> digests = agreement.digests();
-                String reference = agreement.reference(digests, leaderName);
-                Coordination.Snapshot read = memberStep(agreement.agrees(reference));
-                Set<String> differ = DefinitionsAgreement.differ(read.hosts(), digests, reference);
-                if (lead.mine()) {
-                    leader.run(all, overrides(), timing.fenceDelay(), Set.of(), differ, Set.of(), Instant.now());
+                boolean agree = agreement.agrees(agreement.reference(digests, lastLeader));
+                LeaderZnode.Leadership lead = leaderZnode.lead(agree);
+                if (lead.mine() && !agree) { // a leader acts on the cluster's definitions or not at all
+                    leaderZnode.resign();
+                    lead = new LeaderZnode.Leadership("", false);
                 }
-                remember(read, leaderName, differ);
+                lastLeader = lead.holder();
+                Coordination.Snapshot read = memberStep(agree);
+                Set<String> differ = DefinitionsAgreement.differ(read.hosts(), digests,
+                        agreement.reference(digests, lead.holder()));
+                if (lead.mine()) {
+                    leader.run(read, all, overrides(), timing.fenceDelay(), Set.of(), differ,
+                            fencing.confirmedOff(read), Instant.now());
+                } else {
+                    fencing.notLeading();
+                }
+                remember(read, lead.holder(), differ);
             }
         } catch (CoordinationException e) {
             LOG.debug("cluster step: {}", e.getMessage());
@@ -323,7 +342,9 @@ public final class ClusterMode implements AutoCloseable {
     private void selfFence(Duration silence) {
         LOG.error("no write acknowledged by a ZooKeeper quorum for {} ms: this host fences itself (refuses starts, "
                 + "destroys its guests)", silence.toMillis());
-        held = Set.of(); // the guard refuses every start from now on (and the lease is not fresh either)
+        synchronized (this) { // as share and release: none of them writes back a set from before the fence
+            held = Set.of(); // the guard refuses every start from now on (and the lease is not fresh either)
+        }
         long ticksAtFence;
         synchronized (emptyLock) {
             ticksAtFence = freshTicks;

@@ -25,6 +25,8 @@ final class DefinitionsAgreement {
     private final Optional<SharedDefinitions> shared;
     private volatile String digest;
     private boolean agreeing = true;
+    /** Why the cluster's definitions were last refused here ("" once taken). */
+    private String refusal = "";
 
     DefinitionsAgreement(ZkCoordination zk, Optional<SharedDefinitions> shared, Definitions start) {
         this.zk = zk;
@@ -55,13 +57,19 @@ final class DefinitionsAgreement {
         }
         switch (shared.get().poll().orElse(null)) {
             case SharedDefinitions.Read.Adopted a -> {
+                refusal = "";
                 take.accept(a.definitions());
                 LOG.info("the cluster's definitions (version {}, published by {}, digest {}) are this host's: {} "
                         + "guest nodes, {} services", a.version(), a.publishedBy(), a.digest(),
                         a.definitions().vms().size(), a.definitions().services().size());
             }
-            case SharedDefinitions.Read.Refused r -> LOG.error("{}; this host keeps its definitions (digest {})",
-                    r.why(), digest);
+            case SharedDefinitions.Read.Refused r -> {
+                if (!r.why().equals(refusal)) { // read again every few seconds: said once
+                    LOG.error("{}; this host keeps its definitions (digest {})", r.why(), digest);
+                }
+                refusal = r.why();
+                return;
+            }
             case null -> {
             }
         }

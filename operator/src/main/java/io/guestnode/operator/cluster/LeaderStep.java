@@ -39,7 +39,15 @@ public final class LeaderStep {
 
     public Outcome run(Definitions d, Overrides o, Duration fenceDelay, Set<String> standby, Set<String> otherDigest,
                        Set<String> fenced, Instant now) throws CoordinationException {
-        Coordination.Snapshot snap = zk.snapshot();
+        return run(zk.snapshot(), d, o, fenceDelay, standby, otherDigest, fenced, now);
+    }
+
+    /**
+     * The same on a snapshot read this step (the host's own step reads one: the leader plans on it rather than reading
+     * the cluster twice). An intent from a view that changed since fails its conditional write and is planned again.
+     */
+    public Outcome run(Coordination.Snapshot snap, Definitions d, Overrides o, Duration fenceDelay, Set<String> standby,
+                       Set<String> otherDigest, Set<String> fenced, Instant now) throws CoordinationException {
         snap.unreadable().forEach((g, why) -> LOG.error("guest record not acted on: {}", why));
         ClusterState c = observer.observe(snap, standby, otherDigest, fenced, now);
         HostPlanner.HostPlan plan = HostPlanner.plan(d, c, o, fenceDelay, now);

@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class SharedDefinitions {
     /** What a published document may hold once inflated. */
     static final int MAX_TEXT = 16 * 1024 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** A version this host refused is read again this often (a missing file here may have been put back). */
+    static final long RETRY_REFUSED_NANOS = 10_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(SharedDefinitions.class);
 
     /** The document: who published it, the digest it read them to, and the files in the order they were read. */
@@ -64,10 +67,12 @@ public final class SharedDefinitions {
     private final DefinitionsLoader loader;
     private final Path dir;
     private final String host;
-    /** The version last read (-1: none yet). */
-    private volatile int seen = -1;
+    /** The version last read (-1: none yet); guarded by this, as the two below. */
+    private int seen = -1;
     /** The digest of the cluster's definitions as last read; empty before any were published. */
     private volatile String clusterDigest = "";
+    /** When the version last read was refused here: when it is read again ({@link System#nanoTime()}); else 0. */
+    private long retryAt;
 
     /**
      * @param dir where this host writes the cluster's files to load them (in its state directory); made if missing
@@ -85,60 +90,76 @@ public final class SharedDefinitions {
     }
 
     /** The cluster's definitions when they changed since the last read; empty otherwise (one small read). */
-    public Optional<Read> poll() throws CoordinationException {
+    public synchronized Optional<Read> poll() throws CoordinationException {
         OptionalInt v = doc.version();
-        if (v.isEmpty() || v.getAsInt() == seen) {
+        boolean retry = retryAt != 0 && System.nanoTime() - retryAt >= 0;
+        if (v.isEmpty()) {
+            seen = -1; // removed by hand: the next publish creates it
+            return Optional.empty();
+        }
+        if (v.getAsInt() == seen && !retry) {
             return Optional.empty();
         }
         return read();
     }
 
     /** The cluster's definitions, read now; empty while none are published. */
-    public Optional<Read> read() throws CoordinationException {
+    public synchronized Optional<Read> read() throws CoordinationException {
         Optional<Versioned<byte[]>> r = doc.read();
         if (r.isEmpty()) {
+            seen = -1; // none, or removed by hand: the next publish creates it
+            retryAt = 0;
             return Optional.empty();
         }
         int version = r.get().version();
         seen = version;
+        Read read = load(r.get().value(), version);
+        retryAt = read instanceof Read.Refused ? System.nanoTime() + RETRY_REFUSED_NANOS : 0;
+        return Optional.of(read);
+    }
+
+    private Read load(byte[] data, int version) {
         Bundle b;
         try {
-            b = decode(r.get().value());
+            b = decode(data);
         } catch (IOException | IllegalArgumentException e) {
             clusterDigest = "unreadable-" + version;
-            return Optional.of(new Read.Refused(clusterDigest, "the cluster's definitions (version " + version
-                    + ") cannot be read: " + e.getMessage(), version));
+            return new Read.Refused(clusterDigest, "the cluster's definitions (version " + version
+                    + ") cannot be read: " + e.getMessage(), version);
         }
         clusterDigest = b.digest();
         DefinitionsLoader.Result loaded;
         try {
             loaded = loader.load(List.of(write(b)));
         } catch (IOException e) {
-            return Optional.of(new Read.Refused(b.digest(), "the cluster's definitions cannot be written to " + dir
-                    + ": " + e.getMessage(), version));
+            return new Read.Refused(b.digest(), "the cluster's definitions cannot be written to " + dir
+                    + ": " + e.getMessage(), version);
         }
         if (!loaded.ok()) {
             String first = loaded.problems().stream().filter(Problem::isError).findFirst().map(Problem::toString)
                     .orElse("");
-            return Optional.of(new Read.Refused(b.digest(), "the cluster's definitions (published by "
-                    + b.publishedBy() + ") do not load here: " + first, version));
+            return new Read.Refused(b.digest(), "the cluster's definitions (published by "
+                    + b.publishedBy() + ") do not load here: " + first, version);
         }
         String mine = DefinitionsDigest.of(loaded.definitions());
         if (!mine.equals(b.digest())) {
-            return Optional.of(new Read.Refused(b.digest(), "this host reads the cluster's definitions (published by "
+            return new Read.Refused(b.digest(), "this host reads the cluster's definitions (published by "
                     + b.publishedBy() + ", digest " + b.digest() + ") as digest " + mine + ": a domain XML file "
-                    + "differs here, or another version of guestnode reads them", version));
+                    + "differs here, or another version of guestnode reads them", version);
         }
-        return Optional.of(new Read.Adopted(loaded.definitions(), mine, b.publishedBy(), version));
+        return new Read.Adopted(loaded.definitions(), mine, b.publishedBy(), version);
     }
 
     /**
      * Publishes this host's definition files (a reload here) in place of the version this host read last. Null when
      * they are the cluster's now (or were already), else why not.
      */
-    public String publish(DefinitionsLoader.Result local) throws CoordinationException {
+    public synchronized String publish(DefinitionsLoader.Result local) throws CoordinationException {
         String digest = DefinitionsDigest.of(local.definitions());
         if (digest.equals(clusterDigest)) {
+            if (retryAt != 0) {
+                retryAt = System.nanoTime(); // refused here before: read again at the next poll
+            }
             return null;
         }
         List<File> files = new ArrayList<>();
@@ -175,7 +196,7 @@ public final class SharedDefinitions {
      * files, unpublished, when the cluster's cannot be read here (its digest then differs, and it acts on nothing
      * new until they match).
      */
-    public Definitions begin(DefinitionsLoader.Result local) throws CoordinationException {
+    public synchronized Definitions begin(DefinitionsLoader.Result local) throws CoordinationException {
         String own = DefinitionsDigest.of(local.definitions());
         Optional<Read> r = read();
         if (r.isEmpty()) {

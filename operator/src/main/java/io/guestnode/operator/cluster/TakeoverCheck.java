@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * After another client took a guest's remoted over (and this host closed its session): does this host still own the
- * guest? The claim is read from a quorum's view. A host whose session does not hold it (another host's does, or none)
- * stops holding the guest, so the guard refuses its start, destroys its copy at once and hands its engine the
- * definitions without it. A claim that cannot be read leaves the guest to the lease: a host whose lease runs out
+ * guest? The claim is read from a quorum's view. When another host holds it, this host stops holding the guest (the
+ * guard refuses its start), destroys its copy at once and hands its engine the definitions without it. When nobody
+ * holds it, nobody else may run the guest: this host's next step claims it again or destroys it, as it does for any
+ * guest found running here. A claim that cannot be read leaves the guest to the lease: a host whose lease runs out
  * destroys every guest anyway.
  */
 final class TakeoverCheck {
@@ -48,7 +49,13 @@ final class TakeoverCheck {
             if (zk.holdsClaim(guest)) {
                 return true;
             }
-            holder = zk.claimHolder(guest).map(h -> "held by " + h).orElse("held by no host");
+            Optional<String> other = zk.claimHolder(guest).filter(h -> !h.equals(zk.host()));
+            if (other.isEmpty()) {
+                // nobody else may run it: this host's step claims it again or destroys it, as for any guest found here
+                LOG.warn("{}: no other host holds its claim; this host's next step settles it", guest);
+                return true;
+            }
+            holder = "held by " + other.get();
         } catch (CoordinationException e) {
             LOG.error("{}: its claim could not be read after the takeover ({}); this host's lease decides", guest,
                     e.getMessage());

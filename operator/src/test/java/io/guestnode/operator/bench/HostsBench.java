@@ -76,6 +76,9 @@ public final class HostsBench {
         }
         for (String fault : FAULTS) {
             List<Run> rs = all.stream().filter(r -> r.fault().equals(fault)).toList();
+            if (rs.isEmpty()) {
+                continue; // --runs 0: the idle figures only
+            }
             System.out.printf(Locale.ROOT, "%s: all Dummies median %.1f s, max %.1f s; floor median %.1f s; "
                     + "median / floor %.2fx%n", fault, median(rs, Run::dummies), rs.stream().mapToDouble(Run::dummies)
                     .max().orElse(0), median(rs, Run::floor), median(rs, Run::dummies) / median(rs, Run::floor));

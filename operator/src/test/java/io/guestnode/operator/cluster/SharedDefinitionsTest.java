@@ -128,6 +128,13 @@ class SharedDefinitionsTest {
                     two.definitions());
             assertFalse(agreement.agrees(agreement.reference(java.util.Map.of(), "h1")),
                     "h2 keeps its definitions and acts on nothing new");
+            assertEquals(Optional.empty(), h2.shared().poll(), "the refused version is not read at every step");
+            Files.writeString(tmp.resolve("b/g3.xml.domain"), "<domain type='test'><name>sd-g3</name><memory "
+                    + "unit='MiB'>64</memory><os><type>hvm</type></os></domain>");
+            assertNull(h2.shared().publish(three), "a reload on h2, whose files are the cluster's");
+            var again = assertInstanceOf(SharedDefinitions.Read.Adopted.class, h2.shared().poll().orElseThrow(),
+                    "after the reload h2 reads the refused version again");
+            assertEquals(3, again.definitions().vms().size());
         }
     }
 
@@ -147,6 +154,14 @@ class SharedDefinitionsTest {
             assertTrue(r.why().contains("not a plain name"), r.why());
             assertFalse(Files.exists(tmp.resolve("etc")), "nothing written outside the host's directory");
 
+            java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
+            try (var z = new java.util.zip.GZIPOutputStream(bomb)) {
+                z.write(new byte[SharedDefinitions.MAX_TEXT + 1]);
+            }
+            assertTrue(doc.write(1, bomb.toByteArray()), "a few KiB that inflate to more than 16 MiB");
+            r = assertInstanceOf(SharedDefinitions.Read.Refused.class, h1.shared().poll().orElseThrow());
+            assertTrue(r.why().contains("once inflated"), r.why());
+            assertTrue(doc.write(2, "{}".getBytes(StandardCharsets.UTF_8)));
             byte[] noise = new byte[1_200_000];
             new SecureRandom().nextBytes(noise);
             String comment = "<!-- " + Base64.getEncoder().encodeToString(noise) + " -->";
@@ -154,6 +169,7 @@ class SharedDefinitionsTest {
             assertTrue(why != null && why.contains("more than ZooKeeper keeps in one document"), why);
             assertInstanceOf(SharedDefinitions.Read.Refused.class, h1.shared().read().orElseThrow(),
                     "the cluster's document is unchanged");
+            assertEquals(3, doc.version().getAsInt());
             assertNull(h1.shared().publish(files(tmp.resolve("ok"), 1, "")), "a good reload replaces a bad document");
             assertInstanceOf(SharedDefinitions.Read.Adopted.class, h1.shared().poll().orElseThrow());
         }

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Three lab hosts (bin/lab), each running guestnode as one of several hosts on their ZooKeeper ensemble (default
- * timing: T 10 s, S 6 s, W 6 s, F 6 s), three LXC guest nodes with a Dummy each. An observer scans /proc of the whole
+ * timing: T 10 s, S 8 s, W 4 s, F 6 s), three LXC guest nodes with a Dummy each. An observer scans /proc of the whole
  * machine every 50 ms throughout: a guest alive on two hosts at once fails the test. A powered-off host's guest comes
  * back on another host; a partitioned host destroys its guest itself before the guest comes back elsewhere (and,
  * running nothing, is not reset; healed, it starts nothing owned elsewhere); one ZooKeeper server lost fences nothing;
@@ -51,7 +51,7 @@ class MultiHostIT {
     private static final List<String> HOSTS = List.of("h1", "h2", "h3");
     static final List<String> GUESTS = List.of("lg1", "lg2", "lg3");
     private static final String PREFIX = "gnmh-";
-    /** The default profile: T 10 s, S 6 s, W 6 s, F 6 s (its S rides out the loss of one ZooKeeper server). */
+    /** The default profile: T 10 s, S 8 s, W 4 s, F 6 s (its S rides out the loss of one ZooKeeper server). */
     private static final Timing TIMING = Timing.DEFAULT;
     static Watcher watcher;
     static final LabCluster CLUSTER = new LabCluster(SHARED, HOSTS, GUESTS, PREFIX, "mh", StatusJson.FAST_MONITOR,
@@ -220,6 +220,20 @@ class MultiHostIT {
         assertEquals("[\"h1\",\"h2\",\"h3\"]", cluster.get("hosts").toString(), "every host's status shows the cluster");
         assertTrue(HOSTS.contains(cluster.get("leader").asText()), cluster.toString());
         assertEquals("[]", cluster.get("differ").toString(), "every host reads the same definitions");
+        java.io.StringWriter xml = new java.io.StringWriter();
+        assertEquals(0, io.guestnode.operator.cli.GuestnodeCli.run(new String[] {"status", "--socket",
+                SHARED.resolve("h3/gn.sock").toString(), "--output-as", "xml"}, new java.io.PrintWriter(xml, true),
+                new java.io.PrintWriter(new java.io.StringWriter(), true)));
+        Path f = Files.writeString(SHARED.resolve("status-h3.xml"), xml.toString());
+        Shell.Result valid = Shell.run(List.of("xmllint", "--noout", "--relaxng",
+                "/usr/share/pacemaker/api/api-result-2.25.rng", f.toString()));
+        assertEquals(0, valid.exitCode(), "crm_mon's schema: " + valid.output() + "\n" + xml);
+        for (String h : HOSTS) {
+            assertTrue(xml.toString().contains("<node name=\"" + h + "\" id=\"" + h + "\" online=\"true\""), xml.toString());
+        }
+        for (String g : GUESTS) {
+            assertTrue(xml.toString().contains("<node name=\"" + g + "\" id=\"" + g + "\" online=\"true\""), xml.toString());
+        }
         for (JsonNode o : cluster.get("guests")) {
             assertEquals(runningOn(s, o.get("guest").asText()).get(0), o.get("claim").asText(), cluster.toString());
         }
@@ -328,8 +342,77 @@ class MultiHostIT {
         startDaemon(host);
     }
 
+    /**
+     * The host whose ZooKeeper server leads the ensemble is powered off: the others elect a new leader and keep their
+     * sessions, so only that host's guests move and no other host fences itself. Powered on again, the host rejoins
+     * empty and starts nothing owned elsewhere.
+     */
     @Test
     @Order(5)
+    void theZooKeeperLeadersHostPoweredOffLosesOnlyItsOwnGuests() throws Exception {
+        ensembleWhole();
+        Map<String, JsonNode> s = await("every guest up", 60_000, x -> GUESTS.stream()
+                .allMatch(g -> runningOn(x, g).size() == 1));
+        String host = null;
+        for (JsonNode h : JSON.readTree(lab("status", "--json").output())) {
+            if (h.get("zookeeper").asText().equals("leader")) {
+                host = h.get("host").asText();
+            }
+        }
+        assertTrue(host != null, lab("status").output());
+        hostLostAndBack(host, s, "the ZooKeeper leader's host");
+    }
+
+    /** The host of guestnode's leader is powered off: another host leads and recovers its guests. */
+    @Test
+    @Order(6)
+    void theLeadersHostPoweredOffItsGuestsAreRecoveredByANewLeader() throws Exception {
+        ensembleWhole();
+        Map<String, JsonNode> s = await("every guest up", 60_000, x -> GUESTS.stream()
+                .allMatch(g -> runningOn(x, g).size() == 1));
+        String leader = s.values().iterator().next().get("cluster").get("leader").asText();
+        assertTrue(HOSTS.contains(leader), summary(s));
+        hostLostAndBack(leader, s, "the leader's host");
+        Map<String, JsonNode> now = statuses();
+        now.values().forEach(st -> assertNotEquals(leader, st.get("cluster").get("leader").asText(),
+                "a new leader took over: " + summary(now)));
+    }
+
+    /**
+     * Powers {@code host} off: its guests come back elsewhere, no other guest is restarted and no host fences itself;
+     * powered on with its guestnode, it rejoins empty and starts nothing for a session timeout and more.
+     */
+    static void hostLostAndBack(String host, Map<String, JsonNode> s, String what) throws Exception {
+        List<String> own = GUESTS.stream().filter(g -> runningOn(s, g).contains(host)).toList();
+        Map<String, Integer> lives = new TreeMap<>();
+        GUESTS.forEach(g -> lives.put(g, watcher.livesOf(g).size()));
+        int fences = selfFences();
+        Instant t0 = Instant.now();
+        assertEquals(0, lab("power-off", host).exitCode());
+        await(own + " back on other hosts", 60_000, x -> GUESTS.stream().allMatch(g -> {
+            List<String> on = runningOn(x, g);
+            return on.size() == 1 && !on.get(0).equals(host);
+        }));
+        System.out.printf("power-off of %s (%s): %s online with their Dummies elsewhere after %.1f s%n", what, host,
+                own, Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+        for (String g : GUESTS) {
+            if (!own.contains(g)) {
+                assertEquals(lives.get(g), watcher.livesOf(g).size(), g + " of another host was not restarted");
+            }
+        }
+        assertEquals(fences, selfFences(), "no other host fenced itself: " + logs());
+        assertEquals(0, lab("power-on", host).exitCode());
+        startDaemon(host);
+        await(host + "'s guestnode answers", 60_000, x -> x.containsKey(host));
+        GUESTS.forEach(g -> lives.put(g, watcher.livesOf(g).size()));
+        Thread.sleep(TIMING.sessionTimeout().toMillis() + 3_000);
+        assertEquals(0, guestsOf(host), host + " rejoined empty");
+        GUESTS.forEach(g -> assertEquals(lives.get(g), watcher.livesOf(g).size(), g + ": nothing restarted"));
+        assertEquals(List.of(), watcher.overlaps);
+    }
+
+    @Test
+    @Order(7)
     void aPartitionedHostDestroysItsGuestBeforeItComesBackElsewhere() throws Exception {
         ensembleWhole();
         String host = runningOn(await("every guest up", 60_000, x -> GUESTS.stream()
@@ -364,7 +447,7 @@ class MultiHostIT {
 
     /** A follower's ZooKeeper server stops silently: its clients move to another server; nobody fences. */
     @Test
-    @Order(6)
+    @Order(8)
     void oneZooKeeperServerLostFencesNothing() throws Exception {
         ensembleWhole();
         await("every guest up", 60_000, CLUSTER.everyGuestUp());
@@ -394,7 +477,7 @@ class MultiHostIT {
 
     /** guestnode hangs (SIGSTOP): it stops feeding the watchdog, which ends the host; its guest comes back elsewhere. */
     @Test
-    @Order(7)
+    @Order(9)
     void aFrozenGuestnodesHostIsResetByItsWatchdog() throws Exception {
         ensembleWhole();
         String host = runningOn(await("every guest up", 60_000, x -> GUESTS.stream()
@@ -441,7 +524,7 @@ class MultiHostIT {
 
     /** Two of three ZooKeeper servers stop: every host destroys its guests, stays up, and they come back with it. */
     @Test
-    @Order(8)
+    @Order(10)
     void quorumLostEveryHostFencesItselfAndGuestsReturnWithIt() throws Exception {
         ensembleWhole();
         await("every guest up", 60_000, CLUSTER.everyGuestUp());
@@ -479,7 +562,7 @@ class MultiHostIT {
      * feeding the watchdog, which ends the host; only then, and after T + F, does the guest come back elsewhere.
      */
     @Test
-    @Order(9)
+    @Order(11)
     void aHostThatCannotDestroyItsGuestsIsResetByItsWatchdog() throws Exception {
         ensembleWhole();
         String host = runningOn(await("every guest up", 60_000, x -> GUESTS.stream()
