@@ -45,7 +45,8 @@ public final class ZkCoordination implements Coordination {
         this.root = root;
         int sessionMs = (int) timing.sessionTimeout().toMillis();
         this.client = CuratorFrameworkFactory.builder().connectString(connect).sessionTimeoutMs(sessionMs)
-                .connectionTimeoutMs(sessionMs).retryPolicy(new RetryNTimes(2, 200)).build();
+                .connectionTimeoutMs(sessionMs).retryPolicy(new RetryNTimes(2, 200))
+                .zookeeperFactory(new ReachableFirst.Factory()).build();
         client.getZookeeperClient().setTracerDriver(traffic);
         client.start();
         try {
