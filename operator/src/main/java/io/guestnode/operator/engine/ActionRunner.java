@@ -153,9 +153,10 @@ final class ActionRunner {
                     + " (" + file + "; the log says why)");
         }
         try {
+            var listener = sessions.listenerFor(a.node(), c.monitorInterval().toMillis());
             RemoteExecutor remote = connector.connect(new Endpoint(c.addr(), c.port()), k, clientName,
-                    c.connectTimeout(), sessions.listenerFor(a.node(), c.monitorInterval().toMillis()));
-            sessions.opened(a.node(), remote, c.monitorInterval(), c.monitorTimeout());
+                    c.connectTimeout(), listener);
+            sessions.opened(a.node(), remote, listener, c.monitorInterval(), c.monitorTimeout());
             return ActionFinished.ok(a);
         } catch (ConnectFailure f) {
             return ActionFinished.failed(a, f.kind().label(), f.getMessage());

@@ -68,9 +68,12 @@ final class GuestSessions {
         }
     }
 
-    /** The listener a new session reports to; {@code node} names the guest. */
+    /**
+     * The listener a new session reports to; {@code node} names the guest. It is bound to its own session when that is
+     * {@link #opened}: a notification on a session being replaced never acts on the one replacing it.
+     */
     SessionListener listenerFor(String node, long pokeIntervalMs) {
-        return new SessionListener() {
+        return new Bound() {
             @Override
             public void onExecResult(ExecResult r, boolean ours) {
                 if (ours && r.intervalMs() > 0 && r.status() != ExecStatus.CANCELLED) {
@@ -89,8 +92,10 @@ final class GuestSessions {
                     events.accept(new Event.ShutdownRequested(node));
                     Thread.ofVirtual().name("shutdown answer " + node).start(() -> answerShutdown(node));
                 } else if (n instanceof Notification.NewClient) {
-                    Session s = sessions.get(node);
-                    if (s != null && !s.closing) {
+                    Session s = session;
+                    if (s == null) {
+                        early = true; // before this host recorded the session: acted on once it is
+                    } else if (!s.closing) {
                         Thread.ofVirtual().name("takeover " + node).start(() -> takenOver(s));
                     }
                 }
@@ -131,11 +136,26 @@ final class GuestSessions {
         }
     }
 
-    void opened(String node, RemoteExecutor remote, Duration pokeInterval, Duration pokeTimeout) {
+    /** A listener and the session it reports on, once that is opened. */
+    private abstract static class Bound implements SessionListener {
+        volatile Session session;
+        /** Another client signed on before the session was recorded. */
+        volatile boolean early;
+    }
+
+    /** The session {@code remote} is open; {@code listener} is the one {@link #listenerFor} gave for it. */
+    void opened(String node, RemoteExecutor remote, SessionListener listener, Duration pokeInterval,
+                Duration pokeTimeout) {
         Session s = new Session(node, remote, pokeInterval, pokeTimeout);
         rounds.schedule(s);
         Session old = sessions.put(node, s);
         rounds.opened(s);
+        if (listener instanceof Bound b) {
+            b.session = s;
+            if (b.early) {
+                Thread.ofVirtual().name("takeover " + node).start(() -> takenOver(s));
+            }
+        }
         if (old != null) {
             close(old);
         }

@@ -8,6 +8,8 @@ import io.guestnode.agents.remote.ConnectOptions;
 import io.guestnode.agents.remote.RemoteExecutor;
 import io.guestnode.agents.remote.RemoteExecutorClient;
 import io.guestnode.agents.remote.SessionListener;
+import io.guestnode.agents.remote.message.Notification;
+import io.guestnode.agents.remote.message.XmlElement;
 import io.guestnode.agents.testing.RemotedSandbox;
 import io.guestnode.operator.planner.Event;
 import java.nio.file.Path;
@@ -40,9 +42,9 @@ class ClientTakeoverIT {
             for (var guest : List.of(new Object[] {"guestA", a}, new Object[] {"guestB", b})) {
                 String node = (String) guest[0];
                 RemotedSandbox r = (RemotedSandbox) guest[1];
-                RemoteExecutor remote = client.connect(r.endpoint(), r.key(), ConnectOptions.defaults(),
-                        sessions.listenerFor(node, INTERVAL.toMillis()));
-                sessions.opened(node, remote, INTERVAL, Duration.ofSeconds(2));
+                var listener = sessions.listenerFor(node, INTERVAL.toMillis());
+                RemoteExecutor remote = client.connect(r.endpoint(), r.key(), ConnectOptions.defaults(), listener);
+                sessions.opened(node, remote, listener, INTERVAL, Duration.ofSeconds(2));
             }
             try (RemoteExecutor other = stranger.connect(a.endpoint(), a.key(), ConnectOptions.defaults(),
                     new SessionListener() { })) {
@@ -57,6 +59,36 @@ class ClientTakeoverIT {
             assertEquals(List.of("guestA"), asked, "the owner is checked once, after the session is closed");
             assertNull(sessions.get("guestA"), "this host's session with guestA is closed");
             assertNotNull(sessions.get("guestB"), "guestB's session is untouched");
+        } finally {
+            sessions.closeAll();
+        }
+    }
+
+    /**
+     * A takeover announced on a session that has just been replaced (the guest's connection started again) concerns
+     * that session alone: the one replacing it is left open, and nobody is told.
+     */
+    @Test
+    void aTakeoverOnAReplacedSessionLeavesTheNewOneAlone() throws Exception {
+        List<Event> events = new CopyOnWriteArrayList<>();
+        List<String> asked = new CopyOnWriteArrayList<>();
+        GuestSessions sessions = new GuestSessions(events::add, n -> true, n -> asked.add(n));
+        try (RemotedSandbox a = RemotedSandbox.start(dir.resolve("a"));
+             RemotedSandbox b = RemotedSandbox.start(dir.resolve("b"));
+             RemoteExecutorClient client = new RemoteExecutorClient()) {
+            SessionListener first = sessions.listenerFor("guestA", INTERVAL.toMillis());
+            sessions.opened("guestA", client.connect(a.endpoint(), a.key(), ConnectOptions.defaults(), first), first,
+                    INTERVAL, Duration.ofSeconds(2));
+            SessionListener second = sessions.listenerFor("guestA", INTERVAL.toMillis());
+            RemoteExecutor now = client.connect(b.endpoint(), b.key(), ConnectOptions.defaults(), second);
+            sessions.opened("guestA", now, second, INTERVAL, Duration.ofSeconds(2));
+            first.onNotification(new Notification.NewClient(new XmlElement("lrmd_notify",
+                    new java.util.LinkedHashMap<>(java.util.Map.of("lrmd_op", "lrmd_rsc_new_client")), List.of())));
+            Thread.sleep(3 * INTERVAL.toMillis());
+            assertNotNull(sessions.get("guestA"), "the new session is open");
+            assertEquals(now, sessions.get("guestA").remote);
+            assertEquals(List.of(), events);
+            assertEquals(List.of(), asked);
         } finally {
             sessions.closeAll();
         }

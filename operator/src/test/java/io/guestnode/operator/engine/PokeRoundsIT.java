@@ -35,9 +35,9 @@ class PokeRoundsIT {
             for (var guest : List.of(new Object[] {"guestA", a}, new Object[] {"guestB", b})) {
                 String node = (String) guest[0];
                 RemotedSandbox r = (RemotedSandbox) guest[1];
-                RemoteExecutor remote = client.connect(r.endpoint(), r.key(), ConnectOptions.defaults(),
-                        sessions.listenerFor(node, INTERVAL.toMillis()));
-                sessions.opened(node, remote, INTERVAL, TIMEOUT);
+                var listener = sessions.listenerFor(node, INTERVAL.toMillis());
+                RemoteExecutor remote = client.connect(r.endpoint(), r.key(), ConnectOptions.defaults(), listener);
+                sessions.opened(node, remote, listener, INTERVAL, TIMEOUT);
             }
             Thread.sleep(3 * INTERVAL.toMillis() + TIMEOUT.toMillis());
             assertEquals(List.of(), events, "answered pokes keep both sessions");
