@@ -65,7 +65,9 @@ final class ClusterOptions {
     Path fenceAgent;
 
     @Option(names = "--fence-agent-config", paramLabel = "FILE", description = "The fence agent's arguments, one "
-            + "name=value a line (ip=, username=, password=, ...), as fence-agents read them on standard input.")
+            + "name=value a line (ip=, username=, password=, ...), as fence-agents read them on standard input: "
+            + "those before the first [HOST] line for every host, then a [HOST] section for each host it may fence "
+            + "(a host without one is never fenced).")
     Path fenceAgentConfig;
 
     boolean enabled() {
