@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
  * the safety rule (a profile, each overridable) and the host watchdog.
  */
 final class ClusterOptions {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterOptions.class);
+
     @Option(names = "--zookeeper", paramLabel = "HOST:PORT,...", description = "Run as one of several hosts, "
             + "coordinated through this ZooKeeper ensemble (3 or 5 servers). Without it, the host runs alone.")
     String zookeeper;
@@ -105,6 +107,10 @@ final class ClusterOptions {
             throw new IllegalArgumentException("--fence-agent-config needs --fence-agent");
         }
         ExternalFenceAgent agent = fenceAgent == null ? null : ExternalFenceAgent.of(fenceAgent, fenceAgentConfig);
+        if (agent != null) {
+            agent.fenceable().forEach(h -> LOG.info("a lost {} is fenced with {} ({}: {})", h, fenceAgent,
+                    fenceAgentConfig, String.join(", ", agent.argumentNames(h))));
+        }
         HostWatchdog w = watchdog(t.watchdogTimeout());
         ZkCoordination zk;
         try {

@@ -73,7 +73,8 @@ class HostFencingTest {
             h1.fenceWith(ExternalFenceAgent.of(agent(tmp, agentRc), Files.writeString(tmp.resolve("fence.conf"),
                     "[h2]\nip=10.77.0.252\n")));
             h1.attach(new ClusterModeTest.Share());
-            Thread.sleep(1000); // h1 leads and sees h2 a member
+            ClusterModeTest.await("h1 leads and sees h2 a member", 10_000, () -> h1.view() != null
+                    && h1.view().leader().equals("h1") && h1.view().hosts().contains("h2"));
             long t0 = System.nanoTime();
             if (frozen) {
                 h2.freeze("g1");

@@ -258,16 +258,16 @@ class MultiHostIT {
         assertEquals(0, probe.exitCode(), probe.output());
         Path log = SHARED.resolve(owner).resolve("daemon.log");
         long until = System.nanoTime() + 10_000_000_000L;
-        while (!Files.readString(log).contains("unexpected client takeover") && System.nanoTime() < until) {
-            Thread.sleep(100);
+        while (!Files.readString(log).contains("[lg3] this host ") && System.nanoTime() < until) {
+            Thread.sleep(100); // until the owner has re-checked the claim, either way
         }
         String text = Files.readString(log);
         assertTrue(text.contains("[lg3] disconnecting from the guest's pacemaker-remoted due to an unexpected client "
                 + "takeover"), "the owner disconnected: " + logs());
         assertTrue(text.contains("[lg3] this host still owns the guest"), "and re-checked its claim: " + logs());
-        Thread.sleep(2_000);
-        Map<String, JsonNode> s = await("lg3 online again with its Dummy on " + owner, 30_000,
-                x -> runningOn(x, "lg3").equals(List.of(owner)));
+        Map<String, JsonNode> s = await("lg3's takeover recorded and lg3 online again with its Dummy on " + owner,
+                30_000, x -> x.containsKey(owner) && StatusJson.failure(x.get(owner), "lg3", owner) != null
+                        && runningOn(x, "lg3").equals(List.of(owner)));
         assertEquals(lives, watcher.livesOf("lg3").size(), "lg3 was not restarted: " + summary(s));
         JsonNode failed = StatusJson.failure(s.get(owner), "lg3", owner);
         assertTrue(failed != null && failed.get("reason").asText().equals("unexpected client takeover"),
