@@ -57,6 +57,13 @@ public interface Coordination extends AutoCloseable {
      */
     boolean writeRecord(String guest, int expectedVersion, GuestRecord next) throws CoordinationException;
 
+    /**
+     * In one transaction: the guest's record is still at {@code expectedVersion}, it becomes {@code next} (another
+     * owner), and this host's claim on the guest is deleted. False, and nothing written, when the record changed
+     * meanwhile or this host does not hold the claim.
+     */
+    boolean handOver(String guest, int expectedVersion, GuestRecord next) throws CoordinationException;
+
     /** Gives up this host's claim on the guest, if it holds it. */
     void release(String guest) throws CoordinationException;
 

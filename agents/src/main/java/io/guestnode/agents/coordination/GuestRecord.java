@@ -41,6 +41,16 @@ public record GuestRecord(Optional<String> owner, long epoch, Phase phase, Optio
         return new GuestRecord(Optional.of(host), epoch + 1, phase, Optional.empty());
     }
 
+    /** The record while its owner stops the guest to hand it to {@code host}: owner and epoch unchanged. */
+    public GuestRecord relocatingTo(String host) {
+        return new GuestRecord(owner, epoch, Phase.STOPPING, Optional.of(host));
+    }
+
+    /** The record its owner writes once the guest is verified stopped: placed on its target, not yet claimed. */
+    public GuestRecord handedTo(String host) {
+        return new GuestRecord(Optional.of(host), epoch, Phase.PLACED, Optional.empty());
+    }
+
     byte[] encode() {
         StringBuilder b = new StringBuilder();
         b.append("owner=").append(owner.orElse("")).append('\n');

@@ -195,6 +195,12 @@ public final class ZkCoordination implements Coordination {
     }
 
     @Override
+    public boolean handOver(String guest, int expectedVersion, GuestRecord next) throws CoordinationException {
+        return call("hand over " + guest, () -> ClaimHandover.run(client, path("guests", guest),
+                path("claims", guest), sessionId(), expectedVersion, next));
+    }
+
+    @Override
     public Snapshot snapshot() throws CoordinationException {
         return call("read the cluster", () -> {
             client.sync().forPath(root + "/guests");

@@ -15,13 +15,16 @@ import java.util.List;
  * @param differ the hosts whose definitions differ from the cluster's (they take no new guest)
  * @param zkWrites the ZooKeeper writes this host made since it started (creates, updates, deletes, transactions)
  * @param zkReads  the ZooKeeper reads this host made since it started
+ * @param standby  the hosts an operator put in standby (they run no guest)
  */
 public record ClusterView(String self, String leader, boolean fresh, List<String> hosts, List<Owner> guests,
-                          String read, String digest, List<String> differ, long zkWrites, long zkReads) {
+                          String read, String digest, List<String> differ, long zkWrites, long zkReads,
+                          List<String> standby) {
     public ClusterView {
         hosts = List.copyOf(hosts);
         guests = List.copyOf(guests);
         differ = List.copyOf(differ);
+        standby = List.copyOf(standby);
     }
 
     /** A guest's record: its owner, epoch and phase, and the host holding its claim ("" for none). */

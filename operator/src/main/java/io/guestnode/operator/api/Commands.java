@@ -15,9 +15,12 @@ final class Commands {
     private final Supplier<String> reload;
     private final Duration timeout;
     private final Supplier<ClusterView> cluster;
+    private final ClusterVerbs placing;
 
-    Commands(Engine engine, Supplier<String> reload, Duration timeout, Supplier<ClusterView> cluster) {
+    Commands(Engine engine, Supplier<String> reload, Duration timeout, Supplier<ClusterView> cluster,
+             ClusterVerbs placing) {
         this.engine = engine;
+        this.placing = placing;
         this.reload = reload;
         this.cluster = cluster;
         this.timeout = timeout;
@@ -72,6 +75,18 @@ final class Commands {
                 }, timeout), what);
             }
             case ControlRequest.Reload r -> result(reply, reload.get(), "definitions reloaded");
+            case ControlRequest.Place p -> {
+                placing.guestOf(p.resource()).ifPresent(g -> reply.put("guest", g));
+                result(reply, p.ban() ? placing.ban(p.resource(), p.host(), who)
+                    : placing.move(p.resource(), p.host(), who), p.ban()
+                    ? p.resource() + " banned from " + p.host() + " (until 'guestnode clear " + p.resource() + "')"
+                    : p.resource() + " moves to " + p.host() + " (a lasting preference until 'guestnode clear "
+                    + p.resource() + "')");
+            }
+            case ControlRequest.Clear c -> result(reply, placing.clear(c.resource(), who),
+                    "cleared the host preference and bans of " + c.resource());
+            case ControlRequest.Standby b -> result(reply, placing.standby(b.host(), b.on(), who), b.host()
+                    + (b.on() ? " in standby: its guests move away" : " back from standby"));
         }
     }
 

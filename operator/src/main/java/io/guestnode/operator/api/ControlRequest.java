@@ -32,6 +32,16 @@ public sealed interface ControlRequest {
     record Reload() implements ControlRequest {
     }
 
+    /** {@code move} (a lasting preference) or {@code ban} of a guest node on a host. */
+    record Place(String resource, String host, boolean ban) implements ControlRequest {
+    }
+
+    record Clear(String resource) implements ControlRequest {
+    }
+
+    record Standby(String host, boolean on) implements ControlRequest {
+    }
+
     /** A request that is not one: the message names what is wrong. */
     final class BadRequest extends Exception {
         public BadRequest(String message) {
@@ -58,6 +68,10 @@ public sealed interface ControlRequest {
             case "fence" -> new Fence(name(req, "guest"));
             case "maintenance" -> new Maintenance(flag(req, "on"), text(req, "guest", false).filter(g -> !g.isEmpty()));
             case "reload" -> new Reload();
+            case "move" -> new Place(name(req, "resource"), name(req, "host"), false);
+            case "ban" -> new Place(name(req, "resource"), name(req, "host"), true);
+            case "clear" -> new Clear(name(req, "resource"));
+            case "standby" -> new Standby(name(req, "host"), flag(req, "on"));
             default -> throw new BadRequest("unknown verb '" + printable(verb) + "'");
         };
     }

@@ -57,8 +57,14 @@ public final class ControlServer implements AutoCloseable {
     /** With {@code cluster}: what this host last read of the cluster it is one of, for the status. */
     public ControlServer(Path path, Engine engine, Supplier<String> reload, Supplier<ClusterView> cluster)
             throws IOException {
+        this(path, engine, reload, cluster, ClusterVerbs.NONE);
+    }
+
+    /** With {@code placing}: the verbs that place guests on the cluster's hosts. */
+    public ControlServer(Path path, Engine engine, Supplier<String> reload, Supplier<ClusterView> cluster,
+                         ClusterVerbs placing) throws IOException {
         this.path = path;
-        this.commands = new Commands(engine, reload, COMMAND_TIMEOUT, cluster);
+        this.commands = new Commands(engine, reload, COMMAND_TIMEOUT, cluster, placing);
         this.server = bindPrivately(path);
         Thread.ofVirtual().name("control-socket").start(this::accept);
     }

@@ -86,7 +86,11 @@ final class CrmMonXml {
             boolean dc = c == null ? h.equals(v.host()) : h.equals(c.leader());
             long running = h.equals(v.host()) ? v.resources().stream().filter(r -> r.node().equals(h)).count()
                     : c.guests().stream().filter(o -> o.owner().equals(h) && o.phase().equals("running")).count();
-            empty("node", node(h, online, false, false, running, dc, "member"));
+            Map<String, String> a = node(h, online, false, false, running, dc, "member");
+            if (c != null && c.standby().contains(h)) {
+                a.put("standby", "true");
+            }
+            empty("node", a);
         }
         Map<String, Boolean> guests = guests(v);
         for (Map.Entry<String, Boolean> g : guests.entrySet()) {

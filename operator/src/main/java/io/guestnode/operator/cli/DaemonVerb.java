@@ -21,6 +21,9 @@ abstract class DaemonVerb {
             description = "The daemon's control socket. Default: /run/guestnode/guestnode.sock.")
     Path socket = ControlClient.DEFAULT_SOCKET;
 
+    /** The daemon's last answer to {@link #send}, or a missing node. */
+    JsonNode lastReply = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+
     /** Sends {@code request}; prints the daemon's message or error; returns the exit code. */
     int send(Map<String, Object> request) {
         PrintWriter out = spec.commandLine().getOut();
@@ -28,6 +31,7 @@ abstract class DaemonVerb {
         String name = "guestnode " + spec.name();
         try {
             JsonNode reply = ControlClient.request(socket, request);
+            lastReply = reply;
             if (reply.path("ok").asBoolean(false)) {
                 out.println(reply.path("message").asText("done"));
                 return ExitCodes.OK;

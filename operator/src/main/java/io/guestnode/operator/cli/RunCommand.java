@@ -7,6 +7,7 @@ import io.guestnode.agents.remote.ClientWarmup;
 import io.guestnode.agents.remote.RemoteExecutorClient;
 import io.guestnode.agents.remote.tls.AuthKey;
 import io.guestnode.agents.remote.tls.KeyFileException;
+import io.guestnode.operator.api.ClusterVerbs;
 import io.guestnode.operator.api.ControlServer;
 import io.guestnode.operator.cluster.ClusterMode;
 import io.guestnode.operator.definitions.DefinitionsLoader;
@@ -199,7 +200,8 @@ final class RunCommand implements Callable<Integer> {
         };
         ControlServer control;
         try {
-            control = new ControlServer(socket, engine, reload, several != null ? several::view : () -> null);
+            control = new ControlServer(socket, engine, reload, several != null ? several::view : () -> null,
+                    several != null ? several.verbs() : ClusterVerbs.NONE);
         } catch (IOException e) {
             err.println("guestnode run: cannot open the control socket " + socket + ": " + e.getMessage());
             if (several != null) {

@@ -89,8 +89,12 @@ final class StatusCommand extends DaemonVerb implements Callable<Integer> {
                 .append(" configured\n");
         sb.append("  * ").append(v.resources().size()).append(" resource instances configured\n\n");
         sb.append("Node List:\n");
-        sb.append("  * Online: [ ").append(v.cluster() != null ? String.join(" ", v.cluster().hosts()) : v.host())
-                .append(" ]\n");
+        List<String> standby = v.cluster() != null ? v.cluster().standby() : List.of();
+        for (String h : standby) {
+            sb.append("  * Node ").append(h).append(": standby\n");
+        }
+        sb.append("  * Online: [ ").append(v.cluster() != null ? String.join(" ", v.cluster().hosts().stream()
+                .filter(h -> !standby.contains(h)).toList()) : v.host()).append(" ]\n");
         List<String> online = new ArrayList<>();
         for (StatusView.GuestView g : v.guests()) {
             if (g.online()) {

@@ -14,6 +14,7 @@ import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.engine.DomainSpecs;
 import io.guestnode.operator.engine.Engine;
+import io.guestnode.operator.planner.HostOverrides;
 import io.guestnode.operator.planner.HostShare;
 import io.guestnode.operator.planner.Overrides;
 import java.time.Duration;
@@ -59,16 +60,17 @@ public final class ClusterMode implements AutoCloseable {
     /** Guests found running here at start-up and not yet claimed again or destroyed. */
     private final Set<String> unsettled = new HashSet<>();
     private volatile boolean settled;
-    /** The last self-fence destroyed every local guest, and no step has run with a fresh lease since. */
-    private volatile boolean emptied;
-    private final Object emptyLock = new Object();
-    private long freshTicks;
+    private final SelfFence fence;
     private volatile EnginePort engine;
     private volatile ClusterView view;
     private final DefinitionsAgreement agreement;
     private final TakeoverCheck takeover;
     private volatile HostFencing fencing = new HostFencing(Optional.empty());
     private final LeaderZnode leaderZnode;
+    private final Relocations relocations;
+    private final HostOverridesDoc hostOverrides;
+    /** Held guests being relocated away: the engine is not given them (it stops them). */
+    private volatile Set<String> leaving = Set.of();
     /** The leader as the last step saw it (only the step's thread uses it). */
     private String lastLeader = "";
 
@@ -91,6 +93,7 @@ public final class ClusterMode implements AutoCloseable {
         this.timing = timing;
         this.domains = domains;
         this.local = new LocalGuests(domains);
+        this.fence = new SelfFence(local);
         this.watchdog = watchdog;
         this.all = all;
         this.member = new HostMember(zk);
@@ -98,6 +101,8 @@ public final class ClusterMode implements AutoCloseable {
         this.leader = new LeaderStep(zk);
         this.agreement = new DefinitionsAgreement(zk, shared, all);
         this.leaderZnode = zk.leader();
+        this.relocations = new Relocations(zk, domains);
+        this.hostOverrides = new HostOverridesDoc(zk.document("host-overrides"));
         this.takeover = new TakeoverCheck(zk, local, this::release, this::share);
         zk.join(agreement.facts());
         this.heartbeat = new Heartbeat(timing, zk.heartbeatWriter(), zk::moveSession, new Heartbeat.Listener() {
@@ -134,6 +139,11 @@ public final class ClusterMode implements AutoCloseable {
         return new ClaimGuard(domains, this::refusal);
     }
 
+    /** move, ban, clear and standby: the operators' host overrides the cluster keeps. */
+    public io.guestnode.operator.api.ClusterVerbs verbs() {
+        return new HostVerbs(() -> all, hostOverrides, zk);
+    }
+
     /** The definitions this host's engine begins with: nothing is held yet. */
     public Definitions initialShare() {
         return HostShare.of(all, Set.of());
@@ -166,7 +176,7 @@ public final class ClusterMode implements AutoCloseable {
     private void feed() {
         if (settled && heartbeat.fresh()) {
             watchdog.feedUntil(heartbeat.freshUntil());
-        } else if (emptied) {
+        } else if (fence.emptied()) {
             watchdog.feedUntil(System.nanoTime() + timing.selfFenceAfter().toNanos());
         }
     }
@@ -224,20 +234,17 @@ public final class ClusterMode implements AutoCloseable {
         ClusterView v = view;
         var t = zk.traffic();
         return v == null ? null : new ClusterView(v.self(), v.leader(), heartbeat.fresh(), v.hosts(), v.guests(),
-                v.read(), v.digest(), v.differ(), t.writes(), t.reads());
+                v.read(), v.digest(), v.differ(), t.writes(), t.reads(), v.standby());
     }
 
-    private void remember(Coordination.Snapshot snap, String leader, Set<String> differ) {
-        view = ClusterViews.of(snap, zk.host(), leader, agreement.digest(), differ);
+    private void remember(Coordination.Snapshot snap, String leader, Set<String> differ, Set<String> standby) {
+        view = ClusterViews.of(snap, zk.host(), leader, agreement.digest(), differ, standby);
     }
 
     private void tick() {
         try {
             if (heartbeat.fresh()) {
-                synchronized (emptyLock) { // before any claim: from here on only the lease keeps the watchdog fed
-                    emptied = false;
-                    freshTicks++;
-                }
+                fence.freshStep(); // before any claim
                 agreement.poll(this::definitions);
                 java.util.Map<String, String> digests = agreement.digests();
                 boolean agree = agreement.agrees(agreement.reference(digests, lastLeader));
@@ -250,13 +257,14 @@ public final class ClusterMode implements AutoCloseable {
                 Coordination.Snapshot read = memberStep(agree);
                 Set<String> differ = DefinitionsAgreement.differ(read.hosts(), digests,
                         agreement.reference(digests, lead.holder()));
+                HostOverrides ho = hostOverrides.read();
                 if (lead.mine()) {
-                    leader.run(read, all, overrides(), timing.fenceDelay(), Set.of(), differ,
+                    leader.run(read, all, overrides(), timing.fenceDelay(), ho, differ,
                             fencing.confirmedOff(read), Instant.now());
                 } else {
                     fencing.notLeading();
                 }
-                remember(read, lead.holder(), differ);
+                remember(read, lead.holder(), differ, ho.standby());
             }
         } catch (CoordinationException e) {
             LOG.debug("cluster step: {}", e.getMessage());
@@ -297,9 +305,12 @@ public final class ClusterMode implements AutoCloseable {
             claimed.removeAll(held);
             history.adopt(claimed, e); // before the engine has the guest: it plans with the failures known
         }
-        share(d, o.held());
+        Set<String> holds = new java.util.TreeSet<>(o.held());
+        holds.removeAll(relocations.handOver(o, d, e == null ? Optional.empty() : e.working(), what -> e.note(what)));
+        leaving = o.leaving();
+        share(d, holds);
         if (e != null) {
-            history.publish(o.held(), e);
+            history.publish(holds, e);
         }
         return o.read();
     }
@@ -308,8 +319,10 @@ public final class ClusterMode implements AutoCloseable {
      * This host's share from now on: the guard's set at once, and the engine's definitions when they differ from what
      * it was last given (compared with that, never with {@link #held}, which a self-fence empties first).
      */
-    private synchronized void share(Definitions d, Set<String> now) {
-        held = Set.copyOf(now);
+    private synchronized void share(Definitions d, Set<String> holds) {
+        held = Set.copyOf(holds);
+        Set<String> now = new HashSet<>(holds);
+        now.removeAll(leaving);
         EnginePort e = engine;
         if (e == null || now.equals(engineHeld) && d == engineDefs) {
             return;
@@ -345,37 +358,12 @@ public final class ClusterMode implements AutoCloseable {
         synchronized (this) { // as share and release: none of them writes back a set from before the fence
             held = Set.of(); // the guard refuses every start from now on (and the lease is not fresh either)
         }
-        long ticksAtFence;
-        synchronized (emptyLock) {
-            ticksAtFence = freshTicks;
-        }
         Definitions d = all;
-        java.util.List<java.util.concurrent.CompletableFuture<Boolean>> done = new java.util.ArrayList<>();
-        for (VmResource vm : d.vms()) {
-            java.util.concurrent.CompletableFuture<Boolean> f = new java.util.concurrent.CompletableFuture<>();
-            Thread.ofVirtual().name("self-fence " + vm.node()).start(() -> f.complete(local.destroy(vm, "self-fence")));
-            done.add(f);
-        }
-        member.forget();
-        boolean all = true;
-        for (var f : done) {
-            try {
-                all &= f.get(LocalGuests.DESTROY_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                all = false;
-            }
-        }
-        synchronized (emptyLock) {
-            // only if no step ran with a fresh lease meanwhile (it may have claimed and started something)
-            emptied = all && freshTicks == ticksAtFence;
-        }
-        if (emptied) {
-            LOG.warn("every local guest is destroyed: this host runs nothing until it reaches a quorum again");
-        } else if (!all) {
-            LOG.error("not every local guest could be destroyed: the watchdog is no longer fed and resets this host");
+        try {
+            fence.destroyAll(d, member::forget);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
         Thread.ofVirtual().name("self-fence share").start(() -> share(d, Set.of()));
     }

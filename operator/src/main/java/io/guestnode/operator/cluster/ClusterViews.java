@@ -15,12 +15,14 @@ final class ClusterViews {
     private ClusterViews() {
     }
 
-    static ClusterView of(Coordination.Snapshot snap, String self, String leader, String digest, Set<String> differ) {
+    static ClusterView of(Coordination.Snapshot snap, String self, String leader, String digest, Set<String> differ,
+                          Set<String> standby) {
         List<ClusterView.Owner> owners = new ArrayList<>();
         new TreeMap<>(snap.guests()).forEach((g, r) -> owners.add(new ClusterView.Owner(g,
                 r.value().owner().orElse(""), r.value().epoch(), r.value().phase().name().toLowerCase(Locale.ROOT),
                 snap.claims().getOrDefault(g, ""))));
         return new ClusterView(self, leader, true, new TreeSet<>(snap.hosts()).stream().toList(), owners,
-                Instant.now().toString(), digest, List.copyOf(differ), 0, 0);
+                Instant.now().toString(), digest, List.copyOf(differ), 0, 0,
+                new TreeSet<>(standby).stream().toList());
     }
 }

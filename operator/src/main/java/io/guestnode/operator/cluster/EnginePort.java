@@ -33,6 +33,15 @@ public interface EnginePort {
         return Collections.emptySortedMap();
     }
 
+    /** The guest nodes the engine still works on (a removed one until it is stopped); empty before it runs. */
+    default java.util.Optional<java.util.Set<String>> working() {
+        return java.util.Optional.empty();
+    }
+
+    /** Records an event of the cluster in the engine's journal. */
+    default void note(String what) {
+    }
+
     static EnginePort of(Engine e) {
         return new EnginePort() {
             @Override
@@ -58,6 +67,25 @@ public interface EnginePort {
             @Override
             public Overrides overrides() {
                 return e.overrides();
+            }
+
+            @Override
+            public java.util.Optional<java.util.Set<String>> working() {
+                Engine.Snapshot s = e.snapshot();
+                return s == null ? java.util.Optional.empty()
+                        : java.util.Optional.of(java.util.Set.copyOf(s.definitions().guestNodes()));
+            }
+
+            @Override
+            public void note(String what) {
+                try {
+                    e.call(x -> {
+                        x.note(what);
+                        return null;
+                    }, Duration.ofSeconds(5));
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
             }
         };
     }

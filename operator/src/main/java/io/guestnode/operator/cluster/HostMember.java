@@ -29,13 +29,17 @@ public final class HostMember {
      * @param held    the guests whose claims this host's session holds
      * @param destroy guests running here that this host may not run: destroy them now
      * @param pending guests running here whose claim is still held by this host's earlier session
+     * @param leaving held guests the leader relocates to another host (phase stopping): this host stops them, then
+     *                hands them over ({@link Relocations})
      * @param read    what the step read
      */
-    public record Outcome(Set<String> held, Set<String> destroy, Set<String> pending, Coordination.Snapshot read) {
+    public record Outcome(Set<String> held, Set<String> destroy, Set<String> pending, Set<String> leaving,
+                          Coordination.Snapshot read) {
         public Outcome {
             held = Set.copyOf(held);
             destroy = Set.copyOf(destroy);
             pending = Set.copyOf(pending);
+            leaving = Set.copyOf(leaving);
         }
 
         /** Whether every guest running here is accounted for: held, or about to be destroyed. */
@@ -106,7 +110,14 @@ public final class HostMember {
                 destroy.add(g);
             }
         }
-        return new Outcome(held, destroy, pending, snap);
+        Set<String> leaving = new TreeSet<>();
+        for (String g : held) {
+            Versioned<GuestRecord> r = snap.guests().get(g);
+            if (r != null && r.value().phase() == GuestRecord.Phase.STOPPING && r.value().target().isPresent()) {
+                leaving.add(g);
+            }
+        }
+        return new Outcome(held, destroy, pending, leaving, snap);
     }
 
     private Optional<String> claim(String g, Versioned<GuestRecord> r, boolean running) throws CoordinationException {

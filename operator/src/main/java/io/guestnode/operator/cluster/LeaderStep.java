@@ -6,6 +6,7 @@ import io.guestnode.agents.coordination.GuestRecord;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.planner.ClusterState;
 import io.guestnode.operator.planner.HostIntent;
+import io.guestnode.operator.planner.HostOverrides;
 import io.guestnode.operator.planner.HostPlanner;
 import io.guestnode.operator.planner.Overrides;
 import java.time.Duration;
@@ -37,28 +38,31 @@ public final class LeaderStep {
         this.zk = zk;
     }
 
-    public Outcome run(Definitions d, Overrides o, Duration fenceDelay, Set<String> standby, Set<String> otherDigest,
+    public Outcome run(Definitions d, Overrides o, Duration fenceDelay, HostOverrides h, Set<String> otherDigest,
                        Set<String> fenced, Instant now) throws CoordinationException {
-        return run(zk.snapshot(), d, o, fenceDelay, standby, otherDigest, fenced, now);
+        return run(zk.snapshot(), d, o, fenceDelay, h, otherDigest, fenced, now);
     }
 
     /**
      * The same on a snapshot read this step (the host's own step reads one: the leader plans on it rather than reading
      * the cluster twice). An intent from a view that changed since fails its conditional write and is planned again.
      */
-    public Outcome run(Coordination.Snapshot snap, Definitions d, Overrides o, Duration fenceDelay, Set<String> standby,
+    public Outcome run(Coordination.Snapshot snap, Definitions d, Overrides o, Duration fenceDelay, HostOverrides h,
                        Set<String> otherDigest, Set<String> fenced, Instant now) throws CoordinationException {
         snap.unreadable().forEach((g, why) -> LOG.error("guest record not acted on: {}", why));
-        ClusterState c = observer.observe(snap, standby, otherDigest, fenced, now);
-        HostPlanner.HostPlan plan = HostPlanner.plan(d, c, o, fenceDelay, now);
+        ClusterState c = observer.observe(snap, h.standby(), otherDigest, fenced, now);
+        HostPlanner.HostPlan plan = HostPlanner.plan(d, c, o, h, fenceDelay, now);
         List<HostIntent> written = new ArrayList<>();
         List<HostIntent> lost = new ArrayList<>();
         for (HostIntent i : plan.intents()) {
             GuestRecord current = c.ownership(i.guest()).record();
-            GuestRecord next = new GuestRecord(Optional.of(i.host()), current.epoch(), switch (i) {
-                case HostIntent.Assign a -> GuestRecord.Phase.PLACED;
-                case HostIntent.Recover r -> GuestRecord.Phase.RECOVERING;
-            }, Optional.empty());
+            GuestRecord next = switch (i) {
+                case HostIntent.Assign a -> new GuestRecord(Optional.of(i.host()), current.epoch(),
+                        GuestRecord.Phase.PLACED, Optional.empty());
+                case HostIntent.Recover r -> new GuestRecord(Optional.of(i.host()), current.epoch(),
+                        GuestRecord.Phase.RECOVERING, Optional.empty());
+                case HostIntent.Relocate r -> current.relocatingTo(r.host());
+            };
             if (zk.writeRecord(i.guest(), i.version(), next)) {
                 LOG.info("{} ({})", i, i.reason());
                 written.add(i);

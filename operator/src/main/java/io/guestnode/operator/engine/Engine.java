@@ -239,6 +239,12 @@ public final class Engine implements AutoCloseable {
         return overrides;
     }
 
+    /** Records {@code what} in the journal (on the loop). */
+    public void note(String what) {
+        journal(what);
+        dirty = true;
+    }
+
     public Definitions definitions() {
         return definitions;
     }

@@ -28,4 +28,15 @@ public sealed interface HostIntent {
             return "recover " + guest + " from " + lostHost + " on " + host;
         }
     }
+
+    /**
+     * A guest that runs on {@code from} goes to {@code host} by a restart: {@code from} stops it, verifies it stopped
+     * and hands its claim over; {@code host} then claims and starts it.
+     */
+    record Relocate(String guest, String from, String host, int version, String reason) implements HostIntent {
+        @Override
+        public String toString() {
+            return "relocate " + guest + " from " + from + " to " + host;
+        }
+    }
 }

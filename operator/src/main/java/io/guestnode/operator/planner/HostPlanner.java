@@ -26,7 +26,11 @@ import java.util.TreeMap;
  * fewest guests, then the name: Pacemaker's default spreading). A lost host's guest is recovered elsewhere only after
  * proof of death: its claim is gone and the fence delay has passed since (the lost host fenced itself and its
  * watchdog made sure meanwhile), or a fence agent confirmed the host off. A guest whose owner stopped in a planned way
- * (phase frozen) stays with it. Where each guest's services run is then the owner's own plan ({@link Planner}).
+ * (phase frozen) stays with it. A running guest leaves its owner when the owner is in standby or the guest is banned
+ * from it, or when an operator moved it to another host that can take it ({@link HostOverrides}): it is relocated
+ * (stopped, handed over, started there). Otherwise it stays where it runs: a finite preference for another host never
+ * moves a running guest (as with a resource-stickiness above any finite score). Where each guest's services run is
+ * then the owner's own plan ({@link Planner}).
  */
 public final class HostPlanner {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -43,7 +47,12 @@ public final class HostPlanner {
     }
 
     public static HostPlan plan(Definitions d, ClusterState c, Overrides o, Duration fenceDelay, Instant now) {
-        Step step = new Step(d, c, o, fenceDelay, now);
+        return plan(d, c, o, HostOverrides.NONE, fenceDelay, now);
+    }
+
+    public static HostPlan plan(Definitions d, ClusterState c, Overrides o, HostOverrides h, Duration fenceDelay,
+                                Instant now) {
+        Step step = new Step(d, c, o, h, fenceDelay, now);
         d.vms().forEach(step::guest);
         return new HostPlan(step.intents, Optional.ofNullable(step.wake), step.notes);
     }
@@ -52,6 +61,7 @@ public final class HostPlanner {
     private static final class Step {
         final ClusterState c;
         final Overrides o;
+        final HostOverrides h;
         final Duration fenceDelay;
         final Instant now;
         final List<HostIntent> intents = new ArrayList<>();
@@ -60,13 +70,16 @@ public final class HostPlanner {
         final Map<String, List<LocationRule>> locs = new HashMap<>();
         Instant wake;
 
-        Step(Definitions d, ClusterState c, Overrides o, Duration fenceDelay, Instant now) {
+        Step(Definitions d, ClusterState c, Overrides o, HostOverrides h, Duration fenceDelay, Instant now) {
             this.c = c;
             this.o = o;
+            this.h = h;
             this.fenceDelay = fenceDelay;
             this.now = now;
             this.load = load(d, c);
             d.locations().forEach(l -> locs.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(l));
+            d.vms().forEach(v -> locs.computeIfAbsent(v.id(), k -> new ArrayList<>()).addAll(h.rules(v.id(),
+                    v.node())));
         }
 
         void guest(VmResource vm) {
@@ -89,6 +102,8 @@ public final class HostPlanner {
             if (host.member()) {
                 if (!host.digestMatches()) {
                     notes.put(g, "its owner " + from + " has other definitions than the cluster: it waits for them");
+                } else {
+                    stayOrLeave(vm, own, host);
                 }
                 return;
             }
@@ -102,6 +117,67 @@ public final class HostPlanner {
                 return;
             }
             lostOwner(vm, own, host);
+        }
+
+        /**
+         * A guest whose owner is a member: it stays, unless it runs (claimed) and must leave (standby, ban) or was
+         * moved; a guest being relocated keeps its target while that host can take it, else gets another.
+         */
+        private void stayOrLeave(VmResource vm, Ownership own, Host host) {
+            String g = vm.node();
+            String from = host.name();
+            GuestRecord r = own.record();
+            List<LocationRule> rules = locs.getOrDefault(vm.id(), List.of());
+            if (r.phase() == GuestRecord.Phase.STOPPING) {
+                Optional<String> to = r.target().filter(t -> eligible(t, rules, from));
+                if (to.isPresent()) {
+                    notes.put(g, "relocating from " + from + " to " + to.get() + " (restart)");
+                    return;
+                }
+                relocate(vm, own, from, best(rules, c, load, Optional.of(from)), "its target "
+                        + r.target().orElse("(none)") + " cannot take it");
+                return;
+            }
+            if (r.phase() != GuestRecord.Phase.RUNNING || !own.claimHolder().equals(Optional.of(from))) {
+                return; // placed here and not yet claimed, or claimed again after a restart: it stays
+            }
+            String why = null;
+            if (host.status() == HostStatus.STANDBY) {
+                why = from + " is in standby";
+            } else if (banned(rules, from)) {
+                why = vm.id() + " is banned from " + from;
+            }
+            if (why != null) {
+                relocate(vm, own, from, best(rules, c, load, Optional.of(from)), why);
+                return;
+            }
+            String pref = h.prefer().get(g);
+            if (pref == null || pref.equals(from)) {
+                return;
+            }
+            if (!eligible(pref, rules, from)) {
+                notes.put(g, "moved to " + pref + ", which cannot take it now: it stays on " + from);
+                return;
+            }
+            relocate(vm, own, from, Optional.of(pref), "moved to " + pref + " by an operator");
+        }
+
+        private void relocate(VmResource vm, Ownership own, String from, Optional<String> to, String why) {
+            String g = vm.node();
+            if (to.isEmpty()) {
+                notes.put(g, "leaves " + from + " (" + why + ") once a host can take it");
+                return;
+            }
+            intents.add(new HostIntent.Relocate(g, from, to.get(), own.version(), "relocate guest node " + g
+                    + " (restart): " + why));
+            load.merge(to.get(), 1, Integer::sum);
+            load.merge(from, -1, Integer::sum);
+        }
+
+        /** Whether {@code host} can take a guest now: online, with the cluster's definitions, not banned. */
+        private boolean eligible(String host, List<LocationRule> rules, String except) {
+            return !host.equals(except) && c.host(host).filter(x -> x.status() == HostStatus.ONLINE
+                    && x.digestMatches()).isPresent() && !banned(rules, host);
         }
 
         /** A guest whose owner is no longer a member and holds no claim: recovered once it is proven dead. */
@@ -134,6 +210,10 @@ public final class HostPlanner {
                 load.merge(from, -1, Integer::sum);
             }, () -> notes.put(g, "owner " + from + " lost (" + proof + "); no host can take it"));
         }
+    }
+
+    private static boolean banned(List<LocationRule> rules, String host) {
+        return rules.stream().anyMatch(l -> l.node().equals(host) && l.score().isMinusInfinity());
     }
 
     private static boolean disabled(VmResource vm, Overrides o) {

@@ -29,6 +29,9 @@ class ControlRequestFuzzTest {
                 case ControlRequest.Fence f -> f.guest();
                 case ControlRequest.Maintenance m -> m.guest().orElse("");
                 case ControlRequest.Reload x -> "";
+                case ControlRequest.Place p -> p.resource() + p.host();
+                case ControlRequest.Clear c -> c.resource();
+                case ControlRequest.Standby b -> b.host();
             };
             assertTrue(names.length() <= 2 * ControlRequest.MAX_NAME && names.chars().allMatch(c -> c >= 0x20),
                     "a name that is too long or not printable: " + names);

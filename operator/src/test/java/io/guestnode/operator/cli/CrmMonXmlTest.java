@@ -61,6 +61,7 @@ class CrmMonXmlTest {
             Element e = (Element) n.item(i);
             out.add(e.getAttribute("name") + " " + e.getAttribute("type") + " online=" + e.getAttribute("online")
                     + (e.getAttribute("is_dc").equals("true") ? " dc" : "")
+                    + (e.getAttribute("standby").equals("true") ? " standby" : "")
                     + (e.hasAttribute("id_as_resource") ? " vm=" + e.getAttribute("id_as_resource") : ""));
         }
         return out;
@@ -85,10 +86,10 @@ class CrmMonXmlTest {
                 new ClusterView.Owner("lg1", "h1", 3, "running", "h1"),
                 new ClusterView.Owner("lg3", "h3", 1, "running", "h3"),
                 new ClusterView.Owner("lg4", "h4", 2, "recovering", "")), "2026-12-01T07:00:00Z", "00aa11bb22cc33dd",
-                List.of(), 10, 40);
+                List.of(), 10, 40, List.of("h3"));
         String xml = CrmMonXml.of(view().withCluster(c), "guestnode 1.0");
         valid(xml, dir);
-        assertEquals(List.of("h1 member online=true", "h2 member online=true dc", "h3 member online=true",
+        assertEquals(List.of("h1 member online=true", "h2 member online=true dc", "h3 member online=true standby",
                 "h4 member online=false", "lg1 remote online=true vm=vm-lg1", "lg2 remote online=false vm=vm-lg2",
                 "lg3 remote online=true", "lg4 remote online=false"), nodes(parse(xml)));
     }

@@ -62,7 +62,7 @@ class ClusterModeTest {
     }
 
     /** What the engine was handed, in order. */
-    static final class Share implements EnginePort {
+    static class Share implements EnginePort {
         volatile Definitions last;
         final List<String> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile Map<String, Map<String, Observed.Failure>> failures = Map.of();

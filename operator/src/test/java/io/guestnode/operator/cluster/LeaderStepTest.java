@@ -16,6 +16,7 @@ import io.guestnode.operator.definitions.GuestConnection;
 import io.guestnode.operator.definitions.ResourceMeta;
 import io.guestnode.operator.definitions.SourceLocation;
 import io.guestnode.operator.definitions.VmResource;
+import io.guestnode.operator.planner.HostOverrides;
 import io.guestnode.operator.planner.Overrides;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,7 @@ class LeaderStepTest {
                 LeaderStep leader = new LeaderStep(h1);
                 Instant t = Instant.parse("2026-01-01T00:00:00Z");
                 // h1 is not a candidate (standby): the guest goes to h2, which claims it
-                LeaderStep.Outcome placed = leader.run(d, Overrides.NONE, F, Set.of("h1"), Set.of(), Set.of(), t);
+                LeaderStep.Outcome placed = leader.run(d, Overrides.NONE, F, HostOverrides.NONE.withStandby("h1", true), Set.of(), Set.of(), t);
                 assertEquals("[assign guest1 to h2]", placed.written().toString());
                 Versioned<GuestRecord> r = h2.guest("guest1").orElseThrow();
                 assertInstanceOf(ClaimResult.Claimed.class, h2.claim("guest1", r.version(),
@@ -71,21 +72,21 @@ class LeaderStepTest {
                     Thread.sleep(50);
                 }
                 Instant lostSeen = t.plusSeconds(20);
-                LeaderStep.Outcome waiting = leader.run(d, Overrides.NONE, F, Set.of(), Set.of(), Set.of(), lostSeen);
+                LeaderStep.Outcome waiting = leader.run(d, Overrides.NONE, F, HostOverrides.NONE, Set.of(), Set.of(), lostSeen);
                 assertEquals(List.of(), waiting.written(), "not before the fence delay");
                 assertEquals(Optional.of(lostSeen.plus(F)), waiting.plan().wakeAt());
-                LeaderStep.Outcome early = leader.run(d, Overrides.NONE, F, Set.of(), Set.of(), Set.of(),
+                LeaderStep.Outcome early = leader.run(d, Overrides.NONE, F, HostOverrides.NONE, Set.of(), Set.of(),
                         lostSeen.plus(F).minusMillis(1));
                 assertEquals(List.of(), early.written());
 
                 // a second leader, with its own observations
                 LeaderStep other = new LeaderStep(h1);
-                assertEquals(List.of(), other.run(d, Overrides.NONE, F, Set.of(), Set.of(), Set.of(),
+                assertEquals(List.of(), other.run(d, Overrides.NONE, F, HostOverrides.NONE, Set.of(), Set.of(),
                         lostSeen.plusSeconds(3)).written(), "its own first sight of the loss starts its own delay");
-                LeaderStep.Outcome recovered = leader.run(d, Overrides.NONE, F, Set.of(), Set.of(), Set.of(),
+                LeaderStep.Outcome recovered = leader.run(d, Overrides.NONE, F, HostOverrides.NONE, Set.of(), Set.of(),
                         lostSeen.plus(F));
                 assertEquals("[recover guest1 from h2 on h1]", recovered.written().toString());
-                LeaderStep.Outcome stale = other.run(d, Overrides.NONE, F, Set.of(), Set.of(), Set.of(),
+                LeaderStep.Outcome stale = other.run(d, Overrides.NONE, F, HostOverrides.NONE, Set.of(), Set.of(),
                         lostSeen.plus(F).plusSeconds(1));
                 assertEquals(List.of(), stale.written(), "the owner is h1 now: nothing to recover");
 

@@ -59,12 +59,24 @@ class MultiHostIT {
 
     /** Sees every guest's incarnations on the whole machine; two at once is an overlap. */
     static final class Watcher implements AutoCloseable {
-        final ProcScan scan = new ProcScan(Set.of(PREFIX + "lg1", PREFIX + "lg2", PREFIX + "lg3"));
+        final String prefix;
+        final ProcScan scan;
         final List<String> overlaps = java.util.Collections.synchronizedList(new ArrayList<>());
         final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
         final Map<ProcScan.Incarnation, Instant[]> lives = new ConcurrentHashMap<>();
         volatile boolean running = true;
-        final Thread thread = Thread.ofPlatform().daemon().name("multi-host observer").start(this::loop);
+        final Thread thread;
+
+        Watcher() {
+            this(PREFIX, GUESTS);
+        }
+
+        /** Watches the domains {@code prefix + guest} of {@code guests}. */
+        Watcher(String prefix, List<String> guests) {
+            this.prefix = prefix;
+            this.scan = new ProcScan(guests.stream().map(g -> prefix + g).collect(java.util.stream.Collectors.toSet()));
+            this.thread = Thread.ofPlatform().daemon().name("multi-host observer").start(this::loop);
+        }
 
         private void loop() {
             while (running) {
@@ -90,7 +102,7 @@ class MultiHostIT {
 
         /** Incarnations of a guest in the order first seen, with first and last sighting. */
         List<Instant[]> livesOf(String guest) {
-            return lives.entrySet().stream().filter(e -> e.getKey().domain().equals(PREFIX + guest))
+            return lives.entrySet().stream().filter(e -> e.getKey().domain().equals(prefix + guest))
                     .map(Map.Entry::getValue).sorted((a, b) -> a[0].compareTo(b[0])).toList();
         }
 

@@ -56,7 +56,8 @@ class HostScenarioTest {
         ClusterState c = cluster(cl, now);
         Overrides o = ScenarioTest.overrides(sc.child("overrides"));
 
-        HostPlanner.HostPlan plan = HostPlanner.plan(d, c, o, fenceDelay, now);
+        HostPlanner.HostPlan plan = HostPlanner.plan(d, c, o, hostOverrides(sc.child("host-overrides")), fenceDelay,
+                now);
         String context = "\n" + file.getFileName() + ": " + sc.child("description").map(Element::text).orElse("")
                 + "\nnotes: " + plan.notes();
         List<String> expected = sc.child("expect").map(e -> Arrays.stream(e.text().split("\n")).map(String::trim)
@@ -78,6 +79,20 @@ class HostScenarioTest {
         }
     }
 
+    /** {@code <prefer guest= host=/>}, {@code <ban guest= host=/>}, {@code <standby host=/>}. */
+    static HostOverrides hostOverrides(Optional<Element> el) {
+        HostOverrides h = HostOverrides.NONE;
+        for (Element e : el.map(Element::children).orElse(List.of())) {
+            h = switch (e.name()) {
+                case "prefer" -> h.withPrefer(e.attr("guest"), e.attr("host"));
+                case "ban" -> h.withBan(e.attr("guest"), e.attr("host"));
+                case "standby" -> h.withStandby(e.attr("host"), true);
+                default -> throw new AssertionError("unknown <" + e.name() + "> in <host-overrides>");
+            };
+        }
+        return h;
+    }
+
     static ClusterState cluster(Element cl, Instant now) {
         TreeMap<String, ClusterState.Host> hosts = new TreeMap<>();
         TreeMap<String, ClusterState.Ownership> guests = new TreeMap<>();
@@ -90,7 +105,8 @@ class HostScenarioTest {
                 case "guest" -> {
                     GuestRecord r = new GuestRecord(e.optAttr("owner").filter(x -> !x.isEmpty()),
                             Long.parseLong(e.optAttr("epoch").orElse("1")), GuestRecord.Phase.valueOf(
-                            e.optAttr("phase").orElse("running").toUpperCase(Locale.ROOT)), Optional.empty());
+                            e.optAttr("phase").orElse("running").toUpperCase(Locale.ROOT)),
+                            e.optAttr("target").filter(x -> !x.isEmpty()));
                     guests.put(e.attr("node"), new ClusterState.Ownership(r,
                             Integer.parseInt(e.optAttr("version").orElse("1")),
                             e.optAttr("claim").filter(x -> !x.isEmpty()),

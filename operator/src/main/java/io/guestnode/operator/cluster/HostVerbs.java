@@ -1,0 +1,116 @@
+package io.guestnode.operator.cluster;
+
+import io.guestnode.agents.coordination.Coordination;
+import io.guestnode.agents.coordination.CoordinationException;
+import io.guestnode.operator.api.ClusterVerbs;
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.definitions.VmResource;
+import io.guestnode.operator.planner.HostOverrides;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * move, ban, clear and standby, written to the cluster's host overrides ({@link HostOverridesDoc}); the leader acts on
+ * them at its next step. Each checks its names against the definitions and the member hosts first and changes nothing
+ * when one is wrong.
+ */
+final class HostVerbs implements ClusterVerbs {
+    private static final Logger LOG = LoggerFactory.getLogger(HostVerbs.class);
+
+    private final Supplier<Definitions> definitions;
+    private final HostOverridesDoc doc;
+    private final Coordination zk;
+
+    HostVerbs(Supplier<Definitions> definitions, HostOverridesDoc doc, Coordination zk) {
+        this.definitions = definitions;
+        this.doc = doc;
+        this.zk = zk;
+    }
+
+    @Override
+    public String move(String resource, String host, String who) {
+        return onGuest(resource, host, g -> o -> o.withPrefer(g, host), "move " + resource + " to " + host, who);
+    }
+
+    @Override
+    public String ban(String resource, String host, String who) {
+        return onGuest(resource, host, g -> o -> o.withBan(g, host), "ban " + resource + " from " + host, who);
+    }
+
+    @Override
+    public String clear(String resource, String who) {
+        Optional<String> g = guest(resource);
+        if (g.isEmpty()) {
+            return unknown(resource);
+        }
+        return write(o -> o.cleared(g.get()), "clear " + resource, who);
+    }
+
+    @Override
+    public String standby(String host, boolean on, String who) {
+        if (on) {
+            String bad = member(host);
+            if (bad != null) {
+                return bad;
+            }
+        }
+        return write(o -> o.withStandby(host, on), (on ? "standby " : "unstandby ") + host, who);
+    }
+
+    private String onGuest(String resource, String host, Function<String, Function<HostOverrides, HostOverrides>> f,
+                           String what, String who) {
+        Optional<String> g = guest(resource);
+        if (g.isEmpty()) {
+            return unknown(resource);
+        }
+        String bad = member(host);
+        return bad != null ? bad : write(f.apply(g.get()), what, who);
+    }
+
+    @Override
+    public Optional<String> guestOf(String resource) {
+        return guest(resource);
+    }
+
+    /** The guest node a resource names: a guest node's name or its VM resource's id. */
+    private Optional<String> guest(String resource) {
+        Definitions d = definitions.get();
+        return d.vmOfNode(resource).or(() -> d.vm(resource)).map(VmResource::node);
+    }
+
+    private String unknown(String resource) {
+        Definitions d = definitions.get();
+        if (d.service(resource).isPresent() || d.group(resource).isPresent()) {
+            return "'" + resource + "' is a service: move, ban and clear place guest nodes (or their VM resource) "
+                    + "on hosts";
+        }
+        return "unknown guest node or VM resource '" + resource + "'";
+    }
+
+    private String member(String host) {
+        try {
+            Set<String> hosts = zk.hosts();
+            return hosts.contains(host) ? null : "'" + host + "' is not a host of the cluster (members: "
+                    + String.join(", ", new TreeSet<>(hosts)) + ")";
+        } catch (CoordinationException e) {
+            return "the cluster's hosts cannot be read: " + e.getMessage();
+        }
+    }
+
+    private String write(Function<HostOverrides, HostOverrides> change, String what, String who) {
+        try {
+            String why = doc.update(change);
+            if (why == null) {
+                LOG.info("{} by {}", what, who);
+            }
+            return why;
+        } catch (CoordinationException e) {
+            return "not written (" + e.getMessage() + "); nothing changed";
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.guestnode.operator.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.guestnode.agents.coordination.Timing;
+import io.guestnode.agents.coordination.ZkCoordination;
+import io.guestnode.operator.planner.HostOverrides;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+
+/** The operators' host overrides as a document on a real ZooKeeper server: round trip, races, broken documents. */
+class HostOverridesDocTest {
+    @Test
+    void everyHostReadsWhatAnyHostWroteAndConcurrentChangesAreBothKept() throws Exception {
+        try (TestingServer zk = new TestingServer();
+             ZkCoordination a = new ZkCoordination(zk.getConnectString(), "/guestnode/o1", "h1", Timing.FAST);
+             ZkCoordination b = new ZkCoordination(zk.getConnectString(), "/guestnode/o1", "h2", Timing.FAST)) {
+            HostOverridesDoc onA = new HostOverridesDoc(a.document("host-overrides"));
+            HostOverridesDoc onB = new HostOverridesDoc(b.document("host-overrides"));
+            assertEquals(HostOverrides.NONE, onB.read(), "nothing written yet");
+            assertNull(onA.update(o -> o.withPrefer("guest1", "h2")));
+            assertNull(onB.update(o -> o.withStandby("h1", true).withBan("guest2", "h3")));
+            HostOverrides both = new HostOverrides(Map.of("guest1", "h2"), Map.of("guest2", Set.of("h3")),
+                    Set.of("h1"));
+            assertEquals(both, onA.read(), "b's write is made on top of a's");
+            assertEquals(both, onB.read());
+            assertNull(onA.update(o -> o.cleared("guest1").withStandby("h1", false)));
+            assertEquals(new HostOverrides(Map.of(), Map.of("guest2", Set.of("h3")), Set.of()), onB.read());
+        }
+    }
+
+    @Test
+    void aBrokenDocumentIsReportedByLineAndNeverActedOn() throws Exception {
+        try (TestingServer zk = new TestingServer();
+             ZkCoordination a = new ZkCoordination(zk.getConnectString(), "/guestnode/o2", "h1", Timing.FAST)) {
+            HostOverridesDoc doc = new HostOverridesDoc(a.document("host-overrides"));
+            assertNull(doc.update(o -> o.withStandby("h2", true)));
+            assertEquals(Set.of("h2"), doc.read().standby());
+            var raw = a.document("host-overrides");
+            int v = raw.read().orElseThrow().version();
+            assertTrue(raw.write(v, "standby h3\nmove guest1 h2\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(Set.of("h2"), doc.read().standby(), "the last good overrides stay in force");
+            String why = doc.update(o -> o.withStandby("h4", true));
+            assertTrue(why.contains("line 2: 'move guest1 h2' is not"), why);
+            assertEquals("move guest1 h2", new String(raw.read().orElseThrow().value(), StandardCharsets.UTF_8)
+                    .split("\n")[1], "nothing changed");
+        }
+    }
+
+    @Test
+    void decodeNamesWhatIsWrong() {
+        assertEquals("host overrides, line 1: 'standby ../x' is not 'prefer GUEST HOST', 'ban GUEST HOST' or "
+                + "'standby HOST'", assertThrows(IllegalArgumentException.class,
+                () -> HostOverridesDoc.decode("standby ../x\n".getBytes(StandardCharsets.UTF_8))).getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> HostOverridesDoc.decode("prefer guest1\n".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IllegalArgumentException.class,
+                () -> HostOverridesDoc.decode(new byte[HostOverridesDoc.MAX_BYTES + 1]));
+        HostOverrides o = new HostOverrides(Map.of("g", "h1"), Map.of("g", Set.of("h2", "h3")), Set.of("h4"));
+        assertEquals(o, HostOverridesDoc.decode(HostOverridesDoc.encode(o)));
+    }
+}
