@@ -17,7 +17,7 @@ for m in $(findmnt -rn -t cgroup2 -o TARGET | grep -v '^/sys/fs/cgroup$'); do um
 for d in /run/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt /run/lock; do
   mkdir -p "$d" && mount -t tmpfs -o mode=0755 tmpfs "$d"
 done
-mkdir -p /var/lib/libvirt/lxc /var/lib/libvirt/network /var/lib/libvirt/dnsmasq /var/log/libvirt/lxc
+mkdir -p /var/lib/libvirt/lxc /var/lib/libvirt/network /var/lib/libvirt/dnsmasq /var/log/libvirt/lxc /var/log/libvirt/qemu
 mount --bind "$hostdir/etc-libvirt" /etc/libvirt
 # the host's own network devices in /sys (libvirt isolates bridge ports there); the cgroup mounts under /sys stay
 mkdir -p "$hostdir/sys" && mount -t sysfs sysfs "$hostdir/sys"

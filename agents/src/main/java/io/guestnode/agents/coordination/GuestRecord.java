@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param owner  the host that may run it while it holds its claim; empty when no host owns it
  * @param epoch  grows by one with every claim
  * @param phase  what the owner is doing with it
- * @param target the host it is moving to (phase MIGRATING), or empty
+ * @param target the host it is moving to (phases MIGRATING and STOPPING), or, while RUNNING, the host a live
+ *               migration to failed; else empty
  */
 public record GuestRecord(Optional<String> owner, long epoch, Phase phase, Optional<String> target) {
     /** The largest record read from ZooKeeper: more is not a guest record. */
@@ -44,6 +45,19 @@ public record GuestRecord(Optional<String> owner, long epoch, Phase phase, Optio
     /** The record while its owner stops the guest to hand it to {@code host}: owner and epoch unchanged. */
     public GuestRecord relocatingTo(String host) {
         return new GuestRecord(owner, epoch, Phase.STOPPING, Optional.of(host));
+    }
+
+    /** The record while its owner migrates the guest live to {@code host}: owner and epoch unchanged. */
+    public GuestRecord migratingTo(String host) {
+        return new GuestRecord(owner, epoch, Phase.MIGRATING, Optional.of(host));
+    }
+
+    /**
+     * The record its owner writes when a live migration to {@code host} failed and the guest runs on here: running,
+     * the target kept as the mark of that failure (the leader does not migrate it there again by itself).
+     */
+    public GuestRecord migrationFailed(String host) {
+        return new GuestRecord(owner, epoch, Phase.RUNNING, Optional.of(host));
     }
 
     /** The record its owner writes once the guest is verified stopped: placed on its target, not yet claimed. */

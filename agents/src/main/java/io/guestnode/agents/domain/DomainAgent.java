@@ -30,6 +30,26 @@ public interface DomainAgent extends AutoCloseable {
      */
     DomainState monitor(DomainSpec spec, Duration timeout);
 
+    /**
+     * Migrates the running domain live to the libvirt at {@code destinationUri}, peer to peer: it is left paused,
+     * persistent, on the destination, and undefined here. Returns once libvirt reports the migration done; after any
+     * failure (or a timeout, which aborts libvirt's job) the caller asks {@link #monitor} where the domain is: libvirt
+     * resumes it here when the migration did not complete.
+     *
+     * @param unsafe migrate although a disk's cache mode is not safe for it (a test lab's disks on tmpfs)
+     */
+    default void migrate(DomainSpec spec, String destinationUri, boolean unsafe, Duration timeout)
+            throws DomainException {
+        throw new DomainException(DomainException.Kind.LIBVIRT_ERROR, spec.name() + ": live migration is not "
+                + "supported here", null);
+    }
+
+    /** Resumes a paused domain; returns its state then. A domain that runs already is left as it is. */
+    default DomainState resume(DomainSpec spec, Duration timeout) throws DomainException {
+        throw new DomainException(DomainException.Kind.LIBVIRT_ERROR, spec.name() + ": resume is not supported here",
+                null);
+    }
+
     void addListener(DomainEventListener listener);
 
     @Override

@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
-import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +83,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
                     return "already running";
                 }
                 if (d != null) {
-                    xml = withUuid(xml, d.getUUIDString());
+                    xml = LibvirtDomains.withUuid(xml, d.getUUIDString());
                 }
             } finally {
                 free(d);
@@ -172,6 +171,82 @@ public final class LibvirtDomainAgent implements DomainAgent {
         }
     }
 
+    /** libvirt's VIR_MIGRATE_* flags this agent uses. */
+    static final long MIGRATE_LIVE = 1;
+    static final long MIGRATE_PEER2PEER = 2;
+    static final long MIGRATE_PERSIST_DEST = 8;
+    static final long MIGRATE_UNDEFINE_SOURCE = 16;
+    static final long MIGRATE_PAUSED = 32;
+    static final long MIGRATE_UNSAFE = 512;
+
+    @Override
+    public void migrate(DomainSpec spec, String destinationUri, boolean unsafe, Duration timeout)
+            throws DomainException {
+        long flags = MIGRATE_LIVE | MIGRATE_PEER2PEER | MIGRATE_PERSIST_DEST | MIGRATE_UNDEFINE_SOURCE | MIGRATE_PAUSED
+                | (unsafe ? MIGRATE_UNSAFE : 0);
+        long t0 = System.nanoTime();
+        try {
+            // a thread of its own: a migration takes seconds, never a slot of the bounded pool
+            call(fenceCalls, spec, "migrate to " + destinationUri, timeout, c -> {
+                Domain d = lookup(c, spec.name());
+                if (d == null) {
+                    throw new LibvirtDomains.CallFailed("not defined here");
+                }
+                try {
+                    return d.migrateToURI(destinationUri, flags, null, 0);
+                } finally {
+                    free(d);
+                }
+            });
+            LOG.info("{}: migrated live to {} in {} ms (paused there)", spec.name(), destinationUri,
+                    (System.nanoTime() - t0) / 1_000_000);
+        } catch (DomainException e) {
+            if (e.kind() == Kind.TIMEOUT) {
+                abortJob(spec);
+            }
+            throw e;
+        }
+    }
+
+    /** Aborts the domain's running job (a migration that outlived its timeout); libvirt then resumes it here. */
+    private void abortJob(DomainSpec spec) {
+        try {
+            call(fenceCalls, spec, "abort job", Duration.ofSeconds(10), c -> {
+                Domain d = lookup(c, spec.name());
+                try {
+                    if (d != null) {
+                        d.abortJob();
+                    }
+                    return null;
+                } finally {
+                    free(d);
+                }
+            });
+        } catch (DomainException e) {
+            LOG.warn("{}: migration job not aborted: {}", spec.name(), e.getMessage());
+        }
+    }
+
+    @Override
+    public DomainState resume(DomainSpec spec, Duration timeout) throws DomainException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        call(spec, "resume", remaining(deadline), c -> {
+            Domain d = lookup(c, spec.name());
+            if (d == null) {
+                throw new LibvirtDomains.CallFailed("not defined here");
+            }
+            try {
+                if (d.getInfo().state == DomainInfo.DomainState.VIR_DOMAIN_PAUSED) {
+                    d.resume();
+                }
+                return null;
+            } finally {
+                free(d);
+            }
+        });
+        return state(spec, remaining(deadline));
+    }
+
     @Override
     public DomainState monitor(DomainSpec spec, Duration timeout) {
         try {
@@ -254,7 +329,7 @@ public final class LibvirtDomainAgent implements DomainAgent {
         }
         LibvirtConnections.Link link = connections.link(spec.hypervisorUri());
         try {
-            return callClock.run(on, () -> connections.call(link, fn::apply, LibvirtDomainAgent::isConnectionError),
+            return callClock.run(on, () -> connections.call(link, fn::apply, LibvirtDomains::isConnectionError),
                     timeout);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             throw new DomainException(Kind.UNAVAILABLE, "domain agent closed", e);
@@ -274,35 +349,12 @@ public final class LibvirtDomainAgent implements DomainAgent {
                         + cr.getMessage(), cr.getCause());
             }
             if (c instanceof LibvirtException le) {
-                boolean gone = isConnectionError(le);
+                boolean gone = LibvirtDomains.isConnectionError(le);
                 throw new DomainException(gone ? Kind.UNAVAILABLE : Kind.LIBVIRT_ERROR, spec.name() + ": " + what
                         + " on " + spec.hypervisorUri() + ": " + le.getMessage(), le);
             }
             throw new DomainException(Kind.LIBVIRT_ERROR, spec.name() + ": " + what + ": " + c, c);
         }
-    }
-
-    /**
-     * A redefinition keeps the domain's identity: a config without {@code <uuid>} gets the existing one, or libvirt
-     * would refuse it ("already exists with uuid ...").
-     */
-    static String withUuid(String xml, String uuid) {
-        if (xml.contains("<uuid>")) {
-            return xml;
-        }
-        int end = xml.indexOf("</name>");
-        if (end < 0) {
-            return xml;
-        }
-        int at = end + "</name>".length();
-        return xml.substring(0, at) + "\n  <uuid>" + uuid + "</uuid>" + xml.substring(at);
-    }
-
-    private static boolean isConnectionError(LibvirtException e) {
-        ErrorNumber n = e.getError() == null ? null : e.getError().getCode();
-        return n == ErrorNumber.VIR_ERR_NO_CONNECT || n == ErrorNumber.VIR_ERR_SYSTEM_ERROR
-                || n == ErrorNumber.VIR_ERR_RPC || n == ErrorNumber.VIR_ERR_INVALID_CONN
-                || n == ErrorNumber.VIR_ERR_AUTH_FAILED;
     }
 
     private static Duration remaining(long deadlineNanos) {

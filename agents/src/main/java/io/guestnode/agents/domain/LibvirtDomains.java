@@ -106,4 +106,27 @@ final class LibvirtDomains {
             }
         }
     }
+
+    /**
+     * A redefinition keeps the domain's identity: a config without {@code <uuid>} gets the existing one, or libvirt
+     * would refuse it ("already exists with uuid ...").
+     */
+    static String withUuid(String xml, String uuid) {
+        if (xml.contains("<uuid>")) {
+            return xml;
+        }
+        int end = xml.indexOf("</name>");
+        if (end < 0) {
+            return xml;
+        }
+        int at = end + "</name>".length();
+        return xml.substring(0, at) + "\n  <uuid>" + uuid + "</uuid>" + xml.substring(at);
+    }
+
+    static boolean isConnectionError(LibvirtException e) {
+        ErrorNumber n = e.getError() == null ? null : e.getError().getCode();
+        return n == ErrorNumber.VIR_ERR_NO_CONNECT || n == ErrorNumber.VIR_ERR_SYSTEM_ERROR
+                || n == ErrorNumber.VIR_ERR_RPC || n == ErrorNumber.VIR_ERR_INVALID_CONN
+                || n == ErrorNumber.VIR_ERR_AUTH_FAILED;
+    }
 }

@@ -65,7 +65,7 @@ class LibvirtDomainAgentTest {
         assertTrue(agent.start(s, T).isRunning(), "second start of a defined domain");
         agent.stop(s, T);
         assertEquals("<domain><name>x</name>\n  <uuid>u-1</uuid></domain>",
-                LibvirtDomainAgent.withUuid("<domain><name>x</name></domain>", "u-1"));
+                LibvirtDomains.withUuid("<domain><name>x</name></domain>", "u-1"));
     }
 
     @Test

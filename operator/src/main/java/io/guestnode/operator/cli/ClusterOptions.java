@@ -72,6 +72,14 @@ final class ClusterOptions {
             + "(a host without one is never fenced).")
     Path fenceAgentConfig;
 
+    @Option(names = "--migration-uri", paramLabel = "URI", description = "The libvirt URI other hosts migrate "
+            + "guests to this host by, peer to peer (announced to them). Default: qemu+tls://NODE-NAME/system.")
+    String migrationUri;
+
+    @Option(names = "--migration-unsafe", description = "Migrate live although a disk's cache mode is not safe "
+            + "for it (libvirt's --unsafe; a test lab's disks on tmpfs only).")
+    boolean migrationUnsafe;
+
     boolean enabled() {
         return zookeeper != null;
     }
@@ -106,6 +114,7 @@ final class ClusterOptions {
         if (fenceAgentConfig != null && fenceAgent == null) {
             throw new IllegalArgumentException("--fence-agent-config needs --fence-agent");
         }
+        String migrateTo = migrationUri(host);
         ExternalFenceAgent agent = fenceAgent == null ? null : ExternalFenceAgent.of(fenceAgent, fenceAgentConfig);
         if (agent != null) {
             agent.fenceable().forEach(h -> LOG.info("a lost {} is fenced with {} ({}: {})", h, fenceAgent,
@@ -127,12 +136,23 @@ final class ClusterOptions {
             if (agent != null) {
                 mode.fenceWith(agent);
             }
+            mode.migrateWith(migrateTo, migrationUnsafe);
             return mode;
         } catch (CoordinationException | RuntimeException e) {
             zk.close();
             w.close();
             throw e;
         }
+    }
+
+    /** The libvirt URI this host announces for migrations to it; the error names the option. */
+    String migrationUri(String host) {
+        String uri = migrationUri != null ? migrationUri : "qemu+tls://" + host + "/system";
+        if (!uri.matches("[a-z][a-z0-9+]{0,31}://[\\x21-\\x7e]{0,200}")) {
+            throw new IllegalArgumentException("--migration-uri '" + uri + "' is not a libvirt URI (e.g. "
+                    + "qemu+tls://h1.example.org/system)");
+        }
+        return uri;
     }
 
     String root() {

@@ -35,6 +35,22 @@ public final class ClaimGuard implements DomainAgent {
         return domains.start(spec, timeout);
     }
 
+    /** A resume runs the guest again: guarded as a start. */
+    @Override
+    public DomainState resume(DomainSpec spec, Duration timeout) throws DomainException {
+        Optional<String> no = refusal.apply(spec.name());
+        if (no.isPresent()) {
+            throw new DomainException(DomainException.Kind.REFUSED, spec.name() + ": not resumed: " + no.get(), null);
+        }
+        return domains.resume(spec, timeout);
+    }
+
+    @Override
+    public void migrate(DomainSpec spec, String destinationUri, boolean unsafe, Duration timeout)
+            throws DomainException {
+        domains.migrate(spec, destinationUri, unsafe, timeout);
+    }
+
     @Override
     public StopResult stop(DomainSpec spec, Duration timeout) throws DomainException {
         return domains.stop(spec, timeout);

@@ -68,6 +68,8 @@ public final class ClusterMode implements AutoCloseable {
     private volatile HostFencing fencing = new HostFencing(Optional.empty());
     private final LeaderZnode leaderZnode;
     private final Relocations relocations;
+    private final Migrations migrations;
+    private final Arrivals arrivals;
     private final HostOverridesDoc hostOverrides;
     /** Held guests being relocated away: the engine is not given them (it stops them). */
     private volatile Set<String> leaving = Set.of();
@@ -102,6 +104,8 @@ public final class ClusterMode implements AutoCloseable {
         this.agreement = new DefinitionsAgreement(zk, shared, all);
         this.leaderZnode = zk.leader();
         this.relocations = new Relocations(zk, domains);
+        this.migrations = new Migrations(zk, domains);
+        this.arrivals = new Arrivals(domains, local);
         this.hostOverrides = new HostOverridesDoc(zk.document("host-overrides"));
         this.takeover = new TakeoverCheck(zk, local, this::release, this::share);
         zk.join(agreement.facts());
@@ -147,6 +151,21 @@ public final class ClusterMode implements AutoCloseable {
     /** The definitions this host's engine begins with: nothing is held yet. */
     public Definitions initialShare() {
         return HostShare.of(all, Set.of());
+    }
+
+    /**
+     * Other hosts migrate guests to this host by the libvirt URI {@code uri} (announced with its heartbeat); this host
+     * migrates guests to another by the URI that host announces. {@code unsafe}: a test lab's disks on tmpfs.
+     */
+    public void migrateWith(String uri, boolean unsafe) {
+        agreement.migrationUri(uri);
+        migrations.settings(new Migrations.Settings(h -> {
+            try {
+                return Optional.ofNullable(zk.hostFacts().get(h)).flatMap(HostFacts::migrationUri);
+            } catch (CoordinationException e) {
+                return Optional.empty();
+            }
+        }, unsafe));
     }
 
     /** While this host leads, lost hosts are fenced with {@code agent}: a confirmed "off" spares the fence delay. */
@@ -300,13 +319,22 @@ public final class ClusterMode implements AutoCloseable {
             }
         }
         EnginePort e = engine;
+        Set<String> claimed = new java.util.TreeSet<>(o.held());
+        claimed.removeAll(held);
         if (e != null) {
-            Set<String> claimed = new java.util.TreeSet<>(o.held());
-            claimed.removeAll(held);
             history.adopt(claimed, e); // before the engine has the guest: it plans with the failures known
         }
+        arrivals.step(o, d, claimed, zk.host()); // resumed before the engine is given it
         Set<String> holds = new java.util.TreeSet<>(o.held());
-        holds.removeAll(relocations.handOver(o, d, e == null ? Optional.empty() : e.working(), what -> e.note(what)));
+        Relocations.Journal journal = what -> {
+            if (e != null) {
+                e.note(what);
+            }
+        };
+        holds.removeAll(relocations.handOver(o, d, e == null ? Optional.empty() : e.working(), journal));
+        if (e != null) {
+            holds.removeAll(migrations.step(o, d, g -> letGo(d, g), journal));
+        }
         leaving = o.leaving();
         share(d, holds);
         if (e != null) {
@@ -321,8 +349,7 @@ public final class ClusterMode implements AutoCloseable {
      */
     private synchronized void share(Definitions d, Set<String> holds) {
         held = Set.copyOf(holds);
-        Set<String> now = new HashSet<>(holds);
-        now.removeAll(leaving);
+        Set<String> now = runs(holds);
         EnginePort e = engine;
         if (e == null || now.equals(engineHeld) && d == engineDefs) {
             return;
@@ -340,6 +367,27 @@ public final class ClusterMode implements AutoCloseable {
             LOG.error("this host's definitions not taken: {}", ex.getMessage());
             engineHeld = null;
         }
+    }
+
+    /** What the engine runs of what this host holds: not what it stops to relocate, nor what migrates away. */
+    private Set<String> runs(Set<String> holds) {
+        Set<String> now = new HashSet<>(holds);
+        now.removeAll(leaving);
+        now.removeAll(migrations.underWay());
+        return now;
+    }
+
+    /** The engine lets go of a guest that migrates away, without stopping anything in it; empty when it did. */
+    private synchronized Optional<String> letGo(Definitions d, String guest) {
+        EnginePort e = engine;
+        Set<String> now = runs(held);
+        now.remove(guest);
+        Optional<String> no = e.release(guest, HostShare.of(d, now));
+        if (no.isEmpty()) {
+            engineHeld = Set.copyOf(now);
+            engineDefs = d;
+        }
+        return no;
     }
 
     /** What the engine was last given (guarded by this). */

@@ -24,6 +24,8 @@ final class DefinitionsAgreement {
     private final ZkCoordination zk;
     private final Optional<SharedDefinitions> shared;
     private volatile String digest;
+    /** The libvirt URI other hosts migrate guests to this host by ("" for none). */
+    private volatile String migrationUri = "";
     private boolean agreeing = true;
     /** Why the cluster's definitions were last refused here ("" once taken). */
     private String refusal = "";
@@ -41,13 +43,19 @@ final class DefinitionsAgreement {
 
     /** What this host says of itself when it joins. */
     String facts() {
-        return HostFacts.of(digest);
+        return HostFacts.of(digest, migrationUri);
+    }
+
+    /** Other hosts migrate guests to this host by {@code uri} (they learn it from its next heartbeat). */
+    void migrationUri(String uri) {
+        migrationUri = uri;
+        zk.facts(facts());
     }
 
     /** This host's definitions are {@code d} from now on; the others learn its digest from its next heartbeat. */
     void mine(Definitions d) {
         digest = DefinitionsDigest.of(d);
-        zk.facts(HostFacts.of(digest));
+        zk.facts(facts());
     }
 
     /** When the cluster's definitions changed, this host takes them ({@code take}) if it reads them to their digest. */

@@ -38,6 +38,14 @@ public interface EnginePort {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Lets go of a guest that migrates away, without stopping anything in it; {@code next} are this host's definitions
+     * without it. Empty when done, else why not.
+     */
+    default java.util.Optional<String> release(String guest, Definitions next) {
+        return java.util.Optional.of("this engine cannot let go of a guest");
+    }
+
     /** Records an event of the cluster in the engine's journal. */
     default void note(String what) {
     }
@@ -74,6 +82,18 @@ public interface EnginePort {
                 Engine.Snapshot s = e.snapshot();
                 return s == null ? java.util.Optional.empty()
                         : java.util.Optional.of(java.util.Set.copyOf(s.definitions().guestNodes()));
+            }
+
+            @Override
+            public java.util.Optional<String> release(String guest, Definitions next) {
+                try {
+                    return e.call(x -> x.release(guest, next), Duration.ofSeconds(5));
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return java.util.Optional.of("interrupted");
+                } catch (RuntimeException ex) { // not taken in time: withdrawn, never carried out
+                    return java.util.Optional.of("the control loop did not take it: " + ex.getMessage());
+                }
             }
 
             @Override

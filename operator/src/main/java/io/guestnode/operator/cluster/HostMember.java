@@ -31,15 +31,17 @@ public final class HostMember {
      * @param pending guests running here whose claim is still held by this host's earlier session
      * @param leaving held guests the leader relocates to another host (phase stopping): this host stops them, then
      *                hands them over ({@link Relocations})
+     * @param migrating held guests the leader migrates live to another host (phase migrating) ({@link Migrations})
      * @param read    what the step read
      */
     public record Outcome(Set<String> held, Set<String> destroy, Set<String> pending, Set<String> leaving,
-                          Coordination.Snapshot read) {
+                          Set<String> migrating, Coordination.Snapshot read) {
         public Outcome {
             held = Set.copyOf(held);
             destroy = Set.copyOf(destroy);
             pending = Set.copyOf(pending);
             leaving = Set.copyOf(leaving);
+            migrating = Set.copyOf(migrating);
         }
 
         /** Whether every guest running here is accounted for: held, or about to be destroyed. */
@@ -111,13 +113,19 @@ public final class HostMember {
             }
         }
         Set<String> leaving = new TreeSet<>();
+        Set<String> migrating = new TreeSet<>();
         for (String g : held) {
             Versioned<GuestRecord> r = snap.guests().get(g);
-            if (r != null && r.value().phase() == GuestRecord.Phase.STOPPING && r.value().target().isPresent()) {
-                leaving.add(g);
+            if (r != null && r.value().target().isPresent()) {
+                switch (r.value().phase()) {
+                    case STOPPING -> leaving.add(g);
+                    case MIGRATING -> migrating.add(g);
+                    default -> {
+                    }
+                }
             }
         }
-        return new Outcome(held, destroy, pending, leaving, snap);
+        return new Outcome(held, destroy, pending, leaving, migrating, snap);
     }
 
     private Optional<String> claim(String g, Versioned<GuestRecord> r, boolean running) throws CoordinationException {

@@ -2,6 +2,8 @@ package io.guestnode.operator.cluster;
 
 import io.guestnode.agents.coordination.Coordination;
 import io.guestnode.agents.coordination.CoordinationException;
+import io.guestnode.agents.coordination.GuestRecord;
+import io.guestnode.agents.coordination.Versioned;
 import io.guestnode.operator.api.ClusterVerbs;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.VmResource;
@@ -34,7 +36,27 @@ final class HostVerbs implements ClusterVerbs {
 
     @Override
     public String move(String resource, String host, String who) {
-        return onGuest(resource, host, g -> o -> o.withPrefer(g, host), "move " + resource + " to " + host, who);
+        String why = onGuest(resource, host, g -> o -> o.withPrefer(g, host), "move " + resource + " to " + host,
+                who);
+        if (why == null) {
+            guest(resource).ifPresent(this::forgetFailedMigration);
+        }
+        return why;
+    }
+
+    /** A move asked again tries a live migration again: the mark of the last failed one goes. */
+    private void forgetFailedMigration(String guest) {
+        try {
+            Optional<Versioned<GuestRecord>> r = zk.guest(guest);
+            if (r.isPresent() && r.get().value().phase() == GuestRecord.Phase.RUNNING
+                    && r.get().value().target().isPresent()) {
+                GuestRecord v = r.get().value();
+                zk.writeRecord(guest, r.get().version(), new GuestRecord(v.owner(), v.epoch(), v.phase(),
+                        Optional.empty()));
+            }
+        } catch (CoordinationException e) {
+            LOG.warn("{}: the mark of its failed live migration stays: {}", guest, e.getMessage());
+        }
     }
 
     @Override

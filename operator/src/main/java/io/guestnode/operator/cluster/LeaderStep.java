@@ -62,6 +62,7 @@ public final class LeaderStep {
                 case HostIntent.Recover r -> new GuestRecord(Optional.of(i.host()), current.epoch(),
                         GuestRecord.Phase.RECOVERING, Optional.empty());
                 case HostIntent.Relocate r -> current.relocatingTo(r.host());
+                case HostIntent.Migrate m -> current.migratingTo(m.host());
             };
             if (zk.writeRecord(i.guest(), i.version(), next)) {
                 LOG.info("{} ({})", i, i.reason());

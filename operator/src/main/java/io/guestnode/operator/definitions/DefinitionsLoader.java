@@ -716,7 +716,10 @@ public final class DefinitionsLoader {
                     error(p.at(), p.describe() + ": priority '" + meta.get("priority") + "' is not an integer");
                 }
             }
-            return new ResourceMeta(role, managed, maintenance, threshold, failureTimeout, stickiness, priority);
+            boolean allowMigrate = meta.containsKey("allow-migrate")
+                    && bool(p.at(), p.describe() + ": allow-migrate", meta.get("allow-migrate")).orElse(false);
+            return new ResourceMeta(role, managed, maintenance, threshold, failureTimeout, stickiness, priority,
+                    allowMigrate);
         }
 
         List<OpDef> operations(Element p, Duration defaultTimeout) {

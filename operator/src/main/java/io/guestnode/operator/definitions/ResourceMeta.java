@@ -13,14 +13,16 @@ import java.time.Duration;
  * @param failureTimeout     failures older than this are forgotten; zero means never
  * @param stickiness         preference for staying where it runs
  * @param priority           who wins when not everything can run
+ * @param allowMigrate       {@code allow-migrate}: a VM resource moves by live migration rather than stop and start
+ *                           (QEMU/KVM only; false by default, as in Pacemaker)
  */
 public record ResourceMeta(TargetRole targetRole, boolean managed, boolean maintenance, long migrationThreshold,
-                           Duration failureTimeout, long stickiness, int priority) {
+                           Duration failureTimeout, long stickiness, int priority, boolean allowMigrate) {
 
     public enum TargetRole { STARTED, STOPPED }
 
     public static final ResourceMeta DEFAULT = new ResourceMeta(TargetRole.STARTED, true, false, Score.INFINITY,
-            Duration.ZERO, 0, 0);
+            Duration.ZERO, 0, 0, false);
 
     /** Whether guestnode may act on the resource. */
     public boolean actionable() {
@@ -28,10 +30,12 @@ public record ResourceMeta(TargetRole targetRole, boolean managed, boolean maint
     }
 
     public ResourceMeta withTargetRole(TargetRole role) {
-        return new ResourceMeta(role, managed, maintenance, migrationThreshold, failureTimeout, stickiness, priority);
+        return new ResourceMeta(role, managed, maintenance, migrationThreshold, failureTimeout, stickiness, priority,
+                allowMigrate);
     }
 
     public ResourceMeta withMaintenance(boolean m) {
-        return new ResourceMeta(targetRole, managed, m, migrationThreshold, failureTimeout, stickiness, priority);
+        return new ResourceMeta(targetRole, managed, m, migrationThreshold, failureTimeout, stickiness, priority,
+                allowMigrate);
     }
 }

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -237,6 +238,31 @@ public final class Engine implements AutoCloseable {
 
     public Overrides overrides() {
         return overrides;
+    }
+
+    /**
+     * Lets go of a guest node that lives on elsewhere (migrated live) without stopping anything in it: its session is
+     * closed quietly, it and what runs in it are forgotten, and {@code next} (this host's definitions without it) is
+     * taken. Empty when done, else why not ({@link LetGo#refusal}).
+     */
+    public Optional<String> release(String node, Definitions next) {
+        Optional<VmResource> vm = definitions.vmOfNode(node);
+        Optional<String> no = vm.flatMap(v -> LetGo.refusal(node, v, state, next));
+        if (no.isPresent()) {
+            return no;
+        }
+        if (vm.isPresent()) {
+            Set<String> inside = LetGo.inside(node, state);
+            sessions.close(node);
+            state = LetGo.forget(node, vm.get(), state);
+            journal(node + ": let go for its live migration (nothing in it stopped)");
+            defs.letGo(node, inside, next, state).ifPresent(this::take);
+            touched.add(node);
+            dirty = true;
+        } else {
+            replaceDefinitions(next);
+        }
+        return Optional.empty();
     }
 
     /** Records {@code what} in the journal (on the loop). */

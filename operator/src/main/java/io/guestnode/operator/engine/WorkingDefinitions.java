@@ -82,6 +82,18 @@ final class WorkingDefinitions {
     }
 
     /**
+     * Lets go of a guest node that lives on elsewhere (migrated live) without stopping anything in it: its VM and the
+     * services {@code inside} it leave the working set without becoming orphans; then {@code next} (this host's
+     * definitions without it) is declared.
+     */
+    Optional<Change> letGo(String node, java.util.Set<String> inside, Definitions next, ObservedState s) {
+        working = new Definitions(working.hostNode(), working.vms().stream().filter(v -> !v.node().equals(node))
+                .toList(), working.services().stream().filter(x -> !inside.contains(x.id())).toList(),
+                working.groups(), working.locations(), working.orders(), working.otherNodes());
+        return replace(next, s);
+    }
+
+    /**
      * After events: held VMs whose old identity is now verified stopped give way to the declared ones, and removed
      * resources that are stopped are forgotten.
      */

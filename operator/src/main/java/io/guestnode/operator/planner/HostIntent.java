@@ -39,4 +39,15 @@ public sealed interface HostIntent {
             return "relocate " + guest + " from " + from + " to " + host;
         }
     }
+
+    /**
+     * A guest that runs on {@code from} goes to {@code host} by live migration: {@code from} migrates it (left paused
+     * on {@code host}) and hands its claim over; {@code host} claims it, then resumes it.
+     */
+    record Migrate(String guest, String from, String host, int version, String reason) implements HostIntent {
+        @Override
+        public String toString() {
+            return "migrate " + guest + " from " + from + " to " + host;
+        }
+    }
 }

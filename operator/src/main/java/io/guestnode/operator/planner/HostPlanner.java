@@ -128,6 +128,10 @@ public final class HostPlanner {
             String from = host.name();
             GuestRecord r = own.record();
             List<LocationRule> rules = locs.getOrDefault(vm.id(), List.of());
+            if (r.phase() == GuestRecord.Phase.MIGRATING) {
+                notes.put(g, "migrating live from " + from + " to " + r.target().orElse("?"));
+                return;
+            }
             if (r.phase() == GuestRecord.Phase.STOPPING) {
                 Optional<String> to = r.target().filter(t -> eligible(t, rules, from));
                 if (to.isPresent()) {
@@ -135,7 +139,7 @@ public final class HostPlanner {
                     return;
                 }
                 relocate(vm, own, from, best(rules, c, load, Optional.of(from)), "its target "
-                        + r.target().orElse("(none)") + " cannot take it");
+                        + r.target().orElse("(none)") + " cannot take it", false);
                 return;
             }
             if (r.phase() != GuestRecord.Phase.RUNNING || !own.claimHolder().equals(Optional.of(from))) {
@@ -148,7 +152,7 @@ public final class HostPlanner {
                 why = vm.id() + " is banned from " + from;
             }
             if (why != null) {
-                relocate(vm, own, from, best(rules, c, load, Optional.of(from)), why);
+                relocate(vm, own, from, best(rules, c, load, Optional.of(from)), why, true);
                 return;
             }
             String pref = h.prefer().get(g);
@@ -159,17 +163,32 @@ public final class HostPlanner {
                 notes.put(g, "moved to " + pref + ", which cannot take it now: it stays on " + from);
                 return;
             }
-            relocate(vm, own, from, Optional.of(pref), "moved to " + pref + " by an operator");
+            if (migrates(vm) && r.target().equals(Optional.of(pref))) {
+                notes.put(g, "live migration to " + pref + " failed: it stays on " + from + " ('guestnode move' "
+                        + "tries again)");
+                return;
+            }
+            relocate(vm, own, from, Optional.of(pref), "moved to " + pref + " by an operator", true);
         }
 
-        private void relocate(VmResource vm, Ownership own, String from, Optional<String> to, String why) {
+        /**
+         * The guest goes to {@code to}: live, when its VM may migrate ({@link #migrates}) and {@code live} allows it
+         * and no live migration there has failed; else by a restart.
+         */
+        private void relocate(VmResource vm, Ownership own, String from, Optional<String> to, String why,
+                              boolean live) {
             String g = vm.node();
             if (to.isEmpty()) {
                 notes.put(g, "leaves " + from + " (" + why + ") once a host can take it");
                 return;
             }
-            intents.add(new HostIntent.Relocate(g, from, to.get(), own.version(), "relocate guest node " + g
-                    + " (restart): " + why));
+            if (live && migrates(vm) && !own.record().target().equals(to)) {
+                intents.add(new HostIntent.Migrate(g, from, to.get(), own.version(), "migrate guest node " + g
+                        + " live: " + why));
+            } else {
+                intents.add(new HostIntent.Relocate(g, from, to.get(), own.version(), "relocate guest node " + g
+                        + " (restart): " + why));
+            }
             load.merge(to.get(), 1, Integer::sum);
             load.merge(from, -1, Integer::sum);
         }
@@ -210,6 +229,15 @@ public final class HostPlanner {
                 load.merge(from, -1, Integer::sum);
             }, () -> notes.put(g, "owner " + from + " lost (" + proof + "); no host can take it"));
         }
+    }
+
+    /**
+     * Whether a guest moves by live migration: its VM resource has {@code allow-migrate} true, libvirt can migrate
+     * its domain (QEMU/KVM; LXC cannot), and its connection follows it ({@code remote-allow-migrate} true).
+     */
+    static boolean migrates(VmResource vm) {
+        return vm.meta().allowMigrate() && vm.domain().hypervisor().startsWith("qemu")
+                && vm.connection().allowMigrate();
     }
 
     private static boolean banned(List<LocationRule> rules, String host) {

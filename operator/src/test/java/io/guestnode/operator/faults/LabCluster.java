@@ -84,7 +84,8 @@ public record LabCluster(Path shared, List<String> hosts, List<String> guests, S
         String cmd = String.join(" ", ROOT.resolve("bin/guestnode").toString(), "run", "--definitions",
                 shared.resolve("guests.xml").toString(), "--state-dir", dir.resolve("state").toString(), "--socket",
                 dir.resolve("gn.sock").toString(), "--key", shared.resolve("authkey").toString(), "--node-name", host,
-                "--zookeeper", zookeeper(), "--cluster", cluster, "--timing", timing, "--watchdog-file",
+                "--zookeeper", zookeeper(), "--cluster", cluster, "--timing", timing, "--migration-uri",
+                "qemu+tcp://10.77.0." + host.substring(1) + "/system", "--migration-unsafe", "--watchdog-file",
                 LAB.resolve("hosts").resolve(host).resolve("watchdog-deadline").toString());
         Shell.Result r = Shell.run(List.of(ROOT.resolve("bin/lab").toString(), "exec", host, "bash", "-c",
                 "JAVA_HOME=" + System.getProperty("java.home") + " nohup " + cmd + " >>" + dir.resolve("daemon.log")

@@ -154,7 +154,7 @@ class IncrementalPlannerTest {
         for (int g = 0; g < guests; g++) {
             String node = "g" + g;
             ResourceMeta vmMeta = new ResourceMeta(TargetRole.STARTED, true, false, 1 + r.nextInt(3),
-                    Duration.ofSeconds(r.nextInt(2) * 60), 0, 0);
+                    Duration.ofSeconds(r.nextInt(2) * 60), 0, 0, false);
             vms.add(new VmResource("vm-" + node, new Agent("ocf", "heartbeat", "VirtualDomain"),
                     new DomainRef("lxc:///", Path.of(node + ".xml"), node, "<domain/>", true, ""),
                     new GuestConnection(node, "10.250.0." + (g + 2), 3121, Duration.ofSeconds(60), true,
@@ -165,7 +165,7 @@ class IncrementalPlannerTest {
             for (int i = 0; i < n; i++) {
                 String id = "s-" + node + "-" + i;
                 ResourceMeta meta = new ResourceMeta(TargetRole.STARTED, true, false, 1 + r.nextInt(3),
-                        Duration.ZERO, r.nextInt(2) * 100, 0);
+                        Duration.ZERO, r.nextInt(2) * 100, 0, false);
                 services.add(new Service(id, new Agent("ocf", "pacemaker", "Dummy"), new LinkedHashMap<>(), meta,
                         List.of(MONITOR), grouped ? Optional.of("grp-" + node) : Optional.empty(), AT));
                 members.add(id);

@@ -1,0 +1,78 @@
+package io.guestnode.operator.cluster;
+
+import io.guestnode.agents.coordination.GuestRecord;
+import io.guestnode.agents.coordination.Versioned;
+import io.guestnode.agents.domain.DomainAgent;
+import io.guestnode.agents.domain.DomainException;
+import io.guestnode.agents.domain.DomainState;
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.definitions.VmResource;
+import io.guestnode.operator.engine.DomainSpecs;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The target's half of a live migration. A guest migrated here arrives paused; this host resumes it only once it has
+ * claimed it, before its engine is given the guest (so the engine finds it running and connects at once). A guest
+ * whose migration here ended otherwise (failed, or its source lost and the guest recovered elsewhere) may have left a
+ * paused copy here: it is destroyed, never resumed.
+ */
+final class Arrivals {
+    private static final Logger LOG = LoggerFactory.getLogger(Arrivals.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final DomainAgent domains;
+    private final LocalGuests local;
+    /** Guests on their way here (phase migrating, this host the target), as the last steps read them. */
+    private final Set<String> expected = new HashSet<>();
+
+    Arrivals(DomainAgent domains, LocalGuests local) {
+        this.domains = domains;
+        this.local = local;
+    }
+
+    /**
+     * One step, before the engine gets its share: {@code claimed} are the guests this host claimed in this step.
+     */
+    void step(HostMember.Outcome o, Definitions d, Set<String> claimed, String me) {
+        for (String g : claimed) {
+            d.vmOfNode(g).ifPresent(vm -> resumeIfPaused(g, vm));
+        }
+        o.read().guests().forEach((g, r) -> {
+            if (r.value().phase() == GuestRecord.Phase.MIGRATING && r.value().target().equals(Optional.of(me))) {
+                expected.add(g);
+            }
+        });
+        for (String g : Set.copyOf(expected)) {
+            Versioned<GuestRecord> r = o.read().guests().get(g);
+            boolean underWay = r != null && r.value().phase() == GuestRecord.Phase.MIGRATING
+                    && r.value().target().equals(Optional.of(me));
+            boolean mine = r != null && r.value().owner().equals(Optional.of(me));
+            if (mine) {
+                expected.remove(g); // handed over: claimed and resumed here
+            } else if (!underWay) {
+                expected.remove(g);
+                d.vmOfNode(g).ifPresent(vm -> local.destroy(vm, "left here by a live migration that did not "
+                        + "complete"));
+            }
+        }
+    }
+
+    private void resumeIfPaused(String g, VmResource vm) {
+        DomainState s = domains.monitor(DomainSpecs.of(vm), TIMEOUT);
+        if (!s.isRunning() || !s.paused()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            domains.resume(DomainSpecs.of(vm), TIMEOUT);
+            LOG.info("{}: resumed here after its live migration ({} ms)", g, (System.nanoTime() - t0) / 1_000_000);
+        } catch (DomainException e) {
+            LOG.error("{}: arrived paused and not resumed: {}", g, e.getMessage());
+        }
+    }
+}

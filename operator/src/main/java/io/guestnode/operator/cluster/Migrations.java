@@ -1,0 +1,198 @@
+package io.guestnode.operator.cluster;
+
+import io.guestnode.agents.coordination.Coordination;
+import io.guestnode.agents.coordination.CoordinationException;
+import io.guestnode.agents.coordination.GuestRecord;
+import io.guestnode.agents.coordination.Versioned;
+import io.guestnode.agents.domain.DomainAgent;
+import io.guestnode.agents.domain.DomainException;
+import io.guestnode.agents.domain.DomainState;
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.definitions.VmResource;
+import io.guestnode.operator.engine.DomainSpecs;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The source's half of a live migration. For a guest the leader marks migrating (this host its owner, another the
+ * target), the engine first lets go of it without stopping anything ({@code release}); then libvirt migrates it, peer
+ * to peer, left paused on the target. What happened is then read from libvirt here, never guessed from the call's
+ * outcome: the domain gone from this host means it is on the target, and this host hands it over (one transaction:
+ * owner the target, its claim deleted; the target claims it, then resumes it); the domain still running here means the
+ * migration failed, and this host marks that in the record (running, the target kept) and takes it back into its
+ * engine. A paused domain here is resumed first (libvirt may leave it paused after a failure); an answer that is not
+ * clear is asked again at the next step. Until the handover nobody else may claim the guest, and the target never
+ * runs it before it owns it.
+ */
+final class Migrations {
+    private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+    static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration MONITOR_TIMEOUT = Duration.ofSeconds(5);
+
+    /** How this host migrates: the libvirt URI of each host (from what it says of itself), and the lab's flag. */
+    record Settings(Function<String, Optional<String>> uriOf, boolean unsafe) {
+    }
+
+    /** One migration under way: its target, when it began, and libvirt's answer once it came. */
+    private static final class Job {
+        final String target;
+        final long started = System.nanoTime();
+        volatile boolean done;
+        volatile String error = "";
+
+        Job(String target) {
+            this.target = target;
+        }
+    }
+
+    private final Coordination zk;
+    private final DomainAgent domains;
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private volatile Settings settings = new Settings(h -> Optional.empty(), false);
+
+    Migrations(Coordination zk, DomainAgent domains) {
+        this.zk = zk;
+        this.domains = domains;
+    }
+
+    void settings(Settings s) {
+        settings = s;
+    }
+
+    /** The guests the engine has let go of for their migration: they stay out of its share until it ends. */
+    Set<String> underWay() {
+        return Set.copyOf(jobs.keySet());
+    }
+
+    /** How the engine lets go of a guest: empty when it did, else why not. */
+    interface Release {
+        Optional<String> release(String guest);
+    }
+
+    /**
+     * One step: begins each migration the leader asked of this host, and ends each whose libvirt call returned.
+     * Returns the guests handed over.
+     */
+    Set<String> step(HostMember.Outcome o, Definitions d, Release engine, Relocations.Journal journal)
+            throws CoordinationException {
+        for (String g : o.migrating()) {
+            if (!jobs.containsKey(g)) {
+                begin(g, o, d, engine, journal);
+            }
+        }
+        Set<String> handed = new TreeSet<>();
+        for (Map.Entry<String, Job> j : Map.copyOf(jobs).entrySet()) {
+            End e = j.getValue().done ? end(j.getKey(), j.getValue(), o, d, journal) : End.PENDING;
+            if (e != End.PENDING) {
+                jobs.remove(j.getKey());
+            }
+            if (e == End.HANDED) {
+                handed.add(j.getKey());
+            }
+        }
+        return handed;
+    }
+
+    /** How a migration whose libvirt call returned ends this step. */
+    private enum End {
+        /** Not yet: asked again at the next step. */
+        PENDING,
+        /** On the target and handed over (or no longer this host's). */
+        HANDED,
+        /** It runs on here: the engine takes it back. */
+        TAKEN_BACK
+    }
+
+    private void begin(String g, HostMember.Outcome o, Definitions d, Release engine, Relocations.Journal journal)
+            throws CoordinationException {
+        Versioned<GuestRecord> r = o.read().guests().get(g);
+        Optional<VmResource> vm = d.vmOfNode(g);
+        String target = r.value().target().orElseThrow();
+        Optional<String> uri = settings.uriOf().apply(target);
+        if (vm.isEmpty() || uri.isEmpty()) {
+            fail(g, r, target, vm.isEmpty() ? "not in this host's definitions" : target
+                    + " announces no libvirt URI to migrate to (--migration-uri)", journal);
+            return;
+        }
+        Job job = new Job(target);
+        jobs.put(g, job); // first: from here on the engine is not given the guest again until the job ends
+        Optional<String> no = engine.release(g);
+        if (no.isPresent()) {
+            jobs.remove(g);
+            if (no.get().contains("stays with this host")) {
+                fail(g, r, target, no.get(), journal);
+            } else {
+                LOG.debug("{}: migration waits: {}", g, no.get());
+            }
+            return;
+        }
+        LOG.info("{}: migrating live to {} ({})", g, target, uri.get());
+        Thread.ofVirtual().name("migrate " + g).start(() -> {
+            try {
+                domains.migrate(DomainSpecs.of(vm.get()), uri.get(), settings.unsafe(), TIMEOUT);
+            } catch (DomainException | RuntimeException e) {
+                job.error = e.getMessage();
+            } finally {
+                job.done = true;
+            }
+        });
+    }
+
+    private End end(String g, Job job, HostMember.Outcome o, Definitions d, Relocations.Journal journal)
+            throws CoordinationException {
+        Versioned<GuestRecord> r = o.read().guests().get(g);
+        Optional<VmResource> vm = d.vmOfNode(g);
+        if (r == null || vm.isEmpty() || !o.held().contains(g)) {
+            return End.HANDED; // no longer this host's (a self-fence destroyed what was here): nothing to hand over
+        }
+        DomainState here = domains.monitor(DomainSpecs.of(vm.get()), MONITOR_TIMEOUT);
+        long ms = (System.nanoTime() - job.started) / 1_000_000;
+        switch (here.status()) {
+            case STOPPED -> {
+                if (zk.handOver(g, r.version(), r.value().handedTo(job.target))) {
+                    LOG.info("{}: migrated live to {} in {} ms; handed over", g, job.target, ms);
+                    journal.note(g + ": migrated live from " + zk.host() + " to " + job.target + " in " + ms + " ms");
+                    return End.HANDED;
+                }
+                return End.PENDING;
+            }
+            case RUNNING -> {
+                if (here.paused()) {
+                    resume(g, vm.get());
+                    return End.PENDING;
+                }
+                fail(g, r, job.target, job.error.isEmpty() ? "libvirt reported no error" : job.error, journal);
+                return End.TAKEN_BACK;
+            }
+            default -> {
+                return End.PENDING; // libvirt does not say: asked again at the next step
+            }
+        }
+    }
+
+    private void resume(String g, VmResource vm) {
+        try {
+            domains.resume(DomainSpecs.of(vm), MONITOR_TIMEOUT);
+            LOG.warn("{}: resumed here after its migration did not complete", g);
+        } catch (DomainException e) {
+            LOG.error("{}: paused here after its migration, not resumed: {}", g, e.getMessage());
+        }
+    }
+
+    /** The migration did not happen: the guest runs on here, and the record says it failed (the target kept). */
+    private void fail(String g, Versioned<GuestRecord> r, String target, String why, Relocations.Journal journal)
+            throws CoordinationException {
+        if (zk.writeRecord(g, r.version(), r.value().migrationFailed(target))) {
+            LOG.warn("{}: live migration to {} failed: {}; it runs on here", g, target, why);
+            journal.note(g + ": live migration to " + target + " failed: " + why + "; it runs on "
+                    + zk.host());
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package io.guestnode.operator.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.guestnode.agents.coordination.GuestRecord;
+import io.guestnode.agents.coordination.Timing;
+import io.guestnode.agents.coordination.ZkCoordination;
+import io.guestnode.agents.testing.Shell;
+import io.guestnode.operator.cli.GuestnodeCli;
+import io.guestnode.operator.e2e.StatusJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Live migration on a three-host lab ({@code bin/lab}, a real libvirtd per host): a small QEMU (TCG) guest node with a
+ * Dummy inside, whose VM resource has allow-migrate, and two LXC guest nodes. {@code guestnode move} migrates the QEMU
+ * guest live: the Dummy is never stopped or started again (no host's journal shows either), its monitor never fails,
+ * owner and epoch move, nothing is left on the source, and no two hosts ever run the guest at once (every host's
+ * libvirt, sampled). A migration libvirt refuses leaves the guest running on its source; a host in standby sends its
+ * QEMU guest away live and relocates its LXC guests.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MigrationIT {
+    private static final Path SHARED = LabCluster.LAB.resolve("shared/mg");
+    private static final List<String> HOSTS = List.of("h1", "h2", "h3");
+    private static final String PREFIX = "gnmg-";
+    private static final String QEMU = "qg1";
+    private static final String QEMU_ADDR = "10.251.1.10";
+    private static final LabCluster CLUSTER = new LabCluster(SHARED, HOSTS, List.of("lg1", "lg2"), PREFIX, "mg",
+            StatusJson.FAST_MONITOR, "default");
+    static QemuWatch watch;
+
+    @BeforeAll
+    static void up() throws Exception {
+        assumeTrue(Shell.isRoot(), "the lab needs root");
+        MultiHostIT.lab("down");
+        Shell.Result r = MultiHostIT.lab("up", "--hosts", "3");
+        assertEquals(0, r.exitCode(), r.output());
+        CLUSTER.define();
+        defineQemuGuest();
+        watch = new QemuWatch(HOSTS, PREFIX + QEMU, QEMU_ADDR);
+        for (String h : HOSTS) {
+            CLUSTER.startDaemon(h);
+        }
+        CLUSTER.await(s -> CLUSTER.everyGuestUp().test(s) && LabCluster.runningOn(s, QEMU).size() == 1,
+                Duration.ofSeconds(240));
+    }
+
+    /** The QEMU guest node: a qcow2 overlay and the key in the shared directory, at the same path on every host. */
+    static void defineQemuGuest() throws Exception {
+        Path images = Path.of(System.getenv().getOrDefault("GUESTNODE_IMAGES",
+                LabCluster.ROOT.resolve(".cache/images").toString()));
+        Path disk = SHARED.resolve(QEMU + ".qcow2");
+        Shell.Result img = Shell.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-b",
+                images.resolve("qemu/root.qcow2").toString(), "-F", "qcow2", disk.toString()));
+        assertEquals(0, img.exitCode(), img.output());
+        Shell.Result t = Shell.run(List.of(LabCluster.ROOT.resolve("bin/guestnode").toString(), "template", "qemu",
+                "--name", PREFIX + QEMU, "--addr", QEMU_ADDR, "--images", images.toString(), "--disk",
+                disk.toString(), "--key", SHARED.resolve("authkey").toString(), "--memory", "128"));
+        assertEquals(0, t.exitCode(), t.output());
+        Path config = Files.writeString(SHARED.resolve(QEMU + ".xml"), t.output());
+        String vm = """
+                <primitive id="vm-%1$s" class="ocf" provider="heartbeat" type="VirtualDomain">
+                  <instance_attributes id="vm-%1$s-ia">
+                    <nvpair id="vm-%1$s-config" name="config" value="%2$s"/>
+                    <nvpair id="vm-%1$s-hv" name="hypervisor" value="qemu:///system"/>
+                    <nvpair id="vm-%1$s-fs" name="force_stop" value="true"/>
+                  </instance_attributes>
+                  <meta_attributes id="vm-%1$s-meta">
+                    <nvpair id="vm-%1$s-rn" name="remote-node" value="%1$s"/>
+                    <nvpair id="vm-%1$s-ra" name="remote-addr" value="%3$s"/>
+                    <nvpair id="vm-%1$s-am" name="allow-migrate" value="true"/>
+                    %4$s
+                  </meta_attributes>
+                </primitive>
+                <primitive id="dummy-%1$s" class="ocf" provider="pacemaker" type="Dummy">
+                  <operations><op id="dummy-%1$s-mon" name="monitor" interval="2s"/></operations>
+                </primitive>
+                """.formatted(QEMU, config, QEMU_ADDR, StatusJson.FAST_MONITOR);
+        Path defs = SHARED.resolve("guests.xml");
+        Files.writeString(defs, Files.readString(defs).replace("</resources>", vm + "</resources>")
+                .replace("</constraints>", "<rsc_location id=\"pin-" + QEMU + "\" rsc=\"dummy-" + QEMU
+                        + "\" node=\"" + QEMU + "\" score=\"INFINITY\"/></constraints>"));
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (watch != null) {
+            watch.close();
+        }
+        if (Shell.isRoot()) {
+            MultiHostIT.lab("down");
+        }
+    }
+
+    static Shell.Result cli(String host, String... args) {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.addAll(List.of("--socket", SHARED.resolve(host).resolve("gn.sock").toString()));
+        StringWriter out = new StringWriter();
+        int rc = GuestnodeCli.run(a.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(out, true));
+        return new Shell.Result(rc, out.toString());
+    }
+
+    static GuestRecord record(String guest) throws Exception {
+        try (ZkCoordination zk = new ZkCoordination(CLUSTER.zookeeper(), "/guestnode/mg", "reader", Timing.DEFAULT)) {
+            return zk.guest(guest).orElseThrow().value();
+        }
+    }
+
+    static String where(String guest) {
+        List<String> on = LabCluster.runningOn(CLUSTER.statuses(), guest);
+        assertEquals(1, on.size(), guest + " runs on exactly one host: " + on);
+        return on.get(0);
+    }
+
+    /** Every host's journal since {@code t0}, lines about {@code what}. */
+    static List<String> journals(Map<String, JsonNode> s, Instant t0, String what) {
+        List<String> out = new ArrayList<>();
+        s.forEach((h, st) -> StatusJson.journalSince(st, t0).stream().filter(j -> j.contains(what))
+                .forEach(j -> out.add(h + ": " + j)));
+        return out;
+    }
+
+    /** The Dummy in the QEMU guest: never started or stopped since {@code t0}, and not failed, on any host. */
+    static void dummyUntouched(Map<String, JsonNode> s, Instant t0) {
+        assertEquals(List.of(), journals(s, t0, "start dummy-" + QEMU), "the Dummy was not started again");
+        assertEquals(List.of(), journals(s, t0, "stop dummy-" + QEMU), "the Dummy was not stopped");
+        s.forEach((h, st) -> assertNull(StatusJson.failure(st, "dummy-" + QEMU, QEMU), h + ": the Dummy never "
+                + "failed: " + st.get("failedActions")));
+    }
+
+    @Test
+    @Order(1)
+    void aMovedQemuGuestMigratesLiveWithItsServiceUntouched() throws Exception {
+        String from = where(QEMU);
+        String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
+        long epoch = record(QEMU).epoch();
+        watch.reset();
+        Instant t0 = Instant.now();
+        Shell.Result moved = cli(HOSTS.get(2), "move", QEMU, to, "--wait=120s");
+        assertEquals(0, moved.exitCode(), moved.output());
+        Map<String, JsonNode> s = CLUSTER.await(x -> LabCluster.runningOn(x, QEMU).equals(List.of(to)),
+                Duration.ofSeconds(60));
+        double took = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
+        GuestRecord r = record(QEMU);
+        assertEquals(Optional.of(to), r.owner());
+        assertEquals(epoch + 1, r.epoch(), "one claim on the target: " + r);
+        assertEquals(GuestRecord.Phase.RUNNING, r.phase());
+        assertEquals(Optional.empty(), r.target());
+        List<String> migrated = journals(s, t0, QEMU + ": migrated live from " + from + " to " + to);
+        assertEquals(1, migrated.size(), s.get(from).get("journal").toString());
+        dummyUntouched(s, t0);
+        assertEquals(List.of(), watch.overlaps(), "never running on two hosts");
+        assertFalse(watch.definedOn(from), "nothing left on " + from);
+        System.out.printf("migrate %s from %s to %s: online with its Dummy there after %.1f s; %s; %s%n", QEMU,
+                from, to, took, migrated.get(0), watch.summary());
+    }
+
+    @Test
+    @Order(2)
+    void aMigrationLibvirtRefusesLeavesTheGuestRunningOnItsSource() throws Exception {
+        String from = where(QEMU);
+        String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
+        // a domain of the same name and another identity on the target: libvirt refuses the migration there
+        Path other = Files.writeString(SHARED.resolve("conflict.xml"), "<domain type='qemu'><name>" + PREFIX + QEMU
+                + "</name><uuid>00000000-0000-4000-8000-00000000beef</uuid><memory unit='MiB'>16</memory>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type></os></domain>");
+        Shell.Result def = MultiHostIT.lab("exec", to, "virsh", "-q", "-c", "qemu:///system", "define",
+                other.toString());
+        assertEquals(0, def.exitCode(), def.output());
+        long epoch = record(QEMU).epoch();
+        Instant t0 = Instant.now();
+        Shell.Result moved = cli(from, "move", QEMU, to, "--wait=20s");
+        assertEquals(124, moved.exitCode(), moved.output());
+        Map<String, JsonNode> s = CLUSTER.statuses();
+        assertEquals(List.of(from), LabCluster.runningOn(s, QEMU), "it runs on where it ran");
+        GuestRecord r = record(QEMU);
+        assertEquals(Optional.of(from), r.owner());
+        assertEquals(epoch, r.epoch());
+        assertEquals(Optional.of(to), r.target(), "the failure is marked: " + r);
+        assertEquals(1, journals(s, t0, QEMU + ": live migration to " + to + " failed").size(),
+                s.get(from).get("journal").toString());
+        dummyUntouched(s, t0);
+        assertEquals(List.of(), watch.overlaps());
+        Shell.Result undef = MultiHostIT.lab("exec", to, "virsh", "-q", "-c", "qemu:///system", "undefine",
+                PREFIX + QEMU);
+        assertEquals(0, undef.exitCode(), undef.output());
+        Shell.Result again = cli(from, "move", QEMU, to, "--wait=120s");
+        assertEquals(0, again.exitCode(), "a move asked again tries again: " + again.output());
+        dummyUntouched(CLUSTER.await(x -> LabCluster.runningOn(x, QEMU).equals(List.of(to)),
+                Duration.ofSeconds(60)), t0);
+    }
+
+    @Test
+    @Order(3)
+    void standbySendsTheQemuGuestAwayLiveAndRelocatesTheLxcGuests() throws Exception {
+        String host = where(QEMU);
+        for (String g : List.of("lg1", "lg2")) {
+            assertEquals(0, cli(host, "move", g, host, "--wait=60s").exitCode());
+            assertEquals(0, cli(host, "clear", g).exitCode());
+        }
+        assertEquals(0, cli(host, "clear", QEMU).exitCode());
+        Instant t0 = Instant.now();
+        Shell.Result drained = cli(host, "standby", host, "--wait=180s");
+        assertEquals(0, drained.exitCode(), drained.output());
+        Map<String, JsonNode> s = CLUSTER.await(x -> List.of(QEMU, "lg1", "lg2").stream().allMatch(g -> {
+            List<String> on = LabCluster.runningOn(x, g);
+            return on.size() == 1 && !on.get(0).equals(host);
+        }), Duration.ofSeconds(60));
+        System.out.printf("standby %s (one QEMU, two LXC guests): drained in %.1f s%n", host,
+                Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+        assertEquals(1, journals(s, t0, QEMU + ": migrated live").size(), "the QEMU guest migrated live");
+        dummyUntouched(s, t0);
+        for (String g : List.of("lg1", "lg2")) {
+            assertEquals(1, journals(s, t0, g + ": relocated (restart)").size(), g + " relocated");
+        }
+        assertEquals(List.of(), watch.overlaps());
+        assertEquals(0, cli(host, "unstandby", host).exitCode());
+    }
+}
