@@ -194,6 +194,19 @@ public final class ZkCoordination implements Coordination {
         });
     }
 
+    /**
+     * Runs {@code then} once when the guest's record changes after now: only a hint to look again sooner, never a
+     * decision (every decision reads the record and writes by version).
+     */
+    public void onRecordChange(String guest, Runnable then) {
+        try {
+            client.checkExists().usingWatcher((org.apache.zookeeper.Watcher) e -> then.run())
+                    .forPath(path("guests", guest));
+        } catch (Exception e) {
+            LOG.debug("no watch on {}: {}", guest, e.getMessage());
+        }
+    }
+
     @Override
     public boolean handOver(String guest, int expectedVersion, GuestRecord next) throws CoordinationException {
         return call("hand over " + guest, () -> ClaimHandover.run(client, path("guests", guest),

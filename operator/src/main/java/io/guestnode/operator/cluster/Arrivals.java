@@ -27,12 +27,15 @@ final class Arrivals {
 
     private final DomainAgent domains;
     private final LocalGuests local;
+    /** Asks for a watch on a guest's record that runs the next step at once when it changes (a hint only). */
+    private final java.util.function.Consumer<String> watch;
     /** Guests on their way here (phase migrating, this host the target), as the last steps read them. */
     private final Set<String> expected = new HashSet<>();
 
-    Arrivals(DomainAgent domains, LocalGuests local) {
+    Arrivals(DomainAgent domains, LocalGuests local, java.util.function.Consumer<String> watch) {
         this.domains = domains;
         this.local = local;
+        this.watch = watch;
     }
 
     /**
@@ -43,8 +46,9 @@ final class Arrivals {
             d.vmOfNode(g).ifPresent(vm -> resumeIfPaused(g, vm));
         }
         o.read().guests().forEach((g, r) -> {
-            if (r.value().phase() == GuestRecord.Phase.MIGRATING && r.value().target().equals(Optional.of(me))) {
-                expected.add(g);
+            if (r.value().phase() == GuestRecord.Phase.MIGRATING && r.value().target().equals(Optional.of(me))
+                    && expected.add(g)) {
+                watch.accept(g); // its handover runs this host's next step at once: the guest waits paused
             }
         });
         for (String g : Set.copyOf(expected)) {

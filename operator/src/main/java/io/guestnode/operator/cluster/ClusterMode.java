@@ -104,8 +104,8 @@ public final class ClusterMode implements AutoCloseable {
         this.agreement = new DefinitionsAgreement(zk, shared, all);
         this.leaderZnode = zk.leader();
         this.relocations = new Relocations(zk, domains);
-        this.migrations = new Migrations(zk, domains);
-        this.arrivals = new Arrivals(domains, local);
+        this.migrations = new Migrations(zk, domains, this::stepNow);
+        this.arrivals = new Arrivals(domains, local, g -> zk.onRecordChange(g, this::stepNow));
         this.hostOverrides = new HostOverridesDoc(zk.document("host-overrides"));
         this.takeover = new TakeoverCheck(zk, local, this::release, this::share);
         zk.join(agreement.facts());
@@ -258,6 +258,15 @@ public final class ClusterMode implements AutoCloseable {
 
     private void remember(Coordination.Snapshot snap, String leader, Set<String> differ, Set<String> standby) {
         view = ClusterViews.of(snap, zk.host(), leader, agreement.digest(), differ, standby);
+    }
+
+    /** The next step at once rather than at its time (a hint: the step decides only on what it reads). */
+    private void stepNow() {
+        try {
+            timer.execute(this::tick);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
     }
 
     private void tick() {

@@ -56,10 +56,13 @@ final class Migrations {
     private final DomainAgent domains;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private volatile Settings settings = new Settings(h -> Optional.empty(), false);
+    /** Runs this host's next step at once (a migration that returned waits paused on its target until then). */
+    private final Runnable wake;
 
-    Migrations(Coordination zk, DomainAgent domains) {
+    Migrations(Coordination zk, DomainAgent domains, Runnable wake) {
         this.zk = zk;
         this.domains = domains;
+        this.wake = wake;
     }
 
     void settings(Settings s) {
@@ -141,6 +144,7 @@ final class Migrations {
                 job.error = e.getMessage();
             } finally {
                 job.done = true;
+                wake.run();
             }
         });
     }

@@ -95,6 +95,22 @@ public record LabCluster(Path shared, List<String> hosts, List<String> guests, S
         }
     }
 
+    /** The hosts' daemon logs, kept in target/{@code name}-logs (the lab's directory goes with the lab). */
+    public void keepLogs(String name) {
+        Path out = Path.of("target", name + "-logs");
+        for (String h : hosts) {
+            try {
+                Files.createDirectories(out);
+                Path daemon = shared.resolve(h).resolve("daemon.log");
+                if (Files.exists(daemon)) {
+                    Files.copy(daemon, out.resolve(h + "-daemon.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                System.out.println("logs of " + h + " not kept: " + e.getMessage());
+            }
+        }
+    }
+
     /** Each live host's status, by host. */
     public Map<String, JsonNode> statuses() {
         Map<String, JsonNode> out = new TreeMap<>();

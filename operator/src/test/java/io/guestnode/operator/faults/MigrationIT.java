@@ -107,6 +107,7 @@ class MigrationIT {
         if (watch != null) {
             watch.close();
         }
+        CLUSTER.keepLogs("migration");
         if (Shell.isRoot()) {
             MultiHostIT.lab("down");
         }

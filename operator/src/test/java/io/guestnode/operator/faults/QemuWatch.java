@@ -39,7 +39,17 @@ final class QemuWatch implements AutoCloseable {
     private final Thread states;
     private final Thread pokes;
 
+    /** Kept reachable: libvirt holds a native pointer to it. */
+    private static final org.libvirt.jna.Libvirt.VirErrorCallback QUIET = (userData, error) -> {
+        // a domain not found on a host is the common answer here: not printed
+    };
+
     QemuWatch(List<String> hosts, String domain, String addr) {
+        try {
+            Connect.setErrorCallback(QUIET);
+        } catch (LibvirtException e) {
+            throw new IllegalStateException(e);
+        }
         this.hosts = hosts;
         this.domain = domain;
         this.addr = addr;

@@ -61,6 +61,7 @@ class RelocationIT {
         if (watcher != null) {
             watcher.close();
         }
+        CLUSTER.keepLogs("relocation");
         if (Shell.isRoot()) {
             MultiHostIT.lab("down");
         }
