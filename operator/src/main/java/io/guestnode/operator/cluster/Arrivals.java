@@ -31,19 +31,46 @@ final class Arrivals {
     private final java.util.function.Consumer<String> watch;
     /** Guests on their way here (phase migrating, this host the target), as the last steps read them. */
     private final Set<String> expected = new HashSet<>();
+    /** Guests handed over here after their live migration, not yet claimed. */
+    private final Set<String> handedHere = new HashSet<>();
 
-    Arrivals(DomainAgent domains, LocalGuests local, java.util.function.Consumer<String> watch) {
+    private final Holds holds;
+
+    Arrivals(DomainAgent domains, LocalGuests local, java.util.function.Consumer<String> watch, Holds holds) {
+        this.holds = holds;
         this.domains = domains;
         this.local = local;
         this.watch = watch;
     }
 
     /**
-     * One step, before the engine gets its share: {@code claimed} are the guests this host claimed in this step.
+     * One step, before the engine gets its share: {@code claimed} are the guests this host claimed in this step. A guest
+     * is resumed only when its source handed it over here after migrating it (the record read this step names this
+     * host, placed); a guest migrating here that ends any other way (failed, or recovered after its source was lost,
+     * here or elsewhere) has a copy left here destroyed, never resumed: it starts afresh if it is this host's.
      */
     void step(HostMember.Outcome o, Definitions d, Set<String> claimed, String me) {
+        handedHere.removeIf(g -> !o.read().guests().containsKey(g)
+                || !o.read().guests().get(g).value().owner().equals(Optional.of(me)));
+        for (String g : Set.copyOf(expected)) {
+            Versioned<GuestRecord> r = o.read().guests().get(g);
+            GuestRecord v = r == null ? GuestRecord.NEW : r.value();
+            if (v.phase() == GuestRecord.Phase.MIGRATING && v.target().equals(Optional.of(me))) {
+                continue; // under way
+            }
+            expected.remove(g);
+            if (v.owner().equals(Optional.of(me)) && v.phase() == GuestRecord.Phase.PLACED) {
+                handedHere.add(g);
+            } else {
+                d.vmOfNode(g).ifPresent(vm -> local.destroy(vm, "left here by a live migration that did not "
+                        + "complete"));
+            }
+        }
         for (String g : claimed) {
-            d.vmOfNode(g).ifPresent(vm -> resumeIfPaused(g, vm));
+            if (handedHere.remove(g)) {
+                holds.at(Holds.Step.BEFORE_RESUME, g);
+                d.vmOfNode(g).ifPresent(vm -> resumeIfPaused(g, vm));
+            }
         }
         o.read().guests().forEach((g, r) -> {
             if (r.value().phase() == GuestRecord.Phase.MIGRATING && r.value().target().equals(Optional.of(me))
@@ -51,19 +78,6 @@ final class Arrivals {
                 watch.accept(g); // its handover runs this host's next step at once: the guest waits paused
             }
         });
-        for (String g : Set.copyOf(expected)) {
-            Versioned<GuestRecord> r = o.read().guests().get(g);
-            boolean underWay = r != null && r.value().phase() == GuestRecord.Phase.MIGRATING
-                    && r.value().target().equals(Optional.of(me));
-            boolean mine = r != null && r.value().owner().equals(Optional.of(me));
-            if (mine) {
-                expected.remove(g); // handed over: claimed and resumed here
-            } else if (!underWay) {
-                expected.remove(g);
-                d.vmOfNode(g).ifPresent(vm -> local.destroy(vm, "left here by a live migration that did not "
-                        + "complete"));
-            }
-        }
     }
 
     private void resumeIfPaused(String g, VmResource vm) {

@@ -104,8 +104,9 @@ public final class ClusterMode implements AutoCloseable {
         this.agreement = new DefinitionsAgreement(zk, shared, all);
         this.leaderZnode = zk.leader();
         this.relocations = new Relocations(zk, domains);
-        this.migrations = new Migrations(zk, domains, this::stepNow);
-        this.arrivals = new Arrivals(domains, local, g -> zk.onRecordChange(g, this::stepNow));
+        Holds holds = Holds.fromSystem();
+        this.migrations = new Migrations(zk, domains, this::stepNow, holds);
+        this.arrivals = new Arrivals(domains, local, g -> zk.onRecordChange(g, this::stepNow), holds);
         this.hostOverrides = new HostOverridesDoc(zk.document("host-overrides"));
         this.takeover = new TakeoverCheck(zk, local, this::release, this::share);
         zk.join(agreement.facts());

@@ -59,7 +59,10 @@ final class Migrations {
     /** Runs this host's next step at once (a migration that returned waits paused on its target until then). */
     private final Runnable wake;
 
-    Migrations(Coordination zk, DomainAgent domains, Runnable wake) {
+    private final Holds holds;
+
+    Migrations(Coordination zk, DomainAgent domains, Runnable wake, Holds holds) {
+        this.holds = holds;
         this.zk = zk;
         this.domains = domains;
         this.wake = wake;
@@ -143,6 +146,7 @@ final class Migrations {
             } catch (DomainException | RuntimeException e) {
                 job.error = e.getMessage();
             } finally {
+                holds.at(Holds.Step.BEFORE_HANDOVER, g);
                 job.done = true;
                 wake.run();
             }

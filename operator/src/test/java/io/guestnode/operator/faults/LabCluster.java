@@ -37,6 +37,8 @@ public record LabCluster(Path shared, List<String> hosts, List<String> guests, S
     public static final Path ROOT = Path.of(System.getProperty("guestnode.root", "..")).toAbsolutePath().normalize();
     public static final Path LAB = Path.of("/run/guestnode-lab");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The daemons' test hook: a migration waits at a step while the file of that name exists in shared/hold. */
+    static final String HOLD_PROPERTY = "guestnode.test.hold-dir";
 
     /** The hosts' ZooKeeper ensemble: hN's server listens on 10.77.0.N. */
     public String zookeeper() {
@@ -88,7 +90,8 @@ public record LabCluster(Path shared, List<String> hosts, List<String> guests, S
                 "qemu+tcp://10.77.0." + host.substring(1) + "/system", "--migration-unsafe", "--watchdog-file",
                 LAB.resolve("hosts").resolve(host).resolve("watchdog-deadline").toString());
         Shell.Result r = Shell.run(List.of(ROOT.resolve("bin/lab").toString(), "exec", host, "bash", "-c",
-                "JAVA_HOME=" + System.getProperty("java.home") + " nohup " + cmd + " >>" + dir.resolve("daemon.log")
+                "JAVA_HOME=" + System.getProperty("java.home") + " GUESTNODE_JAVA_OPTS=-D" + HOLD_PROPERTY + "="
+                        + shared.resolve("hold") + " nohup " + cmd + " >>" + dir.resolve("daemon.log")
                         + " 2>&1 </dev/null &"));
         if (r.exitCode() != 0) {
             throw new IOException("guestnode did not start on " + host + ": " + r.output());

@@ -237,4 +237,139 @@ class MigrationIT {
         assertEquals(List.of(), watch.overlaps());
         assertEquals(0, cli(host, "unstandby", host).exitCode());
     }
+
+    // ------------------------------------------------------------------ the windows of a migration, one fault each
+
+    /** Sets ({@code on}) or lifts a hold of every daemon's migrations at {@code step} (the daemons' test hook). */
+    static void hold(String step, boolean on) throws Exception {
+        Path f = SHARED.resolve("hold").resolve(step);
+        if (on) {
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "");
+        } else {
+            Files.deleteIfExists(f);
+        }
+    }
+
+    /** Waits until {@code host}'s daemon log shows {@code line} (after {@code lines} lines it had before). */
+    static void awaitLog(String host, String line, long before, Duration within) throws Exception {
+        Path log = SHARED.resolve(host).resolve("daemon.log");
+        long end = System.nanoTime() + within.toNanos();
+        while (Files.readAllLines(log).stream().skip(before).noneMatch(l -> l.contains(line))) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(host + ": no '" + line + "' within " + within.toSeconds() + " s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    static long logLines(String host) throws Exception {
+        return Files.readAllLines(SHARED.resolve(host).resolve("daemon.log")).size();
+    }
+
+    /** {@code host} powered off and on again, with its guestnode. */
+    static void powerCycle(String host) throws Exception {
+        assertEquals(0, MultiHostIT.lab("power-on", host).exitCode());
+        CLUSTER.startDaemon(host);
+        CLUSTER.await(x -> x.containsKey(host) && x.get(host).has("cluster"), Duration.ofSeconds(60));
+    }
+
+    /** The guest back on one live host with its Dummy, never on two at once, with a later epoch. */
+    static String recovered(String lost, long epochBefore, Instant t0, String what) throws Exception {
+        Map<String, JsonNode> s = CLUSTER.await(x -> {
+            List<String> on = LabCluster.runningOn(x, QEMU);
+            return on.size() == 1 && !on.get(0).equals(lost);
+        }, Duration.ofSeconds(150));
+        String on = LabCluster.runningOn(s, QEMU).get(0);
+        System.out.printf("%s: %s online with its Dummy on %s after %.1f s%n", what, QEMU, on,
+                Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+        assertTrue(record(QEMU).epoch() > epochBefore, "claimed anew");
+        assertEquals(List.of(), watch.overlaps(), "never running on two hosts");
+        return on;
+    }
+
+    @Test
+    @Order(4)
+    void theSourcePoweredOffMidMigrationTheGuestRunsOnce() throws Exception {
+        String from = where(QEMU);
+        String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
+        long epoch = record(QEMU).epoch();
+        long before = logLines(from);
+        Instant t0 = Instant.now();
+        assertEquals(0, cli(to, "move", QEMU, to).exitCode());
+        awaitLog(from, QEMU + ": migrating live to " + to, before, Duration.ofSeconds(30));
+        Thread.sleep(1_000);
+        assertEquals(0, MultiHostIT.lab("power-off", from).exitCode());
+        recovered(from, epoch, t0, "source " + from + " powered off mid-migration");
+        powerCycle(from);
+    }
+
+    @Test
+    @Order(5)
+    void theSourcePoweredOffAfterLibvirtMigratedItButBeforeTheHandoverTheGuestRunsOnce() throws Exception {
+        String from = where(QEMU);
+        String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
+        long epoch = record(QEMU).epoch();
+        long before = logLines(from);
+        hold("before-handover", true);
+        try {
+            Instant t0 = Instant.now();
+            assertEquals(0, cli(to, "move", QEMU, to).exitCode());
+            awaitLog(from, QEMU + ": held before-handover", before, Duration.ofSeconds(60));
+            assertFalse(watch.definedOn(from), "libvirt moved it: nothing left on " + from);
+            assertEquals(GuestRecord.Phase.MIGRATING, record(QEMU).phase(), "not handed over");
+            assertEquals(0, MultiHostIT.lab("power-off", from).exitCode());
+            recovered(from, epoch, t0, "source " + from + " powered off before its handover");
+        } finally {
+            hold("before-handover", false);
+        }
+        powerCycle(from);
+    }
+
+    @Test
+    @Order(6)
+    void theTargetPoweredOffAfterItOwnsTheGuestButBeforeItResumedItTheGuestRunsOnce() throws Exception {
+        String from = where(QEMU);
+        String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
+        long before = logLines(to);
+        hold("before-resume", true);
+        try {
+            Instant t0 = Instant.now();
+            assertEquals(0, cli(to, "move", QEMU, to).exitCode());
+            awaitLog(to, QEMU + ": held before-resume", before, Duration.ofSeconds(60));
+            GuestRecord r = record(QEMU);
+            assertEquals(Optional.of(to), r.owner(), "the target owns it: " + r);
+            assertFalse(watch.definedOn(from), "nothing left on the source " + from);
+            assertEquals(0, MultiHostIT.lab("power-off", to).exitCode());
+            recovered(to, r.epoch(), t0, "target " + to + " powered off before it resumed the guest");
+        } finally {
+            hold("before-resume", false);
+        }
+        powerCycle(to);
+    }
+
+    @Test
+    @Order(7)
+    void theTargetPoweredOffMidMigrationTheGuestRunsOnOnItsSource() throws Exception {
+        String from = where(QEMU);
+        String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
+        long epoch = record(QEMU).epoch();
+        long before = logLines(from);
+        Instant t0 = Instant.now();
+        assertEquals(0, cli(from, "move", QEMU, to).exitCode());
+        awaitLog(from, QEMU + ": migrating live to " + to, before, Duration.ofSeconds(30));
+        Thread.sleep(1_000);
+        assertEquals(0, MultiHostIT.lab("power-off", to).exitCode());
+        awaitLog(from, QEMU + ": live migration to " + to + " failed", before, Duration.ofSeconds(150));
+        Map<String, JsonNode> s = CLUSTER.await(x -> LabCluster.runningOn(x, QEMU).equals(List.of(from)),
+                Duration.ofSeconds(60));
+        System.out.printf("target %s powered off mid-migration: %s runs on on %s (%.1f s)%n", to, QEMU, from,
+                Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+        GuestRecord r = record(QEMU);
+        assertEquals(Optional.of(from), r.owner());
+        assertEquals(epoch, r.epoch(), "never left its source");
+        dummyUntouched(s, t0);
+        assertEquals(List.of(), watch.overlaps());
+        powerCycle(to);
+    }
 }
