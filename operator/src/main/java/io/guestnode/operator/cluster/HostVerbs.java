@@ -36,12 +36,10 @@ final class HostVerbs implements ClusterVerbs {
 
     @Override
     public String move(String resource, String host, String who) {
-        String why = onGuest(resource, host, g -> o -> o.withPrefer(g, host), "move " + resource + " to " + host,
-                who);
-        if (why == null) {
-            guest(resource).ifPresent(this::forgetFailedMigration);
+        if (guest(resource).isPresent() && member(host) == null) {
+            forgetFailedMigration(guest(resource).get()); // first: the move written next may be planned at once
         }
-        return why;
+        return onGuest(resource, host, g -> o -> o.withPrefer(g, host), "move " + resource + " to " + host, who);
     }
 
     /** A move asked again tries a live migration again: the mark of the last failed one goes. */

@@ -55,6 +55,10 @@ final class Migrations {
     private final Coordination zk;
     private final DomainAgent domains;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    /** How long a target may take to announce its libvirt URI before the migration fails. */
+    static final Duration URI_WAIT = Duration.ofSeconds(10);
+    /** Since when each guest's target announces no URI (only the step's thread uses it). */
+    private final Map<String, Long> noUriSince = new java.util.HashMap<>();
     private volatile Settings settings = new Settings(h -> Optional.empty(), false);
     /** Runs this host's next step at once (a migration that returned waits paused on its target until then). */
     private final Runnable wake;
@@ -122,6 +126,14 @@ final class Migrations {
         Optional<VmResource> vm = d.vmOfNode(g);
         String target = r.value().target().orElseThrow();
         Optional<String> uri = settings.uriOf().apply(target);
+        if (uri.isEmpty() && vm.isPresent()) {
+            // a host announces its URI with its first heartbeat after it joined: it is given a moment
+            long since = noUriSince.computeIfAbsent(g, k -> System.nanoTime());
+            if (System.nanoTime() - since < URI_WAIT.toNanos()) {
+                return;
+            }
+        }
+        noUriSince.remove(g);
         if (vm.isEmpty() || uri.isEmpty()) {
             fail(g, r, target, vm.isEmpty() ? "not in this host's definitions" : target
                     + " announces no libvirt URI to migrate to (--migration-uri)", journal);

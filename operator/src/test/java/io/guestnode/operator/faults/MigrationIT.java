@@ -372,4 +372,33 @@ class MigrationIT {
         assertEquals(List.of(), watch.overlaps());
         powerCycle(to);
     }
+
+    /**
+     * The second guard on QEMU disks: the running guest's disk lease is held in the shared lockspace (libvirt's lockd,
+     * the same on every host), and starting the same disk directly on another host fails.
+     */
+    @Test
+    @Order(8)
+    void aRunningGuestsDiskCannotBeStartedOnAnotherHost() throws Exception {
+        String on = where(QEMU);
+        String other = HOSTS.stream().filter(h -> !h.equals(on)).findFirst().orElseThrow();
+        List<Path> leases;
+        try (var l = Files.list(LabCluster.LAB.resolve("shared/lockd"))) {
+            leases = l.toList();
+        }
+        assertFalse(leases.isEmpty(), "lockd keeps a lease for the disk");
+        for (Path lease : leases) {
+            try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(lease,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                assertNull(c.tryLock(), lease + " is held by the virtlockd of the host running the guest");
+            }
+        }
+        Shell.Result second = MultiHostIT.lab("exec", other, "virsh", "-c", "qemu:///system", "create",
+                SHARED.resolve(QEMU + ".xml").toString());
+        assertTrue(second.exitCode() != 0, "a second start of the disk on " + other + " fails: " + second.output());
+        Thread.sleep(1_000);
+        assertEquals(List.of(on), LabCluster.runningOn(CLUSTER.statuses(), QEMU));
+        assertFalse(watch.definedOn(other), "nothing of it on " + other);
+        assertEquals(List.of(), watch.overlaps());
+    }
 }
