@@ -255,6 +255,7 @@ public final class Engine implements AutoCloseable {
             Set<String> inside = LetGo.inside(node, state);
             sessions.close(node);
             state = LetGo.forget(node, vm.get(), state);
+            LOG.info("[{}] let go for its live migration (nothing in it stopped)", node);
             journal(node + ": let go for its live migration (nothing in it stopped)");
             defs.letGo(node, inside, next, state).ifPresent(this::take);
             touched.add(node);

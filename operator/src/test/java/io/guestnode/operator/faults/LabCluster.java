@@ -98,6 +98,51 @@ public record LabCluster(Path shared, List<String> hosts, List<String> guests, S
         }
     }
 
+    /**
+     * Adds a QEMU (TCG) guest node to the definitions {@link #define} wrote: a qcow2 overlay of the image's root disk
+     * and the shared key, at the same path on every host, a VM resource on {@code qemu:///system} (allow-migrate as
+     * given) and a Dummy pinned to it with a monitor every 2 s. Its domain is {@code prefix + guest}.
+     */
+    public void defineQemu(String guest, String addr, boolean allowMigrate) throws IOException {
+        Path images = Path.of(System.getenv().getOrDefault("GUESTNODE_IMAGES", ROOT.resolve(".cache/images")
+                .toString()));
+        Path disk = shared.resolve(guest + ".qcow2");
+        Shell.Result img = Shell.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-b",
+                images.resolve("qemu/root.qcow2").toString(), "-F", "qcow2", disk.toString()));
+        if (img.exitCode() != 0) {
+            throw new IOException("qemu-img: " + img.output());
+        }
+        Shell.Result t = Shell.run(List.of(ROOT.resolve("bin/guestnode").toString(), "template", "qemu", "--name",
+                prefix + guest, "--addr", addr, "--images", images.toString(), "--disk", disk.toString(), "--key",
+                shared.resolve("authkey").toString(), "--memory", "128"));
+        if (t.exitCode() != 0) {
+            throw new IOException("template of " + guest + " failed: " + t.output());
+        }
+        Path config = Files.writeString(shared.resolve(guest + ".xml"), t.output());
+        String vm = """
+                <primitive id="vm-%1$s" class="ocf" provider="heartbeat" type="VirtualDomain">
+                  <instance_attributes id="vm-%1$s-ia">
+                    <nvpair id="vm-%1$s-config" name="config" value="%2$s"/>
+                    <nvpair id="vm-%1$s-hv" name="hypervisor" value="qemu:///system"/>
+                    <nvpair id="vm-%1$s-fs" name="force_stop" value="true"/>
+                  </instance_attributes>
+                  <meta_attributes id="vm-%1$s-meta">
+                    <nvpair id="vm-%1$s-rn" name="remote-node" value="%1$s"/>
+                    <nvpair id="vm-%1$s-ra" name="remote-addr" value="%3$s"/>
+                    <nvpair id="vm-%1$s-am" name="allow-migrate" value="%5$s"/>
+                    %4$s
+                  </meta_attributes>
+                </primitive>
+                <primitive id="dummy-%1$s" class="ocf" provider="pacemaker" type="Dummy">
+                  <operations><op id="dummy-%1$s-mon" name="monitor" interval="2s"/></operations>
+                </primitive>
+                """.formatted(guest, config, addr, meta, allowMigrate);
+        Path defs = shared.resolve("guests.xml");
+        Files.writeString(defs, Files.readString(defs).replace("</resources>", vm + "</resources>")
+                .replace("</constraints>", "<rsc_location id=\"pin-" + guest + "\" rsc=\"dummy-" + guest
+                        + "\" node=\"" + guest + "\" score=\"INFINITY\"/></constraints>"));
+    }
+
     /** The hosts' daemon logs, kept in target/{@code name}-logs (the lab's directory goes with the lab). */
     public void keepLogs(String name) {
         Path out = Path.of("target", name + "-logs");

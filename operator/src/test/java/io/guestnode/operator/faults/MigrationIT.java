@@ -65,41 +65,8 @@ class MigrationIT {
                 Duration.ofSeconds(240));
     }
 
-    /** The QEMU guest node: a qcow2 overlay and the key in the shared directory, at the same path on every host. */
     static void defineQemuGuest() throws Exception {
-        Path images = Path.of(System.getenv().getOrDefault("GUESTNODE_IMAGES",
-                LabCluster.ROOT.resolve(".cache/images").toString()));
-        Path disk = SHARED.resolve(QEMU + ".qcow2");
-        Shell.Result img = Shell.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-b",
-                images.resolve("qemu/root.qcow2").toString(), "-F", "qcow2", disk.toString()));
-        assertEquals(0, img.exitCode(), img.output());
-        Shell.Result t = Shell.run(List.of(LabCluster.ROOT.resolve("bin/guestnode").toString(), "template", "qemu",
-                "--name", PREFIX + QEMU, "--addr", QEMU_ADDR, "--images", images.toString(), "--disk",
-                disk.toString(), "--key", SHARED.resolve("authkey").toString(), "--memory", "128"));
-        assertEquals(0, t.exitCode(), t.output());
-        Path config = Files.writeString(SHARED.resolve(QEMU + ".xml"), t.output());
-        String vm = """
-                <primitive id="vm-%1$s" class="ocf" provider="heartbeat" type="VirtualDomain">
-                  <instance_attributes id="vm-%1$s-ia">
-                    <nvpair id="vm-%1$s-config" name="config" value="%2$s"/>
-                    <nvpair id="vm-%1$s-hv" name="hypervisor" value="qemu:///system"/>
-                    <nvpair id="vm-%1$s-fs" name="force_stop" value="true"/>
-                  </instance_attributes>
-                  <meta_attributes id="vm-%1$s-meta">
-                    <nvpair id="vm-%1$s-rn" name="remote-node" value="%1$s"/>
-                    <nvpair id="vm-%1$s-ra" name="remote-addr" value="%3$s"/>
-                    <nvpair id="vm-%1$s-am" name="allow-migrate" value="true"/>
-                    %4$s
-                  </meta_attributes>
-                </primitive>
-                <primitive id="dummy-%1$s" class="ocf" provider="pacemaker" type="Dummy">
-                  <operations><op id="dummy-%1$s-mon" name="monitor" interval="2s"/></operations>
-                </primitive>
-                """.formatted(QEMU, config, QEMU_ADDR, StatusJson.FAST_MONITOR);
-        Path defs = SHARED.resolve("guests.xml");
-        Files.writeString(defs, Files.readString(defs).replace("</resources>", vm + "</resources>")
-                .replace("</constraints>", "<rsc_location id=\"pin-" + QEMU + "\" rsc=\"dummy-" + QEMU
-                        + "\" node=\"" + QEMU + "\" score=\"INFINITY\"/></constraints>"));
+        CLUSTER.defineQemu(QEMU, QEMU_ADDR, true);
     }
 
     @AfterAll

@@ -21,7 +21,7 @@ import org.libvirt.LibvirtException;
  * longest time no host ran it; and a TCP connect to the guest's remoted port every {@link #POKE_MS} (never a sign-on) for the longest
  * time it did not answer.
  */
-final class QemuWatch implements AutoCloseable {
+public final class QemuWatch implements AutoCloseable {
     static final long SAMPLE_MS = 20;
     /** A TCP connect to the guest at most this often (the guest is emulated: its remoted must not be flooded). */
     static final long POKE_MS = 50;
@@ -44,7 +44,7 @@ final class QemuWatch implements AutoCloseable {
         // a domain not found on a host is the common answer here: not printed
     };
 
-    QemuWatch(List<String> hosts, String domain, String addr) {
+    public QemuWatch(List<String> hosts, String domain, String addr) {
         try {
             Connect.setErrorCallback(QUIET);
         } catch (LibvirtException e) {
@@ -58,22 +58,32 @@ final class QemuWatch implements AutoCloseable {
     }
 
     /** Forgets the gaps seen so far (the overlaps stay). */
-    void reset() {
+    public void reset() {
         longestNotRunning = 0;
         longestSilence = 0;
     }
 
-    List<String> overlaps() {
+    public List<String> overlaps() {
         return List.copyOf(overlaps);
     }
 
-    String summary() {
+    /** The longest time no host ran the guest since the last reset (ms). */
+    public long longestNotRunning() {
+        return longestNotRunning;
+    }
+
+    /** The longest time the guest's remoted port did not answer since the last reset (ms). */
+    public long longestSilence() {
+        return longestSilence;
+    }
+
+    public String summary() {
         return "longest time no host ran it " + longestNotRunning + " ms (libvirt sampled every " + SAMPLE_MS
                 + " ms), longest its remoted port did not answer " + longestSilence + " ms";
     }
 
     /** Whether {@code host}'s libvirt has the domain defined (running or not). */
-    boolean definedOn(String host) {
+    public boolean definedOn(String host) {
         synchronized (libvirt) {
             try {
                 Domain d = connect(host).domainLookupByName(domain);
