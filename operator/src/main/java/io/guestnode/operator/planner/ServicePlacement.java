@@ -223,10 +223,16 @@ final class ServicePlacement {
         return false;
     }
 
-    /** The best guest node for a unit: highest score, then least load; noted when there is none. */
+    /**
+     * The best guest node for a unit: highest score, then least load not counting the unit itself, then where it runs
+     * (as Pacemaker keeps a resource on its current node among equals); noted when there is none. Counting the unit
+     * where it runs would move it away, and once stopped, start it there again: a loop.
+     */
     private Optional<String> best(String unit, List<Service> ms, Map<String, Integer> load) {
         String best = null;
         long bestScore = Long.MIN_VALUE;
+        String cur = currentNode(ms).orElse(null);
+        java.util.function.ToIntFunction<String> others = g -> load.getOrDefault(g, 0) - (g.equals(cur) ? 1 : 0);
         List<String> why = new ArrayList<>();
         for (String g : reachable(ms, pool)) {
             OptionalLong score = score(ms, g, why);
@@ -234,7 +240,8 @@ final class ServicePlacement {
                 continue;
             }
             boolean better = best == null || score.getAsLong() > bestScore
-                    || (score.getAsLong() == bestScore && load.getOrDefault(g, 0) < load.getOrDefault(best, 0));
+                    || (score.getAsLong() == bestScore && (others.applyAsInt(g) < others.applyAsInt(best)
+                    || others.applyAsInt(g) == others.applyAsInt(best) && g.equals(cur)));
             if (better) {
                 best = g;
                 bestScore = score.getAsLong();
@@ -246,7 +253,6 @@ final class ServicePlacement {
                     : "no guest node may run it" + detail);
             return Optional.empty();
         }
-        String cur = currentNode(ms).orElse(null);
         if (!best.equals(cur)) {
             load.merge(best, 1, Integer::sum);
             if (cur != null) {
