@@ -68,6 +68,7 @@ public final class ClusterMode implements AutoCloseable {
     private volatile HostFencing fencing = new HostFencing(Optional.empty());
     private final LeaderZnode leaderZnode;
     private final Relocations relocations;
+    private final EngineFeed feed = new EngineFeed();
     private final Migrations migrations;
     private final Arrivals arrivals;
     private final HostOverridesDoc hostOverrides;
@@ -141,7 +142,8 @@ public final class ClusterMode implements AutoCloseable {
 
     /** The domain agent the engine gets: starts only with a fresh lease and a held claim. */
     public DomainAgent guard() {
-        return new ClaimGuard(domains, this::refusal);
+        return new ClaimGuard(domains, new StartPermit(() -> all, () -> held, migrations::underWay, heartbeat::fresh,
+                timing.selfFenceAfter(), zk)::refusal);
     }
 
     /** move, ban, clear and standby: the operators' host overrides the cluster keeps. */
@@ -160,13 +162,7 @@ public final class ClusterMode implements AutoCloseable {
      */
     public void migrateWith(String uri, boolean unsafe) {
         agreement.migrationUri(uri);
-        migrations.settings(new Migrations.Settings(h -> {
-            try {
-                return Optional.ofNullable(zk.hostFacts().get(h)).flatMap(HostFacts::migrationUri);
-            } catch (CoordinationException e) {
-                return Optional.empty();
-            }
-        }, unsafe));
+        migrations.settings(Migrations.Settings.announced(zk, unsafe));
     }
 
     /** While this host leads, lost hosts are fenced with {@code agent}: a confirmed "off" spares the fence delay. */
@@ -215,8 +211,6 @@ public final class ClusterMode implements AutoCloseable {
         return agreement.publish(local, this::definitions);
     }
 
-
-
     /** Another client took a guest's remoted over: whether this host still owns it ({@link TakeoverCheck}). */
     boolean stillOwner(String guest) {
         return takeover.stillOwner(all, guest);
@@ -228,25 +222,6 @@ public final class ClusterMode implements AutoCloseable {
         keep.remove(guest);
         held = Set.copyOf(keep);
         return held;
-    }
-
-    Optional<String> refusal(String domainName) {
-        Optional<VmResource> vm = all.vms().stream().filter(v -> v.domain().domainName().equals(domainName))
-                .findFirst();
-        if (vm.isEmpty()) {
-            return Optional.of("no guest of the definitions has this domain");
-        }
-        String g = vm.get().node();
-        if (!heartbeat.fresh()) {
-            return Optional.of("this host's lease is not fresh (no write acknowledged by a quorum within "
-                    + timing.selfFenceAfter().toMillis() + " ms)");
-        }
-        try {
-            return held.contains(g) && zk.holdsClaim(g) ? Optional.empty()
-                    : Optional.of("this host does not hold the claim of " + g);
-        } catch (CoordinationException e) {
-            return Optional.of("the claim of " + g + " could not be read: " + e.getMessage());
-        }
     }
 
     /** What this host last read of the cluster; null before its first step. */
@@ -343,7 +318,8 @@ public final class ClusterMode implements AutoCloseable {
         };
         holds.removeAll(relocations.handOver(o, d, e == null ? Optional.empty() : e.working(), journal));
         if (e != null) {
-            holds.removeAll(migrations.step(o, d, g -> letGo(d, g), journal));
+            holds.removeAll(migrations.step(o, d, Migrations.Engine.of(g -> prepare(d, g, false),
+                    g -> prepare(d, g, true), e::stayed), journal));
         }
         leaving = o.leaving();
         share(d, holds);
@@ -355,54 +331,31 @@ public final class ClusterMode implements AutoCloseable {
 
     /**
      * This host's share from now on: the guard's set at once, and the engine's definitions when they differ from what
-     * it was last given (compared with that, never with {@link #held}, which a self-fence empties first).
+     * it was last given ({@link EngineFeed}; compared with that, never with {@link #held}, which a self-fence empties
+     * first).
      */
     private synchronized void share(Definitions d, Set<String> holds) {
         held = Set.copyOf(holds);
-        Set<String> now = runs(holds);
-        EnginePort e = engine;
-        if (e == null || now.equals(engineHeld) && d == engineDefs) {
-            return;
-        }
-        if (!now.equals(engineHeld)) {
-            LOG.info("this host holds {}", new java.util.TreeSet<>(now));
-        }
-        engineHeld = Set.copyOf(now);
-        engineDefs = d;
-        try {
-            e.share(HostShare.of(d, now));
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException ex) {
-            LOG.error("this host's definitions not taken: {}", ex.getMessage());
-            engineHeld = null;
-        }
+        feed.give(engine, d, runs(holds));
     }
 
-    /** What the engine runs of what this host holds: not what it stops to relocate, nor what migrates away. */
+    /** What the engine runs of what this host holds: not what it stops to relocate, nor what migrated away. */
     private Set<String> runs(Set<String> holds) {
         Set<String> now = new HashSet<>(holds);
         now.removeAll(leaving);
-        now.removeAll(migrations.underWay());
+        now.removeAll(migrations.letGo());
         return now;
     }
 
-    /** The engine lets go of a guest that migrates away, without stopping anything in it; empty when it did. */
-    private synchronized Optional<String> letGo(Definitions d, String guest) {
-        EnginePort e = engine;
+    /**
+     * For a guest that migrates away, the engine holds it ({@code letGo} false: observes it, no longer acts on it) or
+     * lets go of it without stopping anything in it; empty when it did.
+     */
+    private synchronized Optional<String> prepare(Definitions d, String guest, boolean letGo) {
         Set<String> now = runs(held);
         now.remove(guest);
-        Optional<String> no = e.release(guest, HostShare.of(d, now));
-        if (no.isEmpty()) {
-            engineHeld = Set.copyOf(now);
-            engineDefs = d;
-        }
-        return no;
+        return letGo ? feed.letGo(engine, d, now, guest) : engine.migrating(guest, HostShare.of(d, now));
     }
-
-    /** What the engine was last given (guarded by this). */
-    private Set<String> engineHeld;
-    private Definitions engineDefs;
 
     /**
      * No write acknowledged for S: nothing starts, every local guest of the definitions is destroyed now. When every

@@ -46,6 +46,19 @@ public interface EnginePort {
         return java.util.Optional.of("this engine cannot let go of a guest");
     }
 
+    /**
+     * The guest begins to migrate live away from this host: the engine observes it and no longer acts on it. Empty when
+     * done, else why not; {@code next} are this host's definitions without it.
+     */
+    default java.util.Optional<String> migrating(String guest, Definitions next) {
+        return java.util.Optional.of("this engine cannot hold a guest for its migration");
+    }
+
+    /** The guest's live migration ended and it runs on here: the engine acts on it again. False when not done. */
+    default boolean stayed(String guest) {
+        return true;
+    }
+
     /** Records an event of the cluster in the engine's journal. */
     default void note(String what) {
     }
@@ -93,6 +106,34 @@ public interface EnginePort {
                     return java.util.Optional.of("interrupted");
                 } catch (RuntimeException ex) { // not taken in time: withdrawn, never carried out
                     return java.util.Optional.of("the control loop did not take it: " + ex.getMessage());
+                }
+            }
+
+            @Override
+            public java.util.Optional<String> migrating(String guest, Definitions next) {
+                try {
+                    return e.call(x -> x.migrating(guest, next), Duration.ofSeconds(5));
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return java.util.Optional.of("interrupted");
+                } catch (RuntimeException ex) { // not taken in time: withdrawn, never carried out
+                    return java.util.Optional.of("the control loop did not take it: " + ex.getMessage());
+                }
+            }
+
+            @Override
+            public boolean stayed(String guest) {
+                try {
+                    e.call(x -> {
+                        x.stayed(guest);
+                        return null;
+                    }, Duration.ofSeconds(5));
+                    return true;
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                } catch (RuntimeException ex) { // not taken in time: asked again at the next step
+                    return false;
                 }
             }
 

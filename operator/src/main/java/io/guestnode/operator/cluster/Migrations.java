@@ -22,14 +22,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The source's half of a live migration. For a guest the leader marks migrating (this host its owner, another the
- * target), the engine first lets go of it without stopping anything ({@code release}); then libvirt migrates it, peer
- * to peer, left paused on the target. What happened is then read from libvirt here, never guessed from the call's
- * outcome: the domain gone from this host means it is on the target, and this host hands it over (one transaction:
- * owner the target, its claim deleted; the target claims it, then resumes it); the domain still running here means the
- * migration failed, and this host marks that in the record (running, the target kept) and takes it back into its
- * engine. A paused domain here is resumed first (libvirt may leave it paused after a failure); an answer that is not
- * clear is asked again at the next step. Until the handover nobody else may claim the guest, and the target never
- * runs it before it owns it.
+ * target), the engine first holds it: it observes it and no longer acts on it, while its session and its services'
+ * monitors go on ({@code hold}); no start of it passes this host's guard from then on. Then libvirt migrates it, peer
+ * to peer, left paused on the target. What happened is read from libvirt here, never guessed from the call's outcome:
+ * the domain gone from this host means it is on the target: the engine lets go of it without stopping anything
+ * ({@code release}: its session closed, it and its services forgotten) and this host hands it over (one transaction:
+ * owner the target, its claim deleted; the target claims it, then resumes it). The domain still running here means the
+ * migration failed: this host marks that in the record (running, the target kept) and its engine acts on it again. A
+ * paused domain here is resumed first (libvirt may leave it paused after a failure); an answer that is not clear is
+ * asked again at the next step. Until the handover nobody else may claim the guest, and the target never runs it
+ * before it owns it.
  */
 final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
@@ -38,14 +40,25 @@ final class Migrations {
 
     /** How this host migrates: the libvirt URI of each host (from what it says of itself), and the lab's flag. */
     record Settings(Function<String, Optional<String>> uriOf, boolean unsafe) {
+        /** Each host's URI as it announces it in its membership znode ({@link HostFacts}). */
+        static Settings announced(io.guestnode.agents.coordination.ZkCoordination zk, boolean unsafe) {
+            return new Settings(h -> {
+                try {
+                    return Optional.ofNullable(zk.hostFacts().get(h)).flatMap(HostFacts::migrationUri);
+                } catch (CoordinationException e) {
+                    return Optional.empty();
+                }
+            }, unsafe);
+        }
     }
 
-    /** One migration under way: its target, when it began, and libvirt's answer once it came. */
+    /** One migration under way: its target, when it began, libvirt's answer once it came, and whether let go. */
     private static final class Job {
         final String target;
         final long started = System.nanoTime();
         volatile boolean done;
         volatile String error = "";
+        volatile boolean letGo;
 
         Job(String target) {
             this.target = target;
@@ -76,21 +89,59 @@ final class Migrations {
         settings = s;
     }
 
-    /** The guests the engine has let go of for their migration: they stay out of its share until it ends. */
+    /** The guests migrating away from this host: none of them may start here. */
     Set<String> underWay() {
         return Set.copyOf(jobs.keySet());
     }
 
-    /** How the engine lets go of a guest: empty when it did, else why not. */
-    interface Release {
+    /** The guests migrated away whose engine let go of them: they stay out of its share until handed over. */
+    Set<String> letGo() {
+        Set<String> out = new TreeSet<>();
+        jobs.forEach((g, j) -> {
+            if (j.letGo) {
+                out.add(g);
+            }
+        });
+        return out;
+    }
+
+    /** What a migration asks of this host's engine; each answer is empty when done, else why not. */
+    interface Engine {
+        /** Observe the guest and no longer act on it. */
+        Optional<String> hold(String guest);
+
+        /** Let go of it without stopping anything in it. */
         Optional<String> release(String guest);
+
+        /** Act on it again (it runs on here); false when not yet done. */
+        boolean stayed(String guest);
+
+        static Engine of(Function<String, Optional<String>> hold, Function<String, Optional<String>> release,
+                         java.util.function.Predicate<String> stayed) {
+            return new Engine() {
+                @Override
+                public Optional<String> hold(String guest) {
+                    return hold.apply(guest);
+                }
+
+                @Override
+                public Optional<String> release(String guest) {
+                    return release.apply(guest);
+                }
+
+                @Override
+                public boolean stayed(String guest) {
+                    return stayed.test(guest);
+                }
+            };
+        }
     }
 
     /**
      * One step: begins each migration the leader asked of this host, and ends each whose libvirt call returned.
      * Returns the guests handed over.
      */
-    Set<String> step(HostMember.Outcome o, Definitions d, Release engine, Relocations.Journal journal)
+    Set<String> step(HostMember.Outcome o, Definitions d, Engine engine, Relocations.Journal journal)
             throws CoordinationException {
         for (String g : o.migrating()) {
             if (!jobs.containsKey(g)) {
@@ -99,7 +150,7 @@ final class Migrations {
         }
         Set<String> handed = new TreeSet<>();
         for (Map.Entry<String, Job> j : Map.copyOf(jobs).entrySet()) {
-            End e = j.getValue().done ? end(j.getKey(), j.getValue(), o, d, journal) : End.PENDING;
+            End e = j.getValue().done ? end(j.getKey(), j.getValue(), o, d, engine, journal) : End.PENDING;
             if (e != End.PENDING) {
                 jobs.remove(j.getKey());
             }
@@ -120,7 +171,7 @@ final class Migrations {
         TAKEN_BACK
     }
 
-    private void begin(String g, HostMember.Outcome o, Definitions d, Release engine, Relocations.Journal journal)
+    private void begin(String g, HostMember.Outcome o, Definitions d, Engine engine, Relocations.Journal journal)
             throws CoordinationException {
         Versioned<GuestRecord> r = o.read().guests().get(g);
         Optional<VmResource> vm = d.vmOfNode(g);
@@ -140,8 +191,8 @@ final class Migrations {
             return;
         }
         Job job = new Job(target);
-        jobs.put(g, job); // first: from here on the engine is not given the guest again until the job ends
-        Optional<String> no = engine.release(g);
+        jobs.put(g, job); // first: from here on no start of it passes this host's guard until the job ends
+        Optional<String> no = engine.hold(g);
         if (no.isPresent()) {
             jobs.remove(g);
             if (no.get().contains("stays with this host")) {
@@ -165,17 +216,26 @@ final class Migrations {
         });
     }
 
-    private End end(String g, Job job, HostMember.Outcome o, Definitions d, Relocations.Journal journal)
-            throws CoordinationException {
+    private End end(String g, Job job, HostMember.Outcome o, Definitions d, Engine engine,
+                    Relocations.Journal journal) throws CoordinationException {
         Versioned<GuestRecord> r = o.read().guests().get(g);
         Optional<VmResource> vm = d.vmOfNode(g);
         if (r == null || vm.isEmpty() || !o.held().contains(g)) {
-            return End.HANDED; // no longer this host's (a self-fence destroyed what was here): nothing to hand over
+            // no longer this host's (a self-fence destroyed what was here): nothing to hand over
+            return job.letGo || engine.stayed(g) ? End.HANDED : End.PENDING;
         }
         DomainState here = domains.monitor(DomainSpecs.of(vm.get()), MONITOR_TIMEOUT);
         long ms = (System.nanoTime() - job.started) / 1_000_000;
         switch (here.status()) {
             case STOPPED -> {
+                if (!job.letGo) {
+                    Optional<String> no = engine.release(g);
+                    if (no.isPresent()) {
+                        LOG.debug("{}: migrated, not yet let go: {}", g, no.get());
+                        return End.PENDING;
+                    }
+                    job.letGo = true;
+                }
                 if (zk.handOver(g, r.version(), r.value().handedTo(job.target))) {
                     LOG.info("{}: migrated live to {} in {} ms; handed over", g, job.target, ms);
                     journal.note(g + ": migrated live from " + zk.host() + " to " + job.target + " in " + ms + " ms");
@@ -188,8 +248,10 @@ final class Migrations {
                     resume(g, vm.get());
                     return End.PENDING;
                 }
-                fail(g, r, job.target, job.error.isEmpty() ? "libvirt reported no error" : job.error, journal);
-                return End.TAKEN_BACK;
+                if (r.value().phase() == GuestRecord.Phase.MIGRATING) {
+                    fail(g, r, job.target, job.error.isEmpty() ? "libvirt reported no error" : job.error, journal);
+                }
+                return engine.stayed(g) ? End.TAKEN_BACK : End.PENDING;
             }
             default -> {
                 return End.PENDING; // libvirt does not say: asked again at the next step

@@ -1,7 +1,6 @@
 package io.guestnode.operator.engine;
 
 import io.guestnode.agents.domain.DomainAgent;
-import io.guestnode.agents.domain.DomainEvent;
 import io.guestnode.agents.remote.RemoteExecutorClient;
 import io.guestnode.agents.remote.tls.AuthKey;
 import io.guestnode.operator.definitions.Definitions;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -45,11 +43,10 @@ public final class Engine implements AutoCloseable {
     /** At most this many inbox items are folded into one plan. */
     static final int MAX_BATCH = 1024;
 
-    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final EngineEvents events = new EngineEvents(this::apply, this::journal, () -> this.definitions);
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("engine-timer").factory());
     private final Lanes lanes = new Lanes();
-    private final InboxGate gate = new InboxGate();
     private final RemoteExecutorClient client;
     private final GuestSessions sessions;
     private final ActionRunner runner;
@@ -98,15 +95,16 @@ public final class Engine implements AutoCloseable {
         this.overrides = overrides;
         this.journal = new BoundedJournal(journal);
         this.client = new RemoteExecutorClient(clock);
-        this.sessions = new GuestSessions(this::onSessionEvent, node -> this.definitions.vmOfNode(node)
+        this.sessions = new GuestSessions(events::onSession, node -> this.definitions.vmOfNode(node)
                 .map(v -> Planner.guestManaged(v, this.overrides)).orElse(false), node -> owner.test(node));
         this.runner = new ActionRunner(domains, new Connector(client), sessions, key,
                 "guestnode@" + definitions.hostNode());
         this.clock = clock;
         this.writer = new StateWriter(persist);
-        this.observers = new VmObservers(domains, lanes, this::submitVmSeen, () -> this.definitions,
+        this.observers = new VmObservers(domains, lanes, events::vmSeen, () -> this.definitions,
                 () -> this.state);
-        domains.addListener(this::onDomainEvent);
+        events.observers(observers);
+        domains.addListener(events::onDomain);
         this.dirty = true; // the first batch plans, whatever it holds
         this.loop = Thread.ofPlatform().name("control-loop").start(this::run);
         submitTask(observers::sweep);
@@ -131,31 +129,16 @@ public final class Engine implements AutoCloseable {
         submitTask(() -> apply(e));
     }
 
-    /** Work from a source that may flood (a guest's monitor results, a domain's lifecycle): bounded per source. */
-    private void submitGated(String source, Runnable r) {
-        if (!gate.admit(source)) {
-            LOG.debug("[{}] event dropped: {} already waiting from this source", source, InboxGate.PER_SOURCE);
-            return;
-        }
-        submitTask(() -> {
-            gate.taken(source);
-            r.run();
-        });
-    }
-
-    private void submitVmSeen(VmResource vm, Event.VmSeen e) {
-        submitGated("vm " + vm.id(), () -> apply(e));
-    }
 
     private void submitTask(Runnable r) {
         if (running) {
-            inbox.add(r);
+            events.task(r);
         }
     }
 
     /** Events dropped because their source flooded the inbox. */
     public long droppedEvents() {
-        return gate.dropped();
+        return events.dropped();
     }
 
     /**
@@ -241,6 +224,33 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * A guest node begins to migrate live away from this host: from now on it is observed and never acted on (its
+     * session and its services' monitors go on; its VM leaving this host is no failure). Refused (empty when done),
+     * and nothing changed, while an action on it or in it is in flight or when it could not be let go afterwards
+     * ({@link LetGo#refusal}); {@code next} are this host's definitions without it.
+     */
+    public Optional<String> migrating(String node, Definitions next) {
+        Optional<VmResource> vm = definitions.vmOfNode(node);
+        if (vm.isEmpty()) {
+            return Optional.of(node + " is not one of this host's guest nodes");
+        }
+        Optional<String> no = LetGo.refusal(node, vm.get(), state, next);
+        if (no.isEmpty()) {
+            setOverrides(overrides.withMigrating(node, true), node + ": migrating live (observed, not acted on)");
+            touched.add(node);
+        }
+        return no;
+    }
+
+    /** The guest node's live migration ended without leaving this host: it is acted on again. */
+    public void stayed(String node) {
+        if (overrides.migrating().contains(node)) {
+            setOverrides(overrides.withMigrating(node, false), node + ": stays on this host (acted on again)");
+            touched.add(node);
+        }
+    }
+
+    /**
      * Lets go of a guest node that lives on elsewhere (migrated live) without stopping anything in it: its session is
      * closed quietly, it and what runs in it are forgotten, and {@code next} (this host's definitions without it) is
      * taken. Empty when done, else why not ({@link LetGo#refusal}).
@@ -253,6 +263,7 @@ public final class Engine implements AutoCloseable {
         }
         if (vm.isPresent()) {
             Set<String> inside = LetGo.inside(node, state);
+            overrides = overrides.withMigrating(node, false);
             sessions.close(node);
             state = LetGo.forget(node, vm.get(), state);
             LOG.info("[{}] let go for its live migration (nothing in it stopped)", node);
@@ -301,11 +312,11 @@ public final class Engine implements AutoCloseable {
         List<Runnable> batch = new ArrayList<>();
         while (running) {
             try {
-                batch.add(inbox.take());
+                batch.add(events.inbox().take());
             } catch (InterruptedException e) {
                 return;
             }
-            inbox.drainTo(batch, MAX_BATCH - 1);
+            events.inbox().drainTo(batch, MAX_BATCH - 1);
             for (Runnable r : batch) {
                 step(r);
             }
@@ -393,45 +404,10 @@ public final class Engine implements AutoCloseable {
         journal.add(clock.instant(), what);
     }
 
-    // ------------------------------------------------------------ observers
-
-    /**
-     * A lost connection is first checked against libvirt, on the guest's lane: a VM that is gone already (destroyed
-     * or shut down behind our back, which is also what killed the connection) is recorded as stopped by itself
-     * before the loss is, so that it is not fenced a second time.
-     */
-    private void onSessionEvent(Event e) {
-        switch (e) {
-            case Event.ConnectionLost l -> {
-                LOG.warn("[{}] connection lost: {}", l.node(), l.reason());
-                submitTask(() -> journal(l.node() + ": connection lost: " + l.reason()));
-                Optional<VmResource> vm = definitions.vmOfNode(l.node());
-                if (vm.isEmpty() || !observers.checkThen(vm.get(), () -> submit(e))) {
-                    submit(e);
-                }
-            }
-            case Event.MonitorResult r -> submitGated("monitors " + r.node(), () -> apply(e));
-            case Event.ClientTakeover t -> submitTask(() -> {
-                journal(t.node() + ": " + Event.ClientTakeover.REASON + " (another client signed on)");
-                apply(e);
-            });
-            default -> submit(e);
-        }
-    }
-
-    private void onDomainEvent(DomainEvent e) {
-        switch (e.kind()) {
-            case CONNECTION_RESTORED -> submitTask(observers::sweep);
-            case STOPPED, CRASHED, STARTED -> submitGated("domain " + e.domain(), () -> observers.onLifecycle(e,
-                    this::apply));
-            default -> {
-            }
-        }
-    }
-
     @Override
     public void close() {
         running = false;
+        events.close();
         loop.interrupt();
         timers.shutdownNow();
         lanes.close();

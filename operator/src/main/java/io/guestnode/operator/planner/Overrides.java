@@ -6,20 +6,38 @@ import java.util.Set;
 
 /**
  * What operators said at run time, on top of the definitions: enable/disable (target role), maintenance of
- * a guest node or of the whole host.
+ * a guest node or of the whole host; and the guest nodes migrating live away from this host, which are observed and
+ * never acted on while libvirt moves them (never saved: a restart forgets them).
  */
-public record Overrides(Map<String, TargetRole> targetRoles, Set<String> maintenanceGuests, boolean hostMaintenance) {
+public record Overrides(Map<String, TargetRole> targetRoles, Set<String> maintenanceGuests, boolean hostMaintenance,
+                        Set<String> migrating) {
     public static final Overrides NONE = new Overrides(Map.of(), Set.of(), false);
 
     public Overrides {
         targetRoles = Map.copyOf(targetRoles);
         maintenanceGuests = Set.copyOf(maintenanceGuests);
+        migrating = Set.copyOf(migrating);
+    }
+
+    public Overrides(Map<String, TargetRole> targetRoles, Set<String> maintenanceGuests, boolean hostMaintenance) {
+        this(targetRoles, maintenanceGuests, hostMaintenance, Set.of());
+    }
+
+    /** The guest node migrates live away from this host ({@code on}), or no longer. */
+    public Overrides withMigrating(String guest, boolean on) {
+        var s = new java.util.HashSet<>(migrating);
+        if (on) {
+            s.add(guest);
+        } else {
+            s.remove(guest);
+        }
+        return new Overrides(targetRoles, maintenanceGuests, hostMaintenance, s);
     }
 
     public Overrides withTargetRole(String resource, TargetRole role) {
         var m = new java.util.HashMap<>(targetRoles);
         m.put(resource, role);
-        return new Overrides(m, maintenanceGuests, hostMaintenance);
+        return new Overrides(m, maintenanceGuests, hostMaintenance, migrating);
     }
 
     public Overrides withMaintenance(String guest, boolean on) {
@@ -29,10 +47,10 @@ public record Overrides(Map<String, TargetRole> targetRoles, Set<String> mainten
         } else {
             s.remove(guest);
         }
-        return new Overrides(targetRoles, s, hostMaintenance);
+        return new Overrides(targetRoles, s, hostMaintenance, migrating);
     }
 
     public Overrides withHostMaintenance(boolean on) {
-        return new Overrides(targetRoles, maintenanceGuests, on);
+        return new Overrides(targetRoles, maintenanceGuests, on, migrating);
     }
 }

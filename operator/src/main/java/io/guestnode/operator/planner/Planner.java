@@ -48,9 +48,13 @@ public final class Planner {
         return ctx;
     }
 
-    /** Whether guestnode may act on a guest node: its VM resource is managed and it is not in maintenance. */
+    /**
+     * Whether guestnode may act on a guest node: its VM resource is managed, it is not in maintenance, and it is not
+     * migrating live away from this host.
+     */
     public static boolean guestManaged(VmResource vm, Overrides o) {
-        return vm.meta().actionable() && !o.hostMaintenance() && !o.maintenanceGuests().contains(vm.node());
+        return vm.meta().actionable() && !o.hostMaintenance() && !o.maintenanceGuests().contains(vm.node())
+                && !o.migrating().contains(vm.node());
     }
 
     /** Effective fail count: 0 once the failure is older than the resource's failure-timeout. */

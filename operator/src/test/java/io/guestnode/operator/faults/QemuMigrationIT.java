@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * QEMU guest away live and relocates its LXC guests.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class MigrationIT {
+class QemuMigrationIT {
     private static final Path SHARED = LabCluster.LAB.resolve("shared/mg");
     private static final List<String> HOSTS = List.of("h1", "h2", "h3");
     private static final String PREFIX = "gnmg-";

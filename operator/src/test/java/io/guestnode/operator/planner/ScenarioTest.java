@@ -205,6 +205,7 @@ class ScenarioTest {
                 case "enable" -> o = o.withTargetRole(e.attr("resource"), TargetRole.STARTED);
                 case "maintenance" -> o = o.withMaintenance(e.attr("guest"), true);
                 case "host-maintenance" -> o = o.withHostMaintenance(true);
+                case "migrating" -> o = o.withMigrating(e.attr("guest"), true);
                 default -> throw new AssertionError("unknown override <" + e.name() + ">");
             }
         }
