@@ -101,7 +101,8 @@ public record LabCluster(Path shared, List<String> hosts, List<String> guests, S
     /**
      * Adds a QEMU (TCG) guest node to the definitions {@link #define} wrote: a qcow2 overlay of the image's root disk
      * and the shared key, at the same path on every host, a VM resource on {@code qemu:///system} (allow-migrate as
-     * given) and a Dummy pinned to it with a monitor every 2 s. Its domain is {@code prefix + guest}.
+     * given; an emulated boot on a busy host may take a minute, so its connection may take 180 s) and a Dummy pinned to
+     * it with a monitor every 2 s. Its domain is {@code prefix + guest}.
      */
     public void defineQemu(String guest, String addr, boolean allowMigrate) throws IOException {
         Path images = Path.of(System.getenv().getOrDefault("GUESTNODE_IMAGES", ROOT.resolve(".cache/images")
@@ -130,6 +131,7 @@ public record LabCluster(Path shared, List<String> hosts, List<String> guests, S
                     <nvpair id="vm-%1$s-rn" name="remote-node" value="%1$s"/>
                     <nvpair id="vm-%1$s-ra" name="remote-addr" value="%3$s"/>
                     <nvpair id="vm-%1$s-am" name="allow-migrate" value="%5$s"/>
+                    <nvpair id="vm-%1$s-ct" name="remote-connect-timeout" value="180s"/>
                     %4$s
                   </meta_attributes>
                 </primitive>
