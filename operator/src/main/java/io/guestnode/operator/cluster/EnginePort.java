@@ -99,55 +99,45 @@ public interface EnginePort {
 
             @Override
             public java.util.Optional<String> release(String guest, Definitions next) {
-                try {
-                    return e.call(x -> x.release(guest, next), Duration.ofSeconds(5));
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    return java.util.Optional.of("interrupted");
-                } catch (RuntimeException ex) { // not taken in time: withdrawn, never carried out
-                    return java.util.Optional.of("the control loop did not take it: " + ex.getMessage());
-                }
+                return onLoop(e, x -> x.release(guest, next), why -> java.util.Optional.of(why));
             }
 
             @Override
             public java.util.Optional<String> migrating(String guest, Definitions next) {
-                try {
-                    return e.call(x -> x.migrating(guest, next), Duration.ofSeconds(5));
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    return java.util.Optional.of("interrupted");
-                } catch (RuntimeException ex) { // not taken in time: withdrawn, never carried out
-                    return java.util.Optional.of("the control loop did not take it: " + ex.getMessage());
-                }
+                return onLoop(e, x -> x.migrating(guest, next), why -> java.util.Optional.of(why));
             }
 
             @Override
             public boolean stayed(String guest) {
-                try {
-                    e.call(x -> {
-                        x.stayed(guest);
-                        return null;
-                    }, Duration.ofSeconds(5));
+                return onLoop(e, x -> {
+                    x.stayed(guest);
                     return true;
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                } catch (RuntimeException ex) { // not taken in time: asked again at the next step
-                    return false;
-                }
+                }, why -> false);
             }
 
             @Override
             public void note(String what) {
-                try {
-                    e.call(x -> {
-                        x.note(what);
-                        return null;
-                    }, Duration.ofSeconds(5));
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
+                onLoop(e, x -> {
+                    x.note(what);
+                    return null;
+                }, why -> null);
             }
         };
+    }
+
+    /**
+     * Runs {@code f} on the engine's loop; when the loop does not take it within 5 s (it is then withdrawn, never
+     * carried out) or the wait is interrupted, the answer is {@code otherwise} of why.
+     */
+    private static <T> T onLoop(Engine e, java.util.function.Function<Engine, T> f,
+                                java.util.function.Function<String, T> otherwise) {
+        try {
+            return e.call(f, Duration.ofSeconds(5));
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return otherwise.apply("interrupted");
+        } catch (RuntimeException ex) {
+            return otherwise.apply("the control loop did not take it: " + ex.getMessage());
+        }
     }
 }

@@ -225,6 +225,9 @@ public final class StateReducer {
         if (v.status() == VmStatus.UNKNOWN) {
             return; // silence from libvirt is never a verdict
         }
+        if (vm.isPresent() && o.migrating().contains(vm.get().node())) {
+            return; // libvirt moves it to another host: its leaving this one says nothing of what runs inside
+        }
         boolean ours = m.inFlight.contains("vm:" + v.vm());
         m.vms.put(v.vm(), prev.seen(v.status(), v.detail(), now));
         if (!ours && v.status() != VmStatus.RUNNING) {

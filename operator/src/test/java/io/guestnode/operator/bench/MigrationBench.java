@@ -1,12 +1,8 @@
 package io.guestnode.operator.bench;
 
-import io.guestnode.agents.testing.Shell;
-import io.guestnode.operator.cli.GuestnodeCli;
 import io.guestnode.operator.faults.LabCluster;
 import io.guestnode.operator.faults.QemuWatch;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,10 +159,7 @@ public final class MigrationBench {
     }
 
     private int cli(String host, String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.addAll(List.of("--socket", cluster.shared().resolve(host).resolve("gn.sock").toString()));
-        return GuestnodeCli.run(a.toArray(String[]::new), new PrintWriter(new StringWriter(), true),
-                new PrintWriter(new StringWriter(), true));
+        return cluster.cli(host, args).exitCode();
     }
 
     private long lines(String host) {

@@ -145,6 +145,32 @@ public record LabCluster(Path shared, List<String> hosts, List<String> guests, S
                         + "\" node=\"" + guest + "\" score=\"INFINITY\"/></constraints>"));
     }
 
+    /** Runs the CLI against {@code host}'s daemon: its exit code and what it printed. */
+    public Shell.Result cli(String host, String... args) {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.addAll(List.of("--socket", shared.resolve(host).resolve("gn.sock").toString()));
+        StringWriter out = new StringWriter();
+        int rc = GuestnodeCli.run(a.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(out, true));
+        return new Shell.Result(rc, out.toString());
+    }
+
+    /** The guest's record in the cluster's ZooKeeper. */
+    public io.guestnode.agents.coordination.GuestRecord record(String guest) throws Exception {
+        try (var zk = new io.guestnode.agents.coordination.ZkCoordination(zookeeper(), "/guestnode/" + cluster,
+                "reader", io.guestnode.agents.coordination.Timing.DEFAULT)) {
+            return zk.guest(guest).orElseThrow().value();
+        }
+    }
+
+    /** The one host where the guest runs with its Dummy. */
+    public String where(String guest) {
+        List<String> on = runningOn(statuses(), guest);
+        if (on.size() != 1) {
+            throw new IllegalStateException(guest + " runs on " + on + ", not on exactly one host");
+        }
+        return on.get(0);
+    }
+
     /** The hosts' daemon logs, kept in target/{@code name}-logs (the lab's directory goes with the lab). */
     public void keepLogs(String name) {
         Path out = Path.of("target", name + "-logs");

@@ -8,13 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.guestnode.agents.coordination.GuestRecord;
-import io.guestnode.agents.coordination.Timing;
-import io.guestnode.agents.coordination.ZkCoordination;
 import io.guestnode.agents.testing.Shell;
-import io.guestnode.operator.cli.GuestnodeCli;
 import io.guestnode.operator.e2e.StatusJson;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,23 +76,15 @@ class QemuMigrationIT {
     }
 
     static Shell.Result cli(String host, String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.addAll(List.of("--socket", SHARED.resolve(host).resolve("gn.sock").toString()));
-        StringWriter out = new StringWriter();
-        int rc = GuestnodeCli.run(a.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(out, true));
-        return new Shell.Result(rc, out.toString());
+        return CLUSTER.cli(host, args);
     }
 
     static GuestRecord record(String guest) throws Exception {
-        try (ZkCoordination zk = new ZkCoordination(CLUSTER.zookeeper(), "/guestnode/mg", "reader", Timing.DEFAULT)) {
-            return zk.guest(guest).orElseThrow().value();
-        }
+        return CLUSTER.record(guest);
     }
 
     static String where(String guest) {
-        List<String> on = LabCluster.runningOn(CLUSTER.statuses(), guest);
-        assertEquals(1, on.size(), guest + " runs on exactly one host: " + on);
-        return on.get(0);
+        return CLUSTER.where(guest);
     }
 
     /** Every host's journal since {@code t0}, lines about {@code what}. */
@@ -252,6 +239,8 @@ class QemuMigrationIT {
                 Duration.between(t0, Instant.now()).toMillis() / 1000.0);
         assertTrue(record(QEMU).epoch() > epochBefore, "claimed anew");
         assertEquals(List.of(), watch.overlaps(), "never running on two hosts");
+        // the move's preference goes: the guest is not to migrate by itself once the lost host is back
+        assertEquals(0, cli(on, "clear", QEMU).exitCode());
         return on;
     }
 

@@ -6,17 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.guestnode.agents.coordination.GuestRecord;
-import io.guestnode.agents.coordination.Timing;
-import io.guestnode.agents.coordination.ZkCoordination;
 import io.guestnode.agents.testing.Shell;
-import io.guestnode.operator.cli.GuestnodeCli;
 import io.guestnode.operator.e2e.StatusJson;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -67,25 +61,16 @@ class RelocationIT {
         }
     }
 
-    /** Runs the CLI against {@code host}'s daemon: exit code and what it printed. */
     static Shell.Result cli(String host, String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.addAll(List.of("--socket", SHARED.resolve(host).resolve("gn.sock").toString()));
-        StringWriter out = new StringWriter();
-        int rc = GuestnodeCli.run(a.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(out, true));
-        return new Shell.Result(rc, out.toString());
+        return CLUSTER.cli(host, args);
     }
 
     static GuestRecord record(String guest) throws Exception {
-        try (ZkCoordination zk = new ZkCoordination(CLUSTER.zookeeper(), "/guestnode/rl", "reader", Timing.DEFAULT)) {
-            return zk.guest(guest).orElseThrow().value();
-        }
+        return CLUSTER.record(guest);
     }
 
     static String where(String guest) {
-        List<String> on = LabCluster.runningOn(CLUSTER.statuses(), guest);
-        assertEquals(1, on.size(), guest + " runs on exactly one host: " + on);
-        return on.get(0);
+        return CLUSTER.where(guest);
     }
 
     @Test
