@@ -27,7 +27,26 @@ public record ClusterView(String self, String leader, boolean fresh, List<String
         standby = List.copyOf(standby);
     }
 
-    /** A guest's record: its owner, epoch and phase, and the host holding its claim ("" for none). */
-    public record Owner(String guest, String owner, long epoch, String phase, String claim) {
+    /**
+     * A guest's record: its owner, epoch and phase, the host holding its claim ("" for none), and its target (where it
+     * is moving to, or, while running, the host a live migration to failed; "" for none).
+     */
+    public record Owner(String guest, String owner, long epoch, String phase, String claim, String target) {
+        public Owner(String guest, String owner, long epoch, String phase, String claim) {
+            this(guest, owner, epoch, phase, claim, "");
+        }
+
+        /** The phase as status says it: with where it moves to, or the host a live migration to failed. */
+        public String phaseText() {
+            if (target.isEmpty()) {
+                return phase;
+            }
+            return switch (phase) {
+                case "migrating" -> "migrating live to " + target;
+                case "stopping" -> "relocating to " + target;
+                case "running" -> "running; live migration to " + target + " failed";
+                default -> phase + ", target " + target;
+            };
+        }
     }
 }

@@ -73,7 +73,7 @@ final class StatusCommand extends DaemonVerb implements Callable<Integer> {
                 : "; differ on " + String.join(" ", c.differ()) + " (they take no new guest)").append('\n');
         for (io.guestnode.operator.api.ClusterView.Owner o : c.guests()) {
             sb.append("  * ").append(o.guest()).append(": ").append(o.owner().isEmpty() ? "nobody" : o.owner())
-                    .append(" (epoch ").append(o.epoch()).append(", ").append(o.phase()).append(", claim ")
+                    .append(" (epoch ").append(o.epoch()).append(", ").append(o.phaseText()).append(", claim ")
                     .append(o.claim().isEmpty() ? "none" : "held by " + o.claim()).append(")\n");
         }
     }

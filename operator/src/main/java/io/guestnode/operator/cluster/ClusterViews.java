@@ -20,7 +20,7 @@ final class ClusterViews {
         List<ClusterView.Owner> owners = new ArrayList<>();
         new TreeMap<>(snap.guests()).forEach((g, r) -> owners.add(new ClusterView.Owner(g,
                 r.value().owner().orElse(""), r.value().epoch(), r.value().phase().name().toLowerCase(Locale.ROOT),
-                snap.claims().getOrDefault(g, ""))));
+                snap.claims().getOrDefault(g, ""), r.value().target().orElse(""))));
         return new ClusterView(self, leader, true, new TreeSet<>(snap.hosts()).stream().toList(), owners,
                 Instant.now().toString(), digest, List.copyOf(differ), 0, 0,
                 new TreeSet<>(standby).stream().toList());

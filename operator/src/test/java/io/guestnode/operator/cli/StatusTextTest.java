@@ -27,7 +27,9 @@ class StatusTextTest {
     void oneOfSeveralShowsTheLeaderTheMembersAndWhoOwnsEachGuest() {
         ClusterView c = new ClusterView("h1", "h2", true, List.of("h1", "h2", "h3"), List.of(
                 new ClusterView.Owner("lg1", "h1", 3, "running", "h1"),
-                new ClusterView.Owner("lg2", "h3", 1, "recovering", "")), "2026-12-01T07:00:00Z", "00aa11bb22cc33dd",
+                new ClusterView.Owner("lg2", "h3", 1, "recovering", ""),
+                new ClusterView.Owner("qg1", "h1", 4, "migrating", "h1", "h3")), "2026-12-01T07:00:00Z",
+                "00aa11bb22cc33dd",
                 List.of("h3"), 120, 480, List.of("h2"));
         String t = StatusCommand.text(view().withCluster(c), 0);
         assertTrue(t.contains("Current DC: h2 (guestnode)"), t);
@@ -36,6 +38,7 @@ class StatusTextTest {
         assertTrue(t.contains("lease fresh"), t);
         assertTrue(t.contains("  * lg1: h1 (epoch 3, running, claim held by h1)"), t);
         assertTrue(t.contains("  * lg2: h3 (epoch 1, recovering, claim none)"), t);
+        assertTrue(t.contains("  * qg1: h1 (epoch 4, migrating live to h3, claim held by h1)"), t);
         assertTrue(t.contains("  * definitions: digest 00aa11bb22cc33dd; differ on h3 (they take no new guest)"), t);
         String stale = StatusCommand.text(view().withCluster(new ClusterView("h1", "", false, List.of("h1"),
                 List.of(), "2026-12-01T07:00:00Z", "00aa11bb22cc33dd", List.of(), 0, 0, List.of())), 0);
