@@ -10,9 +10,17 @@ import java.util.stream.Stream;
 /**
  * Everything declared, validated and immutable: the VM resources (each a guest node), the services that run in
  * guest nodes, groups and constraints. The host is a node too ({@code hostNode}), but services never run on it.
+ * {@code migrationLimit} is Pacemaker's cluster option {@code migration-limit}: at most this many guests move between
+ * hosts at once (-1: no limit, the default).
  */
 public record Definitions(String hostNode, List<VmResource> vms, List<Service> services, List<Group> groups,
-                          List<LocationRule> locations, List<OrderRule> orders, Set<String> otherNodes) {
+                          List<LocationRule> locations, List<OrderRule> orders, Set<String> otherNodes,
+                          int migrationLimit) {
+
+    public Definitions(String hostNode, List<VmResource> vms, List<Service> services, List<Group> groups,
+                       List<LocationRule> locations, List<OrderRule> orders, Set<String> otherNodes) {
+        this(hostNode, vms, services, groups, locations, orders, otherNodes, -1);
+    }
 
     public Definitions {
         vms = List.copyOf(vms);

@@ -33,7 +33,7 @@ public final class DefinitionsLoader {
     private static final Pattern HOST_NAME = Pattern.compile(
             "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-    private static final Set<String> IGNORED_SECTIONS = Set.of("crm_config", "alerts", "acls", "tags",
+    private static final Set<String> IGNORED_SECTIONS = Set.of("alerts", "acls", "tags",
             "fencing-topology", "status");
 
     private final XmlTree xml = new XmlTree();
@@ -91,6 +91,7 @@ public final class DefinitionsLoader {
         final List<Problem> problems = new ArrayList<>();
         final List<Element> resources = new ArrayList<>();
         final List<Element> constraints = new ArrayList<>();
+        int migrationLimit = -1;
         final List<Element> rscDefaults = new ArrayList<>();
         final List<Element> opDefaults = new ArrayList<>();
         final Set<String> clusterNodes = new LinkedHashSet<>();
@@ -124,6 +125,24 @@ public final class DefinitionsLoader {
             return out;
         }
 
+        /** The cluster options: only {@code migration-limit} is read (an integer, -1 for none); the rest are Pacemaker's. */
+        void migrationLimit(Element crmConfig) {
+            String v = nvpairs(crmConfig, "cluster_property_set").get("migration-limit");
+            if (v == null) {
+                return;
+            }
+            try {
+                migrationLimit = Integer.parseInt(v.trim());
+                if (migrationLimit < -1) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                error(crmConfig.at(), "<crm_config>: migration-limit '" + v + "' is not -1 (no limit) or a count of "
+                        + "moves");
+                migrationLimit = -1;
+            }
+        }
+
         /** Dispatches a top-level element: cib, configuration, or one of its sections. */
         void section(Element e, boolean top) {
             switch (e.name()) {
@@ -136,6 +155,7 @@ public final class DefinitionsLoader {
                     }
                 }
                 case "configuration" -> e.children().forEach(c -> section(c, false));
+                case "crm_config" -> migrationLimit(e);
                 case "resources" -> resources.addAll(e.children());
                 case "constraints" -> constraints.addAll(e.children());
                 case "rsc_defaults" -> rscDefaults.add(e);
@@ -311,7 +331,7 @@ public final class DefinitionsLoader {
             unplaceable(services, groups, vms, locations);
             Set<String> others = new LinkedHashSet<>(clusterNodes);
             others.remove(hostNode);
-            return new Definitions(hostNode, vms, services, groups, locations, orders, others);
+            return new Definitions(hostNode, vms, services, groups, locations, orders, others, migrationLimit);
         }
 
         /** Services run only in guest nodes: one that no guest node may run stays stopped; say so now. */

@@ -68,6 +68,9 @@ public final class HostPlanner {
         final Map<String, String> notes = new TreeMap<>();
         final Map<String, Integer> load;
         final Map<String, List<LocationRule>> locs = new HashMap<>();
+        final int migrationLimit;
+        /** Guests moving between hosts now (migrating, relocating) and moves planned this step. */
+        int moving;
         Instant wake;
 
         Step(Definitions d, ClusterState c, Overrides o, HostOverrides h, Duration fenceDelay, Instant now) {
@@ -80,6 +83,9 @@ public final class HostPlanner {
             d.locations().forEach(l -> locs.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(l));
             d.vms().forEach(v -> locs.computeIfAbsent(v.id(), k -> new ArrayList<>()).addAll(h.rules(v.id(),
                     v.node())));
+            this.migrationLimit = d.migrationLimit();
+            this.moving = (int) c.guests().values().stream().map(x -> x.record().phase()).filter(p ->
+                    p == GuestRecord.Phase.MIGRATING || p == GuestRecord.Phase.STOPPING).count();
         }
 
         void guest(VmResource vm) {
@@ -181,6 +187,14 @@ public final class HostPlanner {
             if (to.isEmpty()) {
                 notes.put(g, "leaves " + from + " (" + why + ") once a host can take it");
                 return;
+            }
+            if (migrationLimit >= 0 && moving >= migrationLimit
+                    && own.record().phase() != GuestRecord.Phase.STOPPING) {
+                notes.put(g, "waits: migration-limit " + migrationLimit + " reached (" + why + ")");
+                return;
+            }
+            if (own.record().phase() != GuestRecord.Phase.STOPPING) {
+                moving++;
             }
             if (live && migrates(vm) && !own.record().target().equals(to)) {
                 intents.add(new HostIntent.Migrate(g, from, to.get(), own.version(), "migrate guest node " + g

@@ -98,6 +98,22 @@ class DefinitionsLoaderTest {
     }
 
     @Test
+    void migrationLimitIsReadFromTheClusterOptionsAndABadOneIsNamed() throws IOException {
+        String vm = vm("vm-guest1", "guest1", "");
+        String ok = "<configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
+                + "name=\"migration-limit\" value=\"2\"/><nvpair id=\"o2\" name=\"stonith-enabled\" "
+                + "value=\"false\"/></cluster_property_set></crm_config><resources>" + vm + "</resources></configuration>";
+        DefinitionsLoader.Result r = load(ok);
+        assertTrue(r.ok(), messages(r));
+        assertEquals(2, r.definitions().migrationLimit());
+        assertEquals(-1, load(resources(vm)).definitions().migrationLimit(), "no limit by default");
+        DefinitionsLoader.Result bad = load(ok.replace("value=\"2\"", "value=\"two\""));
+        assertFalse(bad.ok());
+        assertTrue(messages(bad).contains("<crm_config>: migration-limit 'two' is not -1 (no limit) or a count"),
+                messages(bad));
+    }
+
+    @Test
     void defaultsOfAGuestNode() throws IOException {
         DefinitionsLoader.Result r = load(resources(vm("vm-guest1", "guest1", "")));
         assertTrue(r.ok(), messages(r));
