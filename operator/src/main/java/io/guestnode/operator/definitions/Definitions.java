@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 /**
  * Everything declared, validated and immutable: the VM resources (each a guest node), the services that run in
  * guest nodes, groups and constraints. The host is a node too ({@code hostNode}), but services never run on it.
- * {@code migrationLimit} is Pacemaker's cluster option {@code migration-limit}: at most this many guests move between
- * hosts at once (-1: no limit, the default).
+ * {@code migrationLimit} is Pacemaker's cluster option {@code migration-limit}: at most this many guests move from or
+ * to one host at once (-1: no limit, the default).
  */
 public record Definitions(String hostNode, List<VmResource> vms, List<Service> services, List<Group> groups,
                           List<LocationRule> locations, List<OrderRule> orders, Set<String> otherNodes,

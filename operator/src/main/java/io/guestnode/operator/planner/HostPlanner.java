@@ -69,8 +69,8 @@ public final class HostPlanner {
         final Map<String, Integer> load;
         final Map<String, List<LocationRule>> locs = new HashMap<>();
         final int migrationLimit;
-        /** Guests moving between hosts now (migrating, relocating) and moves planned this step. */
-        int moving;
+        /** Per host, the guests moving from or to it now (migrating, relocating) and the moves planned this step. */
+        final Map<String, Integer> moving = new HashMap<>();
         Instant wake;
 
         Step(Definitions d, ClusterState c, Overrides o, HostOverrides h, Duration fenceDelay, Instant now) {
@@ -84,8 +84,11 @@ public final class HostPlanner {
             d.vms().forEach(v -> locs.computeIfAbsent(v.id(), k -> new ArrayList<>()).addAll(h.rules(v.id(),
                     v.node())));
             this.migrationLimit = d.migrationLimit();
-            this.moving = (int) c.guests().values().stream().map(x -> x.record().phase()).filter(p ->
-                    p == GuestRecord.Phase.MIGRATING || p == GuestRecord.Phase.STOPPING).count();
+            c.guests().values().stream().map(Ownership::record).filter(r -> r.phase() == GuestRecord.Phase.MIGRATING
+                    || r.phase() == GuestRecord.Phase.STOPPING).forEach(r -> {
+                        r.owner().ifPresent(x -> moving.merge(x, 1, Integer::sum));
+                        r.target().ifPresent(x -> moving.merge(x, 1, Integer::sum));
+                    });
         }
 
         void guest(VmResource vm) {
@@ -188,13 +191,15 @@ public final class HostPlanner {
                 notes.put(g, "leaves " + from + " (" + why + ") once a host can take it");
                 return;
             }
-            if (migrationLimit >= 0 && moving >= migrationLimit
-                    && own.record().phase() != GuestRecord.Phase.STOPPING) {
+            boolean fresh = own.record().phase() != GuestRecord.Phase.STOPPING; // a retarget is no new move
+            if (fresh && migrationLimit >= 0 && (moving.getOrDefault(from, 0) >= migrationLimit
+                    || moving.getOrDefault(to.get(), 0) >= migrationLimit)) {
                 notes.put(g, "waits: migration-limit " + migrationLimit + " reached (" + why + ")");
                 return;
             }
-            if (own.record().phase() != GuestRecord.Phase.STOPPING) {
-                moving++;
+            if (fresh) {
+                moving.merge(from, 1, Integer::sum);
+                moving.merge(to.get(), 1, Integer::sum);
             }
             if (live && migrates(vm) && !own.record().target().equals(to)) {
                 intents.add(new HostIntent.Migrate(g, from, to.get(), own.version(), "migrate guest node " + g
