@@ -24,7 +24,12 @@ public final class ConnectFailure extends Exception {
         /** Something answered that is not pacemaker-remoted: no TLS, or not its framing or messages. */
         NOT_A_REMOTED(8, false, "not a pacemaker-remoted"),
         /** pacemaker-remoted answered but refused our sign-on (protocol version, malformed reply). */
-        PROTOCOL_ERROR(9, false, "protocol error");
+        PROTOCOL_ERROR(9, false, "protocol error"),
+        /**
+         * The peer reset the connection during the TLS handshake: retried until the connect timeout (a remoted that
+         * is restarting, or a guest resumed a moment ago, may reset a first handshake).
+         */
+        RESET(10, true, "connection reset");
 
         private final int exitCode;
         private final boolean retryable;

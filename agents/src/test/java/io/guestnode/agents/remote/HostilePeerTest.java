@@ -97,6 +97,30 @@ class HostilePeerTest {
         }
     }
 
+    /**
+     * A peer that resets the connection in the middle of the TLS handshake (as a remoted restarting, or a guest resumed
+     * a moment ago, may) is no proof of "not a pacemaker-remoted": the failure is a reset, which a start retries.
+     */
+    @Test
+    void aResetDuringTheHandshakeIsRetryable() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Thread peer = Thread.ofVirtual().start(() -> {
+                try (java.net.Socket c = server.accept()) {
+                    c.getInputStream().read(new byte[64]); // the client's hello has begun
+                    c.setSoLinger(true, 0); // closed with a TCP reset
+                } catch (java.io.IOException ignored) {
+                    // the test checks the client's side
+                }
+            });
+            ConnectFailure f = assertThrows(ConnectFailure.class, () -> client.connect(new Endpoint("127.0.0.1",
+                    server.getLocalPort()), key(), OPTIONS, SessionListener.NONE));
+            peer.join(5000);
+            assertEquals(ConnectFailure.Kind.RESET, f.kind(), f.getMessage());
+            assertTrue(f.kind().retryable());
+        }
+    }
+
     @Test
     void badMagicInTheFirstReply() throws Exception {
         try (FakeRemoted fake = FakeRemoted.tls(KEY, (in, out) -> {

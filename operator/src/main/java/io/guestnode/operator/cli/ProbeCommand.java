@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
             "6:timed out (connect, handshake or register)",
             "7:key rejected (the remote does not accept this key)",
             "8:something answered that is not pacemaker-remoted",
-            "9:pacemaker-remoted refused to register us"})
+            "9:pacemaker-remoted refused to register us",
+            "10:the connection was reset during the TLS handshake"})
 final class ProbeCommand implements Callable<Integer> {
 
     @Spec

@@ -150,8 +150,9 @@ public final class TlsTransport {
                     + "TLS handshake without a TLS alert", e);
         }
         if (e instanceof SocketException) {
-            return new ConnectFailure(Kind.NOT_A_REMOTED, ep + ": connection dropped during the TLS handshake ("
-                    + e.getMessage() + ")", e);
+            boolean reset = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("reset");
+            return new ConnectFailure(reset ? Kind.RESET : Kind.NOT_A_REMOTED, ep + ": connection dropped during the "
+                    + "TLS handshake (" + e.getMessage() + ")", e);
         }
         return new ConnectFailure(Kind.NOT_A_REMOTED, ep + ": TLS handshake failed: " + e, e);
     }
