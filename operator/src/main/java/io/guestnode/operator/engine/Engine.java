@@ -339,7 +339,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void apply(Event e) {
-        JournalLines.of(e, state).ifPresent(this::journal);
+        JournalLines.of(e, state, definitions, overrides).ifPresent(this::journal);
         ObservedState next = StateReducer.apply(definitions, overrides, state, e, clock.instant());
         if (next != state) { // an event that changes nothing (a VM seen as it was) plans nothing
             state = next;

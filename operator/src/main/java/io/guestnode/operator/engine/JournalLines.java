@@ -19,10 +19,15 @@ final class JournalLines {
     private JournalLines() {
     }
 
-    /** The journal line of an event, judged against the state before it; empty for events not journaled. */
-    static Optional<String> of(Event e, ObservedState before) {
+    /**
+     * The journal line of an event, judged against the state before it as the reducer judges it (a guest migrating
+     * away whose domain leaves this host did not stop by itself); empty for events not journaled.
+     */
+    static Optional<String> of(Event e, ObservedState before, io.guestnode.operator.definitions.Definitions d,
+                               io.guestnode.operator.planner.Overrides o) {
         if (e instanceof Event.VmSeen v && v.status() == VmStatus.STOPPED
-                && before.vm(v.vm()).status() == VmStatus.RUNNING && !before.busy("vm:" + v.vm())) {
+                && before.vm(v.vm()).status() == VmStatus.RUNNING && !before.busy("vm:" + v.vm())
+                && d.vm(v.vm()).map(x -> !o.migrating().contains(x.node())).orElse(true)) {
             LOG.warn("{} stopped by itself ({}): its guest node counts as fenced", v.vm(), v.detail());
             return Optional.of(v.vm() + " stopped by itself (" + v.detail() + ")");
         }

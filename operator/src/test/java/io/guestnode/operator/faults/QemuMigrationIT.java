@@ -75,18 +75,6 @@ class QemuMigrationIT {
         }
     }
 
-    static Shell.Result cli(String host, String... args) {
-        return CLUSTER.cli(host, args);
-    }
-
-    static GuestRecord record(String guest) throws Exception {
-        return CLUSTER.record(guest);
-    }
-
-    static String where(String guest) {
-        return CLUSTER.where(guest);
-    }
-
     /** Every host's journal since {@code t0}, lines about {@code what}. */
     static List<String> journals(Map<String, JsonNode> s, Instant t0, String what) {
         List<String> out = new ArrayList<>();
@@ -106,17 +94,17 @@ class QemuMigrationIT {
     @Test
     @Order(1)
     void aMovedQemuGuestMigratesLiveWithItsServiceUntouched() throws Exception {
-        String from = where(QEMU);
+        String from = CLUSTER.where(QEMU);
         String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
-        long epoch = record(QEMU).epoch();
+        long epoch = CLUSTER.record(QEMU).epoch();
         watch.reset();
         Instant t0 = Instant.now();
-        Shell.Result moved = cli(HOSTS.get(2), "move", QEMU, to, "--wait=120s");
+        Shell.Result moved = CLUSTER.cli(HOSTS.get(2), "move", QEMU, to, "--wait=120s");
         assertEquals(0, moved.exitCode(), moved.output());
         Map<String, JsonNode> s = CLUSTER.await(x -> LabCluster.runningOn(x, QEMU).equals(List.of(to)),
                 Duration.ofSeconds(60));
         double took = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
-        GuestRecord r = record(QEMU);
+        GuestRecord r = CLUSTER.record(QEMU);
         assertEquals(Optional.of(to), r.owner());
         assertEquals(epoch + 1, r.epoch(), "one claim on the target: " + r);
         assertEquals(GuestRecord.Phase.RUNNING, r.phase());
@@ -133,7 +121,7 @@ class QemuMigrationIT {
     @Test
     @Order(2)
     void aMigrationLibvirtRefusesLeavesTheGuestRunningOnItsSource() throws Exception {
-        String from = where(QEMU);
+        String from = CLUSTER.where(QEMU);
         String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
         // a domain of the same name and another identity on the target: libvirt refuses the migration there
         Path other = Files.writeString(SHARED.resolve("conflict.xml"), "<domain type='qemu'><name>" + PREFIX + QEMU
@@ -142,13 +130,13 @@ class QemuMigrationIT {
         Shell.Result def = MultiHostIT.lab("exec", to, "virsh", "-q", "-c", "qemu:///system", "define",
                 other.toString());
         assertEquals(0, def.exitCode(), def.output());
-        long epoch = record(QEMU).epoch();
+        long epoch = CLUSTER.record(QEMU).epoch();
         Instant t0 = Instant.now();
-        Shell.Result moved = cli(from, "move", QEMU, to, "--wait=20s");
+        Shell.Result moved = CLUSTER.cli(from, "move", QEMU, to, "--wait=20s");
         assertEquals(124, moved.exitCode(), moved.output());
         Map<String, JsonNode> s = CLUSTER.statuses();
         assertEquals(List.of(from), LabCluster.runningOn(s, QEMU), "it runs on where it ran");
-        GuestRecord r = record(QEMU);
+        GuestRecord r = CLUSTER.record(QEMU);
         assertEquals(Optional.of(from), r.owner());
         assertEquals(epoch, r.epoch());
         assertEquals(Optional.of(to), r.target(), "the failure is marked: " + r);
@@ -159,7 +147,7 @@ class QemuMigrationIT {
         Shell.Result undef = MultiHostIT.lab("exec", to, "virsh", "-q", "-c", "qemu:///system", "undefine",
                 PREFIX + QEMU);
         assertEquals(0, undef.exitCode(), undef.output());
-        Shell.Result again = cli(from, "move", QEMU, to, "--wait=120s");
+        Shell.Result again = CLUSTER.cli(from, "move", QEMU, to, "--wait=120s");
         assertEquals(0, again.exitCode(), "a move asked again tries again: " + again.output());
         dummyUntouched(CLUSTER.await(x -> LabCluster.runningOn(x, QEMU).equals(List.of(to)),
                 Duration.ofSeconds(60)), t0);
@@ -168,14 +156,14 @@ class QemuMigrationIT {
     @Test
     @Order(3)
     void standbySendsTheQemuGuestAwayLiveAndRelocatesTheLxcGuests() throws Exception {
-        String host = where(QEMU);
+        String host = CLUSTER.where(QEMU);
         for (String g : List.of("lg1", "lg2")) {
-            assertEquals(0, cli(host, "move", g, host, "--wait=60s").exitCode());
-            assertEquals(0, cli(host, "clear", g).exitCode());
+            assertEquals(0, CLUSTER.cli(host, "move", g, host, "--wait=60s").exitCode());
+            assertEquals(0, CLUSTER.cli(host, "clear", g).exitCode());
         }
-        assertEquals(0, cli(host, "clear", QEMU).exitCode());
+        assertEquals(0, CLUSTER.cli(host, "clear", QEMU).exitCode());
         Instant t0 = Instant.now();
-        Shell.Result drained = cli(host, "standby", host, "--wait=180s");
+        Shell.Result drained = CLUSTER.cli(host, "standby", host, "--wait=180s");
         assertEquals(0, drained.exitCode(), drained.output());
         Map<String, JsonNode> s = CLUSTER.await(x -> List.of(QEMU, "lg1", "lg2").stream().allMatch(g -> {
             List<String> on = LabCluster.runningOn(x, g);
@@ -189,7 +177,7 @@ class QemuMigrationIT {
             assertEquals(1, journals(s, t0, g + ": relocated (restart)").size(), g + " relocated");
         }
         assertEquals(List.of(), watch.overlaps());
-        assertEquals(0, cli(host, "unstandby", host).exitCode());
+        assertEquals(0, CLUSTER.cli(host, "unstandby", host).exitCode());
     }
 
     // ------------------------------------------------------------------ the windows of a migration, one fault each
@@ -237,22 +225,22 @@ class QemuMigrationIT {
         String on = LabCluster.runningOn(s, QEMU).get(0);
         System.out.printf("%s: %s online with its Dummy on %s after %.1f s%n", what, QEMU, on,
                 Duration.between(t0, Instant.now()).toMillis() / 1000.0);
-        assertTrue(record(QEMU).epoch() > epochBefore, "claimed anew");
+        assertTrue(CLUSTER.record(QEMU).epoch() > epochBefore, "claimed anew");
         assertEquals(List.of(), watch.overlaps(), "never running on two hosts");
         // the move's preference goes: the guest is not to migrate by itself once the lost host is back
-        assertEquals(0, cli(on, "clear", QEMU).exitCode());
+        assertEquals(0, CLUSTER.cli(on, "clear", QEMU).exitCode());
         return on;
     }
 
     @Test
     @Order(4)
     void theSourcePoweredOffMidMigrationTheGuestRunsOnce() throws Exception {
-        String from = where(QEMU);
+        String from = CLUSTER.where(QEMU);
         String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
-        long epoch = record(QEMU).epoch();
+        long epoch = CLUSTER.record(QEMU).epoch();
         long before = logLines(from);
         Instant t0 = Instant.now();
-        assertEquals(0, cli(to, "move", QEMU, to).exitCode());
+        assertEquals(0, CLUSTER.cli(to, "move", QEMU, to).exitCode());
         awaitLog(from, QEMU + ": migrating live to " + to, before, Duration.ofSeconds(30));
         Thread.sleep(1_000);
         assertEquals(0, MultiHostIT.lab("power-off", from).exitCode());
@@ -263,17 +251,17 @@ class QemuMigrationIT {
     @Test
     @Order(5)
     void theSourcePoweredOffAfterLibvirtMigratedItButBeforeTheHandoverTheGuestRunsOnce() throws Exception {
-        String from = where(QEMU);
+        String from = CLUSTER.where(QEMU);
         String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
-        long epoch = record(QEMU).epoch();
+        long epoch = CLUSTER.record(QEMU).epoch();
         long before = logLines(from);
         hold("before-handover", true);
         try {
             Instant t0 = Instant.now();
-            assertEquals(0, cli(to, "move", QEMU, to).exitCode());
+            assertEquals(0, CLUSTER.cli(to, "move", QEMU, to).exitCode());
             awaitLog(from, QEMU + ": held before-handover", before, Duration.ofSeconds(60));
             assertFalse(watch.definedOn(from), "libvirt moved it: nothing left on " + from);
-            assertEquals(GuestRecord.Phase.MIGRATING, record(QEMU).phase(), "not handed over");
+            assertEquals(GuestRecord.Phase.MIGRATING, CLUSTER.record(QEMU).phase(), "not handed over");
             assertEquals(0, MultiHostIT.lab("power-off", from).exitCode());
             recovered(from, epoch, t0, "source " + from + " powered off before its handover");
         } finally {
@@ -285,15 +273,15 @@ class QemuMigrationIT {
     @Test
     @Order(6)
     void theTargetPoweredOffAfterItOwnsTheGuestButBeforeItResumedItTheGuestRunsOnce() throws Exception {
-        String from = where(QEMU);
+        String from = CLUSTER.where(QEMU);
         String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
         long before = logLines(to);
         hold("before-resume", true);
         try {
             Instant t0 = Instant.now();
-            assertEquals(0, cli(to, "move", QEMU, to).exitCode());
+            assertEquals(0, CLUSTER.cli(to, "move", QEMU, to).exitCode());
             awaitLog(to, QEMU + ": held before-resume", before, Duration.ofSeconds(60));
-            GuestRecord r = record(QEMU);
+            GuestRecord r = CLUSTER.record(QEMU);
             assertEquals(Optional.of(to), r.owner(), "the target owns it: " + r);
             assertFalse(watch.definedOn(from), "nothing left on the source " + from);
             assertEquals(0, MultiHostIT.lab("power-off", to).exitCode());
@@ -307,12 +295,12 @@ class QemuMigrationIT {
     @Test
     @Order(7)
     void theTargetPoweredOffMidMigrationTheGuestRunsOnOnItsSource() throws Exception {
-        String from = where(QEMU);
+        String from = CLUSTER.where(QEMU);
         String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
-        long epoch = record(QEMU).epoch();
+        long epoch = CLUSTER.record(QEMU).epoch();
         long before = logLines(from);
         Instant t0 = Instant.now();
-        assertEquals(0, cli(from, "move", QEMU, to).exitCode());
+        assertEquals(0, CLUSTER.cli(from, "move", QEMU, to).exitCode());
         awaitLog(from, QEMU + ": migrating live to " + to, before, Duration.ofSeconds(30));
         Thread.sleep(1_000);
         assertEquals(0, MultiHostIT.lab("power-off", to).exitCode());
@@ -321,7 +309,7 @@ class QemuMigrationIT {
                 Duration.ofSeconds(60));
         System.out.printf("target %s powered off mid-migration: %s runs on on %s (%.1f s)%n", to, QEMU, from,
                 Duration.between(t0, Instant.now()).toMillis() / 1000.0);
-        GuestRecord r = record(QEMU);
+        GuestRecord r = CLUSTER.record(QEMU);
         assertEquals(Optional.of(from), r.owner());
         assertEquals(epoch, r.epoch(), "never left its source");
         dummyUntouched(s, t0);
@@ -336,7 +324,7 @@ class QemuMigrationIT {
     @Test
     @Order(8)
     void aRunningGuestsDiskCannotBeStartedOnAnotherHost() throws Exception {
-        String on = where(QEMU);
+        String on = CLUSTER.where(QEMU);
         String other = HOSTS.stream().filter(h -> !h.equals(on)).findFirst().orElseThrow();
         List<Path> leases;
         try (var l = Files.list(LabCluster.LAB.resolve("shared/lockd"))) {

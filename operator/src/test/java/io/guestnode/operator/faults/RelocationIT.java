@@ -61,26 +61,14 @@ class RelocationIT {
         }
     }
 
-    static Shell.Result cli(String host, String... args) {
-        return CLUSTER.cli(host, args);
-    }
-
-    static GuestRecord record(String guest) throws Exception {
-        return CLUSTER.record(guest);
-    }
-
-    static String where(String guest) {
-        return CLUSTER.where(guest);
-    }
-
     @Test
     @Order(1)
     void aMovedGuestIsRelocatedOnceAndNeverRunsTwice() throws Exception {
-        String from = where("lg1");
+        String from = CLUSTER.where("lg1");
         String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
-        long epoch = record("lg1").epoch();
+        long epoch = CLUSTER.record("lg1").epoch();
         Instant t0 = Instant.now();
-        Shell.Result moved = cli(HOSTS.get(2), "move", "vm-lg1", to, "--wait=60s");
+        Shell.Result moved = CLUSTER.cli(HOSTS.get(2), "move", "vm-lg1", to, "--wait=60s");
         double took = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
         assertEquals(0, moved.exitCode(), moved.output());
         System.out.printf("move lg1 from %s to %s: claimed there after %.1f s%n", from, to, took);
@@ -88,7 +76,7 @@ class RelocationIT {
                 Duration.ofSeconds(30));
         System.out.printf("move lg1: online with its Dummy on %s after %.1f s%n", to,
                 Duration.between(t0, Instant.now()).toMillis() / 1000.0);
-        GuestRecord r = record("lg1");
+        GuestRecord r = CLUSTER.record("lg1");
         assertEquals(java.util.Optional.of(to), r.owner());
         assertEquals(epoch + 1, r.epoch(), "one claim on the target: " + r);
         assertEquals(GuestRecord.Phase.RUNNING, r.phase());
@@ -108,13 +96,13 @@ class RelocationIT {
     @Test
     @Order(2)
     void badNamesChangeNothing() {
-        Shell.Result unknown = cli("h1", "move", "nope", "h2");
+        Shell.Result unknown = CLUSTER.cli("h1", "move", "nope", "h2");
         assertEquals(1, unknown.exitCode());
         assertTrue(unknown.output().contains("unknown guest node or VM resource 'nope'"), unknown.output());
-        Shell.Result host = cli("h1", "move", "lg1", "h9");
+        Shell.Result host = CLUSTER.cli("h1", "move", "lg1", "h9");
         assertEquals(1, host.exitCode());
         assertTrue(host.output().contains("'h9' is not a host of the cluster (members: h1, h2, h3)"), host.output());
-        Shell.Result service = cli("h1", "ban", "dummy-lg2", "h1");
+        Shell.Result service = CLUSTER.cli("h1", "ban", "dummy-lg2", "h1");
         assertEquals(1, service.exitCode());
         assertTrue(service.output().contains("'dummy-lg2' is a service"), service.output());
     }
@@ -122,10 +110,10 @@ class RelocationIT {
     @Test
     @Order(3)
     void standbyDrainsAHostWhichStaysEmptyAcrossARestartUntilUnstandby() throws Exception {
-        String host = where("lg1");
-        assertEquals(0, cli("h1", "clear", "lg1").exitCode());
+        String host = CLUSTER.where("lg1");
+        assertEquals(0, CLUSTER.cli("h1", "clear", "lg1").exitCode());
         Instant t0 = Instant.now();
-        Shell.Result drained = cli("h2", "standby", host, "--wait=90s");
+        Shell.Result drained = CLUSTER.cli("h2", "standby", host, "--wait=90s");
         assertEquals(0, drained.exitCode(), drained.output());
         Map<String, JsonNode> s = CLUSTER.await(x -> GUESTS.stream().allMatch(g -> {
             List<String> on = LabCluster.runningOn(x, g);
@@ -140,11 +128,11 @@ class RelocationIT {
         CLUSTER.await(x -> !x.containsKey(host), Duration.ofSeconds(30));
         CLUSTER.startDaemon(host);
         CLUSTER.await(x -> x.containsKey(host) && x.get(host).has("cluster"), Duration.ofSeconds(60));
-        Shell.Result moved = cli(host, "move", "lg2", host, "--wait=5s");
+        Shell.Result moved = CLUSTER.cli(host, "move", "lg2", host, "--wait=5s");
         assertEquals(124, moved.exitCode(), "a host in standby takes no guest: " + moved.output());
         assertTrue(moved.output().contains("not done within 5.0 s"), moved.output());
-        assertEquals(0, cli(host, "unstandby", host).exitCode());
-        Shell.Result back = cli(host, "move", "lg2", host, "--wait=60s");
+        assertEquals(0, CLUSTER.cli(host, "unstandby", host).exitCode());
+        Shell.Result back = CLUSTER.cli(host, "move", "lg2", host, "--wait=60s");
         assertEquals(0, back.exitCode(), back.output());
         CLUSTER.await(x -> LabCluster.runningOn(x, "lg2").equals(List.of(host)), Duration.ofSeconds(30));
         assertEquals(List.of(), watcher.overlaps);
