@@ -319,7 +319,7 @@ public final class ClusterMode implements AutoCloseable {
         holds.removeAll(relocations.handOver(o, d, e == null ? Optional.empty() : e.working(), journal));
         if (e != null) {
             holds.removeAll(migrations.step(o, d, Migrations.Engine.of(g -> prepare(d, g, false),
-                    g -> prepare(d, g, true), e::stayed), journal));
+                    g -> prepare(d, g, true), e::stopConnection, e::stayed), journal));
         }
         leaving = o.leaving();
         share(d, holds);

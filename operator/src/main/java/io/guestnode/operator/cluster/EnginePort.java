@@ -54,6 +54,14 @@ public interface EnginePort {
         return java.util.Optional.of("this engine cannot hold a guest for its migration");
     }
 
+    /**
+     * The guest migrates with {@code remote-allow-migrate=false}: the engine stops the services in it and its
+     * connection, its VM kept running. Empty once done, else why not yet.
+     */
+    default java.util.Optional<String> stopConnection(String guest) {
+        return java.util.Optional.of("this engine cannot stop a guest's connection for its migration");
+    }
+
     /** The guest's live migration ended and it runs on here: the engine acts on it again. False when not done. */
     default boolean stayed(String guest) {
         return true;
@@ -99,18 +107,23 @@ public interface EnginePort {
 
             @Override
             public java.util.Optional<String> release(String guest, Definitions next) {
-                return onLoop(e, x -> x.release(guest, next), why -> java.util.Optional.of(why));
+                return onLoop(e, x -> x.departures().release(guest, next), why -> java.util.Optional.of(why));
             }
 
             @Override
             public java.util.Optional<String> migrating(String guest, Definitions next) {
-                return onLoop(e, x -> x.migrating(guest, next), why -> java.util.Optional.of(why));
+                return onLoop(e, x -> x.departures().hold(guest, next), why -> java.util.Optional.of(why));
+            }
+
+            @Override
+            public java.util.Optional<String> stopConnection(String guest) {
+                return onLoop(e, x -> x.departures().stopConnection(guest), why -> java.util.Optional.of(why));
             }
 
             @Override
             public boolean stayed(String guest) {
                 return onLoop(e, x -> {
-                    x.stayed(guest);
+                    x.departures().stayed(guest);
                     return true;
                 }, why -> false);
             }

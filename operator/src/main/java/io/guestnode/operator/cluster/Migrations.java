@@ -68,6 +68,8 @@ final class Migrations {
     private final Coordination zk;
     private final DomainAgent domains;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    /** The guests whose connection this host's engine was asked to stop for their migration (the step's thread). */
+    private final Set<String> disconnected = new java.util.HashSet<>();
     /** How long a target may take to announce its libvirt URI before the migration fails. */
     static final Duration URI_WAIT = Duration.ofSeconds(10);
     /** Since when each guest's target announces no URI (only the step's thread uses it). */
@@ -113,12 +115,21 @@ final class Migrations {
         /** Let go of it without stopping anything in it. */
         Optional<String> release(String guest);
 
-        /** Act on it again (it runs on here); false when not yet done. */
+        /** Stop the services in it and its connection, its VM kept running; empty once done, else why not yet. */
+        Optional<String> stopConnection(String guest);
+
+        /** Act on it again (it runs on here; connected again if its connection was stopped); false when not done. */
         boolean stayed(String guest);
 
         static Engine of(Function<String, Optional<String>> hold, Function<String, Optional<String>> release,
+                         Function<String, Optional<String>> stopConnection,
                          java.util.function.Predicate<String> stayed) {
             return new Engine() {
+                @Override
+                public Optional<String> stopConnection(String guest) {
+                    return stopConnection.apply(guest);
+                }
+
                 @Override
                 public Optional<String> hold(String guest) {
                     return hold.apply(guest);
@@ -148,11 +159,14 @@ final class Migrations {
                 begin(g, o, d, engine, journal);
             }
         }
+        // a guest whose connection was stopped but whose migration the leader no longer asks: connected again
+        disconnected.removeIf(g -> !o.migrating().contains(g) && !jobs.containsKey(g) && engine.stayed(g));
         Set<String> handed = new TreeSet<>();
         for (Map.Entry<String, Job> j : Map.copyOf(jobs).entrySet()) {
             End e = j.getValue().done ? end(j.getKey(), j.getValue(), o, d, engine, journal) : End.PENDING;
             if (e != End.PENDING) {
                 jobs.remove(j.getKey());
+                disconnected.remove(j.getKey());
             }
             if (e == End.HANDED) {
                 handed.add(j.getKey());
@@ -189,6 +203,15 @@ final class Migrations {
             fail(g, r, target, vm.isEmpty() ? "not in this host's definitions" : target
                     + " announces no libvirt URI to migrate to (--migration-uri)", journal);
             return;
+        }
+        if (!vm.get().connection().allowMigrate()) {
+            // remote-allow-migrate=false: the services in it and its connection stop first; its VM migrates alone
+            disconnected.add(g);
+            Optional<String> no = engine.stopConnection(g);
+            if (no.isPresent()) {
+                LOG.debug("{}: migration waits: {}", g, no.get());
+                return;
+            }
         }
         Job job = new Job(target);
         jobs.put(g, job); // first: from here on no start of it passes this host's guard until the job ends
@@ -238,7 +261,9 @@ final class Migrations {
                 }
                 if (zk.handOver(g, r.version(), r.value().handedTo(job.target))) {
                     LOG.info("{}: migrated live to {} in {} ms; handed over", g, job.target, ms);
-                    journal.note(g + ": migrated live from " + zk.host() + " to " + job.target + " in " + ms + " ms");
+                    journal.note(g + ": migrated live from " + zk.host() + " to " + job.target + " in " + ms + " ms"
+                            + (vm.get().connection().allowMigrate() ? "" : " (its connection and the services in it "
+                            + "restarted: remote-allow-migrate=false)"));
                     return End.HANDED;
                 }
                 return End.PENDING;

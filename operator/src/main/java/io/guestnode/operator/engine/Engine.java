@@ -58,6 +58,7 @@ public final class Engine implements AutoCloseable {
 
     // owned by the loop thread
     private final WorkingDefinitions defs;
+    private final Departures departures = new Departures(this);
     /** What the planner works on ({@link WorkingDefinitions#working()}), readable from other threads. */
     private volatile Definitions definitions;
     private volatile ObservedState state;
@@ -223,58 +224,31 @@ public final class Engine implements AutoCloseable {
         return overrides;
     }
 
-    /**
-     * A guest node begins to migrate live away from this host: from now on it is observed and never acted on (its
-     * session and its services' monitors go on; its VM leaving this host is no failure). Refused (empty when done),
-     * and nothing changed, while an action on it or in it is in flight or when it could not be let go afterwards
-     * ({@link LetGo#refusal}); {@code next} are this host's definitions without it.
-     */
-    public Optional<String> migrating(String node, Definitions next) {
-        Optional<VmResource> vm = definitions.vmOfNode(node);
-        if (vm.isEmpty()) {
-            return Optional.of(node + " is not one of this host's guest nodes");
-        }
-        Optional<String> no = LetGo.refusal(node, vm.get(), state, next);
-        if (no.isEmpty()) {
-            setOverrides(overrides.withMigrating(node, true), node + ": migrating live (observed, not acted on)");
-            touched.add(node);
-        }
-        return no;
+    /** A guest node leaving this host by live migration: held, its connection stopped, taken back, let go. */
+    public Departures departures() {
+        return departures;
     }
 
-    /** The guest node's live migration ended without leaving this host: it is acted on again. */
-    public void stayed(String node) {
-        if (overrides.migrating().contains(node)) {
-            setOverrides(overrides.withMigrating(node, false), node + ": stays on this host (acted on again)");
-            touched.add(node);
-        }
+    /** Sets the overrides for what concerns {@code node} (on the loop), journaling why. */
+    void overrides(Overrides o, String node, String why) {
+        setOverrides(o, why);
+        touched.add(node);
     }
 
     /**
-     * Lets go of a guest node that lives on elsewhere (migrated live) without stopping anything in it: its session is
-     * closed quietly, it and what runs in it are forgotten, and {@code next} (this host's definitions without it) is
-     * taken. Empty when done, else why not ({@link LetGo#refusal}).
+     * Forgets a guest node that lives on elsewhere: its session closed quietly, it and what runs in it forgotten, and
+     * {@code next} (this host's definitions without it) taken.
      */
-    public Optional<String> release(String node, Definitions next) {
-        Optional<VmResource> vm = definitions.vmOfNode(node);
-        Optional<String> no = vm.flatMap(v -> LetGo.refusal(node, v, state, next));
-        if (no.isPresent()) {
-            return no;
-        }
-        if (vm.isPresent()) {
-            Set<String> inside = LetGo.inside(node, state);
-            overrides = overrides.withMigrating(node, false);
-            sessions.close(node);
-            state = LetGo.forget(node, vm.get(), state);
-            LOG.info("[{}] let go for its live migration (nothing in it stopped)", node);
-            journal(node + ": let go for its live migration (nothing in it stopped)");
-            defs.letGo(node, inside, next, state).ifPresent(this::take);
-            touched.add(node);
-            dirty = true;
-        } else {
-            replaceDefinitions(next);
-        }
-        return Optional.empty();
+    void forget(String node, VmResource vm, Definitions next, String why) {
+        Set<String> inside = LetGo.inside(node, state);
+        overrides = overrides.withMigrating(node, false).withConnectionStopped(node, false);
+        sessions.close(node);
+        state = LetGo.forget(node, vm, state);
+        LOG.info("[{}] {}", node, why);
+        journal(node + ": " + why);
+        defs.letGo(node, inside, next, state).ifPresent(this::take);
+        touched.add(node);
+        dirty = true;
     }
 
     /** Records {@code what} in the journal (on the loop). */

@@ -24,7 +24,7 @@ final class LetGo {
     }
 
     /**
-     * Why the guest cannot be let go now (an action on it or in it is in flight) or at all (a service observed in it
+     * Why the guest cannot be let go now (an action on it or in it is in flight) or at all (a service active in it
      * stays in {@code next}, this host's definitions without it: this host would start it again elsewhere while it
      * runs on); empty when it can.
      */
@@ -33,9 +33,28 @@ final class LetGo {
                 || s.inFlight().stream().anyMatch(k -> k.endsWith("@" + node))) {
             return Optional.of("an action on " + node + " or in it is in flight");
         }
-        Set<String> inside = inside(node, s);
-        return next.services().stream().map(Service::id).filter(inside::contains).findFirst()
+        Set<String> active = s.services().entrySet().stream()
+                .filter(e -> e.getKey().node().equals(node) && e.getValue().active())
+                .map(e -> e.getKey().resource()).collect(Collectors.toSet());
+        return next.services().stream().map(Service::id).filter(active::contains).findFirst()
                 .map(x -> x + " runs in " + node + " but stays with this host");
+    }
+
+    /**
+     * Why the guest node's connection is not yet stopped with nothing in it active (its connection up, an action on
+     * it or in it in flight, a service in it active); empty once it is.
+     */
+    static Optional<String> connectionRunning(String node, ObservedState s) {
+        if (s.busy("conn:" + node) || s.inFlight().stream().anyMatch(k -> k.endsWith("@" + node))) {
+            return Optional.of("an action on " + node + " or in it is in flight");
+        }
+        if (s.anyActiveIn(node)) {
+            return Optional.of("services still run in " + node);
+        }
+        if (s.connection(node).up()) {
+            return Optional.of("the connection to " + node + " is still up");
+        }
+        return Optional.empty();
     }
 
     /** The state without the guest node: its VM, its connection, the services and failures in it. */

@@ -84,6 +84,9 @@ final class GuestNodePlanner {
         if (health.shuttingDown() && vmObs.status() == VmStatus.RUNNING) {
             return shuttingDown(vm, g, up, health);
         }
+        if (ctx.o.connectionsStopped().contains(g) && vmObs.status() == VmStatus.RUNNING) {
+            return connectionStopped(g, up);
+        }
         if (down.isPresent()) {
             String why = down.get();
             if (usable || (!up && vmObs.status() == VmStatus.RUNNING)) {
@@ -92,6 +95,30 @@ final class GuestNodePlanner {
             return () -> stopGuest(vm, g, ctx.d.hostNode(), up, vmObs, why);
         }
         return bringUp(vm, health, vmObs, up);
+    }
+
+    /**
+     * The guest node migrates with {@code remote-allow-migrate=false}: the services in it stop, then its connection;
+     * its VM keeps running (libvirt moves it next). It stays a place for its services, which start in it again once
+     * it is connected on its new host.
+     */
+    private Runnable connectionStopped(String g, boolean up) {
+        ctx.coming.add(g);
+        if (!up) {
+            notes.put(g, "connection stopped for its live migration (remote-allow-migrate=false); its VM runs on");
+            return NOTHING;
+        }
+        notes.put(g, "stopping its services and connection for its live migration (remote-allow-migrate=false)");
+        if (!s.connection(g).usable()) {
+            return NOTHING; // the session is gone: its loss is on its way
+        }
+        ctx.leaving.add(g);
+        return () -> {
+            if (!s.anyActiveIn(g)) {
+                actions.add(new Action.Disconnect(g, "stop the connection to guest node " + g
+                        + " for its live migration (remote-allow-migrate=false)"));
+            }
+        };
     }
 
     /** Why a guest node must stay down (disabled, or its VM or connection failed too often); empty if it may run. */

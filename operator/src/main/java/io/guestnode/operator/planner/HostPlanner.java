@@ -252,11 +252,11 @@ public final class HostPlanner {
 
     /**
      * Whether a guest moves by live migration: its VM resource has {@code allow-migrate} true, libvirt can migrate
-     * its domain (QEMU/KVM; LXC cannot), and its connection follows it ({@code remote-allow-migrate} true).
+     * its domain (QEMU/KVM; LXC cannot). With {@code remote-allow-migrate} false its connection and the services in
+     * it are stopped before and started after, as Pacemaker does; the VM itself still migrates.
      */
     static boolean migrates(VmResource vm) {
-        return vm.meta().allowMigrate() && vm.domain().hypervisor().startsWith("qemu")
-                && vm.connection().allowMigrate();
+        return vm.meta().allowMigrate() && vm.domain().hypervisor().startsWith("qemu");
     }
 
     private static boolean banned(List<LocationRule> rules, String host) {

@@ -6,21 +6,24 @@ import java.util.Set;
 
 /**
  * What operators said at run time, on top of the definitions: enable/disable (target role), maintenance of
- * a guest node or of the whole host; and the guest nodes migrating live away from this host, which are observed and
- * never acted on while libvirt moves them (never saved: a restart forgets them).
+ * a guest node or of the whole host; the guest nodes migrating live away from this host, which are observed and
+ * never acted on while libvirt moves them; and the guest nodes whose connection is stopped around such a migration
+ * ({@code remote-allow-migrate=false}: the services in it stopped first, the VM kept running). The last two are never
+ * saved: a restart forgets them.
  */
 public record Overrides(Map<String, TargetRole> targetRoles, Set<String> maintenanceGuests, boolean hostMaintenance,
-                        Set<String> migrating) {
+                        Set<String> migrating, Set<String> connectionsStopped) {
     public static final Overrides NONE = new Overrides(Map.of(), Set.of(), false);
 
     public Overrides {
         targetRoles = Map.copyOf(targetRoles);
         maintenanceGuests = Set.copyOf(maintenanceGuests);
         migrating = Set.copyOf(migrating);
+        connectionsStopped = Set.copyOf(connectionsStopped);
     }
 
     public Overrides(Map<String, TargetRole> targetRoles, Set<String> maintenanceGuests, boolean hostMaintenance) {
-        this(targetRoles, maintenanceGuests, hostMaintenance, Set.of());
+        this(targetRoles, maintenanceGuests, hostMaintenance, Set.of(), Set.of());
     }
 
     /** The guest node migrates live away from this host ({@code on}), or no longer. */
@@ -31,13 +34,27 @@ public record Overrides(Map<String, TargetRole> targetRoles, Set<String> mainten
         } else {
             s.remove(guest);
         }
-        return new Overrides(targetRoles, maintenanceGuests, hostMaintenance, s);
+        return new Overrides(targetRoles, maintenanceGuests, hostMaintenance, s, connectionsStopped);
+    }
+
+    /**
+     * The guest node's connection is stopped, the services in it first, while its VM keeps running ({@code on}: it
+     * migrates with {@code remote-allow-migrate=false}), or no longer.
+     */
+    public Overrides withConnectionStopped(String guest, boolean on) {
+        var s = new java.util.HashSet<>(connectionsStopped);
+        if (on) {
+            s.add(guest);
+        } else {
+            s.remove(guest);
+        }
+        return new Overrides(targetRoles, maintenanceGuests, hostMaintenance, migrating, s);
     }
 
     public Overrides withTargetRole(String resource, TargetRole role) {
         var m = new java.util.HashMap<>(targetRoles);
         m.put(resource, role);
-        return new Overrides(m, maintenanceGuests, hostMaintenance, migrating);
+        return new Overrides(m, maintenanceGuests, hostMaintenance, migrating, connectionsStopped);
     }
 
     public Overrides withMaintenance(String guest, boolean on) {
@@ -47,10 +64,10 @@ public record Overrides(Map<String, TargetRole> targetRoles, Set<String> mainten
         } else {
             s.remove(guest);
         }
-        return new Overrides(targetRoles, s, hostMaintenance, migrating);
+        return new Overrides(targetRoles, s, hostMaintenance, migrating, connectionsStopped);
     }
 
     public Overrides withHostMaintenance(boolean on) {
-        return new Overrides(targetRoles, maintenanceGuests, on, migrating);
+        return new Overrides(targetRoles, maintenanceGuests, on, migrating, connectionsStopped);
     }
 }

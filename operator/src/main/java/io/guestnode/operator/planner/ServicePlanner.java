@@ -126,7 +126,7 @@ final class ServicePlanner {
                     monitors(svc, g, obs);
                 } else if (!stays) {
                     if (dependentsStopped(svc, g)) {
-                        actions.add(new Action.StopService(id, g, target == null
+                        actions.add(new Action.StopService(id, g, target == null || target.equals(g)
                                 ? id + " should not run" + (leaving.contains(g) ? " (" + g + " is going down)" : "")
                                 : "move " + id + " from " + g + " to " + target));
                     }

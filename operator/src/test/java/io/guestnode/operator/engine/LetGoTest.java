@@ -100,4 +100,35 @@ class LetGoTest {
         assertTrue(next.service("dummy-g2").isPresent());
         assertEquals(Optional.of("dummy-g2 runs in g1 but stays with this host"), LetGo.refusal("g1", g1, s, next));
     }
+
+    @Test
+    void aServiceStoppedInTheGuestDoesNotKeepItHere(@TempDir Path dir) throws Exception {
+        Definitions d = defs(dir, true);
+        VmResource g1 = d.vmOfNode("g1").orElseThrow();
+        ObservedState.Mutable m = running(d, true).edit();
+        // its connection stopped for the migration (remote-allow-migrate=false): dummy-g2 was stopped in g1
+        m.services.put(new ResourceNode("dummy-g2", "g1"), new Observed.Service(Observed.ServiceStatus.STOPPED,
+                Set.of(), NOW));
+        assertEquals(Optional.empty(), LetGo.refusal("g1", g1, m.done(), HostShare.of(d, Set.of("g2"))));
+    }
+
+    @Test
+    void aConnectionCountsAsStoppedOnlyOnceNothingInItIsActiveOrInFlight(@TempDir Path dir) throws Exception {
+        Definitions d = defs(dir, false);
+        ObservedState.Mutable m = running(d, false).edit();
+        assertEquals(Optional.of("services still run in g1"), LetGo.connectionRunning("g1", m.done()));
+        m.services.put(new ResourceNode("dummy-g1", "g1"), new Observed.Service(Observed.ServiceStatus.FAILED,
+                Set.of(), NOW));
+        assertEquals(Optional.of("services still run in g1"), LetGo.connectionRunning("g1", m.done()),
+                "a failed service may still run");
+        m.services.put(new ResourceNode("dummy-g1", "g1"), new Observed.Service(Observed.ServiceStatus.STOPPED,
+                Set.of(), NOW));
+        assertEquals(Optional.of("the connection to g1 is still up"), LetGo.connectionRunning("g1", m.done()));
+        m.inFlight.add("conn:g1");
+        assertEquals(Optional.of("an action on g1 or in it is in flight"), LetGo.connectionRunning("g1", m.done()));
+        m.inFlight.remove("conn:g1");
+        m.connections.put("g1", new Observed.Connection(false, NOW));
+        assertEquals(Optional.empty(), LetGo.connectionRunning("g1", m.done()));
+        assertEquals(Optional.of("services still run in g2"), LetGo.connectionRunning("g2", m.done()));
+    }
 }

@@ -345,4 +345,54 @@ class QemuMigrationIT {
         assertFalse(watch.definedOn(other), "nothing of it on " + other);
         assertEquals(List.of(), watch.overlaps());
     }
+
+    /**
+     * remote-allow-migrate=false, as Pacemaker does it: the VM migrates live (never stopped, never started again),
+     * while its connection and the Dummy in it are stopped before and started after, once each.
+     */
+    @Test
+    @Order(9)
+    void withRemoteAllowMigrateFalseTheVmMigratesAndItsServiceIsRestartedAroundIt() throws Exception {
+        Path defs = SHARED.resolve("guests.xml");
+        String am = "<nvpair id=\"vm-" + QEMU + "-am\" name=\"allow-migrate\" value=\"true\"/>";
+        String xml = Files.readString(defs);
+        assertTrue(xml.contains(am), "the QEMU guest's allow-migrate is in " + defs);
+        Files.writeString(defs, xml.replace(am, am + "<nvpair id=\"vm-" + QEMU + "-ram\" name=\"remote-allow-"
+                + "migrate\" value=\"false\"/>"));
+        String from = CLUSTER.where(QEMU);
+        Instant reloaded = Instant.now();
+        Shell.Result r = CLUSTER.cli(from, "reload");
+        assertEquals(0, r.exitCode(), r.output());
+        CLUSTER.await(x -> !journals(Map.of(from, x.get(from)), reloaded, "definitions reloaded").isEmpty(),
+                Duration.ofSeconds(30));
+        String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
+        long epoch = CLUSTER.record(QEMU).epoch();
+        watch.reset();
+        Instant t0 = Instant.now();
+        Shell.Result moved = CLUSTER.cli(to, "move", QEMU, to, "--wait=120s");
+        assertEquals(0, moved.exitCode(), moved.output());
+        Map<String, JsonNode> s = CLUSTER.await(x -> LabCluster.runningOn(x, QEMU).equals(List.of(to))
+                && !journals(Map.of(to, x.get(to)), t0, "start dummy-" + QEMU).isEmpty(), Duration.ofSeconds(90));
+        double took = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
+        GuestRecord rec = CLUSTER.record(QEMU);
+        assertEquals(Optional.of(to), rec.owner());
+        assertEquals(epoch + 1, rec.epoch(), "one claim on the target: " + rec);
+        List<String> migrated = journals(s, t0, QEMU + ": migrated live from " + from + " to " + to);
+        assertEquals(1, migrated.size(), s.get(from).get("journal").toString());
+        assertTrue(migrated.get(0).contains("remote-allow-migrate=false"), migrated.get(0));
+        assertEquals(List.of(), journals(s, t0, "start vm-" + QEMU), "the VM was not started again");
+        assertEquals(List.of(), journals(s, t0, "stop vm-" + QEMU), "the VM was not stopped");
+        assertEquals(List.of(), journals(s, t0, "fence " + QEMU), "nothing fenced");
+        List<String> stops = journals(s, t0, "stop dummy-" + QEMU + " on " + QEMU);
+        List<String> starts = journals(s, t0, "start dummy-" + QEMU + " on " + QEMU);
+        assertEquals(1, stops.size(), "the Dummy stopped once, on " + from + ": " + stops);
+        assertTrue(stops.get(0).startsWith(from + ": "), stops.get(0));
+        assertEquals(1, starts.size(), "the Dummy started once, on " + to + ": " + starts);
+        assertTrue(starts.get(0).startsWith(to + ": "), starts.get(0));
+        assertEquals(1, journals(s, t0, "disconnect " + QEMU).size(), "its connection stopped on " + from);
+        assertEquals(List.of(), watch.overlaps(), "never running on two hosts");
+        assertFalse(watch.definedOn(from), "nothing left on " + from);
+        System.out.printf("migrate %s (remote-allow-migrate=false) from %s to %s: its Dummy started there after "
+                + "%.1f s; %s; %s%n", QEMU, from, to, took, migrated.get(0), watch.summary());
+    }
 }

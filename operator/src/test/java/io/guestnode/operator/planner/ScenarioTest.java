@@ -206,6 +206,7 @@ class ScenarioTest {
                 case "maintenance" -> o = o.withMaintenance(e.attr("guest"), true);
                 case "host-maintenance" -> o = o.withHostMaintenance(true);
                 case "migrating" -> o = o.withMigrating(e.attr("guest"), true);
+                case "connection-stopped" -> o = o.withConnectionStopped(e.attr("guest"), true);
                 default -> throw new AssertionError("unknown override <" + e.name() + ">");
             }
         }
