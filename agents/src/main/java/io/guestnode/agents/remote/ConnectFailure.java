@@ -9,27 +9,30 @@ import io.guestnode.agents.remote.message.GuestText;
  */
 public final class ConnectFailure extends Exception {
 
-    /** Classes of failure, each with the exit code {@code guestnode probe} returns for it. */
+    /**
+     * Classes of failure, each with the exit code {@code guestnode probe} returns for it (Pacemaker's crm_exit_t:
+     * 66 NOINPUT, 69 UNAVAILABLE, 68 NOHOST, 124 TIMEOUT, 77 NOPERM, 76 PROTOCOL, 65 DATAERR, 102 DISCONNECT).
+     */
     public enum Kind {
         /** The local key file is missing, empty or unreadable. */
-        KEY_UNAVAILABLE(3, false, "key unavailable"),
+        KEY_UNAVAILABLE(66, false, "key unavailable"),
         /** Nothing listens on the port (TCP RST). */
-        REFUSED(4, true, "connection refused"),
+        REFUSED(69, true, "connection refused"),
         /** No route, network down, or the name does not resolve. */
-        UNREACHABLE(5, true, "unreachable"),
+        UNREACHABLE(68, true, "unreachable"),
         /** TCP connect, TLS handshake or register did not finish in time. */
-        TIMEOUT(6, true, "timed out"),
+        TIMEOUT(124, true, "timed out"),
         /** The TLS-PSK handshake failed: the remote does not accept our key (or has none). */
-        KEY_REJECTED(7, false, "key rejected"),
+        KEY_REJECTED(77, false, "key rejected"),
         /** Something answered that is not pacemaker-remoted: no TLS, or not its framing or messages. */
-        NOT_A_REMOTED(8, false, "not a pacemaker-remoted"),
+        NOT_A_REMOTED(76, false, "not a pacemaker-remoted"),
         /** pacemaker-remoted answered but refused our sign-on (protocol version, malformed reply). */
-        PROTOCOL_ERROR(9, false, "protocol error"),
+        PROTOCOL_ERROR(65, false, "protocol error"),
         /**
          * The peer reset the connection during the TLS handshake: retried until the connect timeout (a remoted that
          * is restarting, or a guest resumed a moment ago, may reset a first handshake).
          */
-        RESET(10, true, "connection reset");
+        RESET(102, true, "connection reset");
 
         private final int exitCode;
         private final boolean retryable;

@@ -1,21 +1,21 @@
 package io.guestnode.operator.api;
 
 /**
- * The verbs that place guests on hosts: they need several hosts. Each returns null when done, else what is wrong
- * (nothing changed then).
+ * The verbs that place guests on hosts: they need several hosts. Each returns null when done, else why not (nothing
+ * changed then).
  */
 public interface ClusterVerbs {
     /** A lasting preference of a guest node (or its VM resource) for {@code host}, until {@link #clear}. */
-    String move(String resource, String host, String who);
+    Refusal move(String resource, String host, String who);
 
     /** A guest node (or its VM resource) must not run on {@code host}, until {@link #clear}. */
-    String ban(String resource, String host, String who);
+    Refusal ban(String resource, String host, String who);
 
     /** Forgets the guest's preference and bans. */
-    String clear(String resource, String who);
+    Refusal clear(String resource, String who);
 
     /** Puts {@code host} in standby (its guests move away, it takes none) or back. */
-    String standby(String host, boolean on, String who);
+    Refusal standby(String host, boolean on, String who);
 
     /** The guest node a resource names (a guest node's name or its VM resource's id), if it names one. */
     default java.util.Optional<String> guestOf(String resource) {
@@ -24,26 +24,26 @@ public interface ClusterVerbs {
 
     /** This host runs alone: there is nowhere to move anything. */
     ClusterVerbs NONE = new ClusterVerbs() {
-        private static final String WHY = "this host runs alone: moving guests between hosts needs several hosts "
-                + "(guestnode run --zookeeper)";
+        private static final Refusal WHY = Refusal.refused("this host runs alone: moving guests between hosts needs "
+                + "several hosts (guestnode run --zookeeper)");
 
         @Override
-        public String move(String resource, String host, String who) {
+        public Refusal move(String resource, String host, String who) {
             return WHY;
         }
 
         @Override
-        public String ban(String resource, String host, String who) {
+        public Refusal ban(String resource, String host, String who) {
             return WHY;
         }
 
         @Override
-        public String clear(String resource, String who) {
+        public Refusal clear(String resource, String who) {
             return WHY;
         }
 
         @Override
-        public String standby(String host, boolean on, String who) {
+        public Refusal standby(String host, boolean on, String who) {
             return WHY;
         }
     };

@@ -12,12 +12,12 @@ final class Commands {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Engine engine;
-    private final Supplier<String> reload;
+    private final Supplier<Refusal> reload;
     private final Duration timeout;
     private final Supplier<ClusterView> cluster;
     private final ClusterVerbs placing;
 
-    Commands(Engine engine, Supplier<String> reload, Duration timeout, Supplier<ClusterView> cluster,
+    Commands(Engine engine, Supplier<Refusal> reload, Duration timeout, Supplier<ClusterView> cluster,
              ClusterVerbs placing) {
         this.engine = engine;
         this.placing = placing;
@@ -39,7 +39,7 @@ final class Commands {
             }
             case ControlRequest.Cleanup c -> result(reply, engine.command(e -> {
                 if (!known(e, c.resource())) {
-                    return "unknown resource '" + c.resource() + "'";
+                    return unknownResource(c.resource());
                 }
                 e.cleanup(c.resource(), c.node(), who);
                 return null;
@@ -48,7 +48,7 @@ final class Commands {
                 String verb = r.role() == TargetRole.STOPPED ? "disable" : "enable";
                 result(reply, engine.command(e -> {
                     if (!known(e, r.resource())) {
-                        return "unknown resource '" + r.resource() + "'";
+                        return unknownResource(r.resource());
                     }
                     e.setOverrides(e.overrides().withTargetRole(r.resource(), r.role()),
                             verb + " " + r.resource() + " by " + who);
@@ -57,7 +57,7 @@ final class Commands {
             }
             case ControlRequest.Fence f -> result(reply, engine.command(e -> {
                 if (e.definitions().vmOfNode(f.guest()).isEmpty()) {
-                    return "unknown guest node '" + f.guest() + "'";
+                    return Refusal.noSuch("unknown guest node '" + f.guest() + "'");
                 }
                 e.fence(f.guest(), who);
                 return null;
@@ -67,7 +67,7 @@ final class Commands {
                         .orElse(" (host)");
                 result(reply, engine.command(e -> {
                     if (m.guest().isPresent() && e.definitions().vmOfNode(m.guest().get()).isEmpty()) {
-                        return "unknown guest node '" + m.guest().get() + "'";
+                        return Refusal.noSuch("unknown guest node '" + m.guest().get() + "'");
                     }
                     e.setOverrides(m.guest().map(g -> e.overrides().withMaintenance(g, m.on()))
                             .orElseGet(() -> e.overrides().withHostMaintenance(m.on())), what + " by " + who);
@@ -94,11 +94,16 @@ final class Commands {
         return e.definitions().resourceIds().anyMatch(id::equals) || e.definitions().vmOfNode(id).isPresent();
     }
 
-    private static void result(ObjectNode reply, String error, String message) {
-        if (error == null) {
+    private static Refusal unknownResource(String id) {
+        return Refusal.noSuch("unknown resource '" + id + "'");
+    }
+
+    /** The reply: done with {@code message}, or refused with its kind ({@code "refusal"}) and why. */
+    private static void result(ObjectNode reply, Refusal refusal, String message) {
+        if (refusal == null) {
             reply.put("ok", true).put("message", message);
         } else {
-            reply.put("ok", false).put("error", error);
+            reply.put("ok", false).put("error", refusal.message()).put("refusal", refusal.kind().wire());
         }
     }
 }

@@ -50,18 +50,18 @@ public final class ControlServer implements AutoCloseable {
             Thread.ofPlatform().daemon().name("control-deadlines").factory());
     private final Commands commands;
 
-    public ControlServer(Path path, Engine engine, Supplier<String> reload) throws IOException {
+    public ControlServer(Path path, Engine engine, Supplier<Refusal> reload) throws IOException {
         this(path, engine, reload, () -> null);
     }
 
     /** With {@code cluster}: what this host last read of the cluster it is one of, for the status. */
-    public ControlServer(Path path, Engine engine, Supplier<String> reload, Supplier<ClusterView> cluster)
+    public ControlServer(Path path, Engine engine, Supplier<Refusal> reload, Supplier<ClusterView> cluster)
             throws IOException {
         this(path, engine, reload, cluster, ClusterVerbs.NONE);
     }
 
     /** With {@code placing}: the verbs that place guests on the cluster's hosts. */
-    public ControlServer(Path path, Engine engine, Supplier<String> reload, Supplier<ClusterView> cluster,
+    public ControlServer(Path path, Engine engine, Supplier<Refusal> reload, Supplier<ClusterView> cluster,
                          ClusterVerbs placing) throws IOException {
         this.path = path;
         this.commands = new Commands(engine, reload, COMMAND_TIMEOUT, cluster, placing);

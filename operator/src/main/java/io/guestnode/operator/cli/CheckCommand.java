@@ -15,9 +15,7 @@ import picocli.CommandLine.Spec;
 /** {@code guestnode check}: validates definitions like {@code crm_verify}. */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Validates guest definitions (CIB XML files or directories of them) and prints every problem "
-                + "as file:line: message, then a summary.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:no errors (warnings may be printed)", "1:errors found", "2:bad command line"})
+                + "as file:line: message, then a summary.")
 final class CheckCommand implements Callable<Integer> {
     static final Path DEFAULT_DEFINITIONS = Path.of("/etc/guestnode/guests.d");
 
@@ -47,6 +45,6 @@ final class CheckCommand implements Callable<Integer> {
         out.printf("%d guest%s, %d resource%s, %d error%s%s%n", guests, guests == 1 ? "" : "s", resources,
                 resources == 1 ? "" : "s", r.errors(), r.errors() == 1 ? "" : "s",
                 warnings > 0 ? ", " + warnings + " warning" + (warnings == 1 ? "" : "s") : "");
-        return r.ok() ? ExitCodes.OK : ExitCodes.PROBLEM;
+        return r.ok() ? ExitCodes.OK : ExitCodes.CONFIG;
     }
 }

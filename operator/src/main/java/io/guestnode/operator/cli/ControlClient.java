@@ -22,8 +22,15 @@ final class ControlClient {
     private static final long REPLY_TIMEOUT_MS = 40_000;
 
     /** The daemon cannot be reached; the message says why and what to do. */
-    static final class NotRunning extends Exception {
+    static class NotRunning extends Exception {
         NotRunning(String message) {
+            super(message);
+        }
+    }
+
+    /** The control socket refuses this user (its mode and group: root and haclient). */
+    static final class NoPermission extends NotRunning {
+        NoPermission(String message) {
             super(message);
         }
     }
@@ -37,6 +44,10 @@ final class ControlClient {
             try {
                 c.connect(UnixDomainSocketAddress.of(socket));
             } catch (IOException e) {
+                if (String.valueOf(e.getMessage()).contains("Permission denied")) {
+                    throw new NoPermission("permission denied on the control socket " + socket + " (root and the "
+                            + "haclient group may use it)");
+                }
                 throw new NotRunning("guestnode is not running (" + socket + ": " + e.getMessage() + ")");
             }
             c.write(ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8)));

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /** Shared by the verbs that talk to the daemon: the socket option and the exit codes. */
 abstract class DaemonVerb {
     /** The daemon is not running or cannot be reached. */
-    static final int NOT_RUNNING = 69;
+    static final int NOT_RUNNING = ExitCodes.UNAVAILABLE;
 
     @Spec
     CommandSpec spec;
@@ -37,7 +37,10 @@ abstract class DaemonVerb {
                 return ExitCodes.OK;
             }
             err.println(name + ": " + reply.path("error").asText("failed"));
-            return ExitCodes.PROBLEM;
+            return refused(reply);
+        } catch (ControlClient.NoPermission e) {
+            err.println(name + ": " + e.getMessage());
+            return ExitCodes.NO_PERMISSION;
         } catch (ControlClient.NotRunning e) {
             err.println(name + ": " + e.getMessage());
             return NOT_RUNNING;
@@ -45,5 +48,14 @@ abstract class DaemonVerb {
             err.println(name + ": cannot talk to the daemon: " + e.getMessage());
             return NOT_RUNNING;
         }
+    }
+
+    /** The exit code of a refused request, by the kind the daemon named ({@code refusal}). */
+    static int refused(JsonNode reply) {
+        return switch (reply.path("refusal").asText("")) {
+            case "no-such" -> ExitCodes.NO_SUCH;
+            case "invalid-configuration" -> ExitCodes.CONFIG;
+            default -> ExitCodes.PROBLEM;
+        };
     }
 }

@@ -40,6 +40,7 @@ public final class GuestnodeCli {
         CommandLine cl = new CommandLine(new GuestnodeCli());
         cl.setOut(out);
         cl.setErr(err);
+        exitCodesInHelp(cl);
         HostDefaults defaults;
         try {
             defaults = HostDefaults.load(defaultsFile, environment,
@@ -64,6 +65,23 @@ public final class GuestnodeCli {
             return ExitCodes.INTERNAL;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * A bad command line exits 64 in every verb; each verb's {@code --help} lists the exit codes it returns, from the
+     * one table ({@link ExitCodes#TABLE}).
+     */
+    private static void exitCodesInHelp(CommandLine cl) {
+        cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE).usageMessage()
+                .exitCodeListHeading("%nExit codes (Pacemaker's crm_exit_t):%n")
+                .exitCodeList(ExitCodes.helpOf("guestnode"));
+        cl.getSubcommands().forEach((name, sub) -> {
+            sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+            if (!name.equals("help")) {
+                sub.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
+                        .exitCodeList(ExitCodes.helpOf(name));
+            }
+        });
     }
 
     private static boolean givenOnCommandLine(ArgSpec a, String[] args) {

@@ -17,8 +17,7 @@ final class PlacementVerbs {
     }
 
     /** Ran out of time waiting (Pacemaker's CRM_EX_TIMEOUT). */
-    static final int TIMEOUT = 124;
-    private static final String EXIT_HEADING = "%nExit codes:%n";
+    static final int TIMEOUT = ExitCodes.TIMEOUT;
     private static final Duration POLL = Duration.ofMillis(250);
 
     /** A placement verb with {@code --wait}: it returns when the cluster shows the change done. */
@@ -84,9 +83,7 @@ final class PlacementVerbs {
         }
     }
 
-    @Command(name = "move", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_HEADING,
-            exitCodeList = {"0:done", "1:unknown guest node or host, or this host runs alone", "2:bad command line",
-                "69:the daemon is not running", "124:--wait ran out"},
+    @Command(name = "move", mixinStandardHelpOptions = true,
             description = "Moves a guest node (its name or its VM resource) to HOST and keeps it there: a lasting "
                     + "preference (as crm_resource --move) until 'guestnode clear'. The guest is relocated: stopped "
                     + "with the services in it, handed over, started on HOST.")
@@ -104,9 +101,7 @@ final class PlacementVerbs {
         }
     }
 
-    @Command(name = "ban", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_HEADING,
-            exitCodeList = {"0:done", "1:unknown guest node or host, or this host runs alone", "2:bad command line",
-                "69:the daemon is not running", "124:--wait ran out"},
+    @Command(name = "ban", mixinStandardHelpOptions = true,
             description = "Keeps a guest node off HOST (as crm_resource --ban) until 'guestnode clear'; if it runs "
                     + "there, it is relocated.")
     static final class Ban extends Waiting implements Callable<Integer> {
@@ -127,9 +122,7 @@ final class PlacementVerbs {
         }
     }
 
-    @Command(name = "clear", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_HEADING,
-            exitCodeList = {"0:done", "1:unknown guest node, or this host runs alone", "2:bad command line",
-                "69:the daemon is not running"},
+    @Command(name = "clear", mixinStandardHelpOptions = true,
             description = "Forgets a guest node's host preference and bans (as crm_resource --clear). The guest stays "
                     + "where it runs.")
     static final class Clear extends DaemonVerb implements Callable<Integer> {
@@ -142,9 +135,7 @@ final class PlacementVerbs {
         }
     }
 
-    @Command(name = "standby", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_HEADING,
-            exitCodeList = {"0:done", "1:unknown host, or this host runs alone", "2:bad command line",
-                "69:the daemon is not running", "124:--wait ran out"},
+    @Command(name = "standby", mixinStandardHelpOptions = true,
             description = "Drains HOST: its guests are relocated to other hosts and it takes no guest until "
                     + "'guestnode unstandby'. Kept by the cluster: it survives a restart of guestnode.")
     static final class Standby extends Waiting implements Callable<Integer> {
@@ -164,8 +155,7 @@ final class PlacementVerbs {
         }
     }
 
-    @Command(name = "unstandby", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_HEADING,
-            exitCodeList = {"0:done", "1:this host runs alone", "2:bad command line", "69:the daemon is not running"},
+    @Command(name = "unstandby", mixinStandardHelpOptions = true,
             description = "HOST takes guests again. Guests that moved away stay where they run.")
     static final class Unstandby extends DaemonVerb implements Callable<Integer> {
         @Parameters(paramLabel = "HOST")

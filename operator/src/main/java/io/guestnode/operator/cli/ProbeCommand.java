@@ -26,19 +26,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Connects to a pacemaker-remoted the way guestnode does (TCP, TLS-PSK, register, poke) and prints "
                 + "how long each step took. The troubleshooting step for a guest that will not come online.",
-            ""},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:the remote answered",
-            "2:bad command line",
-            "3:the key file is missing, empty or unreadable",
-            "4:connection refused (nothing listens on the port)",
-            "5:unreachable (no route, or the name does not resolve)",
-            "6:timed out (connect, handshake or register)",
-            "7:key rejected (the remote does not accept this key)",
-            "8:something answered that is not pacemaker-remoted",
-            "9:pacemaker-remoted refused to register us",
-            "10:the connection was reset during the TLS handshake"})
+            ""})
 final class ProbeCommand implements Callable<Integer> {
 
     @Spec

@@ -45,10 +45,7 @@ import picocli.CommandLine.Spec;
         description = "Runs the daemon in the foreground: starts, watches, fences and recovers the guest nodes the "
                 + "definitions declare. Stopping it leaves guests and services running; it adopts them on its next "
                 + "start. SIGHUP or a change to the definitions reloads them (an invalid change is reported and the "
-                + "running configuration stays).",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by a signal", "1:cannot start (invalid definitions, no key, socket or state directory in use)",
-            "2:bad command line"})
+                + "running configuration stays).")
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("guestnode");
 
@@ -113,14 +110,14 @@ final class RunCommand implements Callable<Integer> {
         }
         if (!r.ok()) {
             err.println("guestnode run: " + r.errors() + " error(s) in the definitions; not starting");
-            return ExitCodes.PROBLEM;
+            return ExitCodes.CONFIG;
         }
         AuthKey key;
         try {
             key = keyFile != null ? AuthKey.load(keyFile) : AuthKey.locate(System.getenv());
         } catch (KeyFileException e) {
             err.println("guestnode run: " + e.getMessage());
-            return ExitCodes.PROBLEM;
+            return ExitCodes.NO_INPUT;
         }
         if (Files.exists(socket) && socketAnswers()) {
             err.println("guestnode run: another guestnode answers on " + socket);
@@ -161,19 +158,20 @@ final class RunCommand implements Callable<Integer> {
             several.attach(engine);
         }
         Object reloadLock = new Object();
-        java.util.function.Supplier<String> reload = () -> {
+        java.util.function.Supplier<io.guestnode.operator.api.Refusal> reload = () -> {
             synchronized (reloadLock) {
                 DefinitionsLoader.Result nr = loader.load(definitions);
                 if (!nr.ok()) {
                     nr.problems().forEach(p -> LOG.error("reload rejected: {}", p));
-                    return "invalid definitions, the running configuration stays: "
-                            + nr.problems().stream().filter(Problem::isError).findFirst().map(Problem::toString).orElse("");
+                    return io.guestnode.operator.api.Refusal.invalidConfiguration("invalid definitions, the running "
+                            + "configuration stays: " + nr.problems().stream().filter(Problem::isError).findFirst()
+                            .map(Problem::toString).orElse(""));
                 }
                 if (clusterMode != null) {
                     String why = clusterMode.reload(nr);
                     if (why != null) {
                         LOG.error("reload: {}", why);
-                        return why;
+                        return io.guestnode.operator.api.Refusal.refused(why);
                     }
                     LOG.info("definitions reloaded: {} guest nodes, {} services, for every host of the cluster",
                             nr.definitions().vms().size(), nr.definitions().services().size());
@@ -184,10 +182,11 @@ final class RunCommand implements Callable<Integer> {
                     changed = engine.call(e -> e.replaceDefinitions(nr.definitions()));
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
-                    return "interrupted";
+                    return io.guestnode.operator.api.Refusal.refused("interrupted");
                 } catch (IllegalArgumentException | IllegalStateException ex) {
                     LOG.error("reload rejected: {}", ex.getMessage());
-                    return "the running configuration stays: " + ex.getMessage();
+                    return io.guestnode.operator.api.Refusal.invalidConfiguration("the running configuration stays: "
+                            + ex.getMessage());
                 }
                 if (changed) {
                     LOG.info("definitions reloaded: {} guest nodes, {} services", nr.definitions().vms().size(),
@@ -255,15 +254,15 @@ final class RunCommand implements Callable<Integer> {
     }
 
     @SuppressWarnings("restriction")
-    private static void installSignals(CountDownLatch stop, java.util.function.Supplier<String> reload) {
+    private static void installSignals(CountDownLatch stop, java.util.function.Supplier<io.guestnode.operator.api.Refusal> reload) {
         for (String s : List.of("TERM", "INT")) {
             sun.misc.Signal.handle(new sun.misc.Signal(s), sig -> stop.countDown());
         }
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().start(() -> {
             LOG.info("SIGHUP: reloading the definitions");
-            String problem = reload.get();
+            io.guestnode.operator.api.Refusal problem = reload.get();
             if (problem != null) {
-                LOG.error(problem);
+                LOG.error(problem.message());
             }
         }));
     }
@@ -273,7 +272,7 @@ final class RunCommand implements Callable<Integer> {
      * from count: the named files, and {@code *.xml} in a named directory; logs, editor files and anything else
      * written next to them do not. A reload whose result equals the running definitions changes nothing.
      */
-    private void watch(java.util.function.Supplier<String> reload) {
+    private void watch(java.util.function.Supplier<io.guestnode.operator.api.Refusal> reload) {
         Set<Path> dirs = new LinkedHashSet<>();
         Set<Path> defDirs = new LinkedHashSet<>();
         Set<Path> files = new LinkedHashSet<>();
@@ -301,9 +300,9 @@ final class RunCommand implements Callable<Integer> {
                 for (var more = ws.poll(); more != null; more = ws.poll()) {
                     relevant(more, files, defDirs);
                 }
-                String problem = reload.get();
+                io.guestnode.operator.api.Refusal problem = reload.get();
                 if (problem != null) {
-                    LOG.error(problem);
+                    LOG.error(problem.message());
                 }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {

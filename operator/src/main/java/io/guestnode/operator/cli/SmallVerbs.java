@@ -12,10 +12,8 @@ final class SmallVerbs {
     private SmallVerbs() {
     }
 
-    private static final String EXIT_HEADING = "%nExit codes:%n";
 
-    @Command(name = "cleanup", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_HEADING,
-            exitCodeList = {"0:cleaned up", "1:unknown resource", "2:bad command line", "69:the daemon is not running"},
+    @Command(name = "cleanup", mixinStandardHelpOptions = true,
             description = "Forgets a resource's failures (fail count and failed actions) and probes it again. For a "
                     + "guest node (its name, or its VM resource) this clears the connection's and the VM's failures.")
     static final class Cleanup extends DaemonVerb implements Callable<Integer> {
@@ -35,8 +33,7 @@ final class SmallVerbs {
         }
     }
 
-    @Command(name = "disable", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_HEADING,
-            exitCodeList = {"0:done", "1:unknown resource", "2:bad command line", "69:the daemon is not running"},
+    @Command(name = "disable", mixinStandardHelpOptions = true,
             description = "Stops a resource and keeps it stopped (target-role=Stopped). Disabling a VM resource stops "
                     + "the services in its guest node, then its connection, then the VM.")
     static final class Disable extends DaemonVerb implements Callable<Integer> {
@@ -49,8 +46,7 @@ final class SmallVerbs {
         }
     }
 
-    @Command(name = "enable", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_HEADING,
-            exitCodeList = {"0:done", "1:unknown resource", "2:bad command line", "69:the daemon is not running"},
+    @Command(name = "enable", mixinStandardHelpOptions = true,
             description = "Lets a resource run again (target-role=Started).")
     static final class Enable extends DaemonVerb implements Callable<Integer> {
         @Parameters(paramLabel = "RESOURCE")
@@ -62,9 +58,7 @@ final class SmallVerbs {
         }
     }
 
-    @Command(name = "fence", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_HEADING,
-            exitCodeList = {"0:fence requested", "1:unknown guest node", "2:bad command line",
-                "69:the daemon is not running"},
+    @Command(name = "fence", mixinStandardHelpOptions = true,
             description = "Fences a guest node: its VM is stopped at once (destroyed), everything inside counts as "
                     + "stopped, and the guest is recovered.")
     static final class Fence extends DaemonVerb implements Callable<Integer> {
@@ -77,8 +71,7 @@ final class SmallVerbs {
         }
     }
 
-    @Command(name = "maintenance", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_HEADING,
-            exitCodeList = {"0:done", "1:unknown guest node", "2:bad command line", "69:the daemon is not running"},
+    @Command(name = "maintenance", mixinStandardHelpOptions = true,
             description = "Maintenance of one guest node, or of the whole host: guestnode observes and reports, never "
                     + "acts and never fences.")
     static final class Maintenance extends DaemonVerb implements Callable<Integer> {
@@ -96,9 +89,7 @@ final class SmallVerbs {
         }
     }
 
-    @Command(name = "reload", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_HEADING,
-            exitCodeList = {"0:reloaded", "1:invalid definitions (the running configuration stays)",
-                "2:bad command line", "69:the daemon is not running"},
+    @Command(name = "reload", mixinStandardHelpOptions = true,
             description = "Reloads the definitions now (as SIGHUP does). An invalid change is reported and changes nothing.")
     static final class Reload extends DaemonVerb implements Callable<Integer> {
         @Override

@@ -16,9 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code guestnode status}: one shot, in the shape of crm_mon. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Shows guest nodes, resources and failed actions once, in the shape of crm_mon.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:shown", "2:bad command line", "69:the daemon is not running"})
+        description = "Shows guest nodes, resources and failed actions once, in the shape of crm_mon.")
 final class StatusCommand extends DaemonVerb implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,7 +38,7 @@ final class StatusCommand extends DaemonVerb implements Callable<Integer> {
             reply = ControlClient.request(socket, Map.of("verb", "status", "journal", Math.max(journal, 20)));
         } catch (ControlClient.NotRunning e) {
             err.println("guestnode status: " + e.getMessage());
-            return NOT_RUNNING;
+            return e instanceof ControlClient.NoPermission ? ExitCodes.NO_PERMISSION : NOT_RUNNING;
         } catch (IOException e) {
             err.println("guestnode status: cannot talk to the daemon: " + e.getMessage());
             return NOT_RUNNING;

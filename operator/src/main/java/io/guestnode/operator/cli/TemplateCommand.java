@@ -19,8 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code guestnode template}: renders a libvirt domain for a guest node from xml-templates/. */
 @Command(name = "template", mixinStandardHelpOptions = true,
         description = "Prints the libvirt domain XML of a guest node, from the lxc, kvm or qemu template, ready to "
-                + "be the VM resource's config file.",
-        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:printed", "2:bad command line"})
+                + "be the VM resource's config file.")
 final class TemplateCommand implements Callable<Integer> {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");

@@ -5,6 +5,7 @@ import io.guestnode.agents.coordination.CoordinationException;
 import io.guestnode.agents.coordination.GuestRecord;
 import io.guestnode.agents.coordination.Versioned;
 import io.guestnode.operator.api.ClusterVerbs;
+import io.guestnode.operator.api.Refusal;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.planner.HostOverrides;
@@ -35,7 +36,7 @@ final class HostVerbs implements ClusterVerbs {
     }
 
     @Override
-    public String move(String resource, String host, String who) {
+    public Refusal move(String resource, String host, String who) {
         if (guest(resource).isPresent() && member(host) == null) {
             forgetFailedMigration(guest(resource).get()); // first: the move written next may be planned at once
         }
@@ -58,12 +59,12 @@ final class HostVerbs implements ClusterVerbs {
     }
 
     @Override
-    public String ban(String resource, String host, String who) {
+    public Refusal ban(String resource, String host, String who) {
         return onGuest(resource, host, g -> o -> o.withBan(g, host), "ban " + resource + " from " + host, who);
     }
 
     @Override
-    public String clear(String resource, String who) {
+    public Refusal clear(String resource, String who) {
         Optional<String> g = guest(resource);
         if (g.isEmpty()) {
             return unknown(resource);
@@ -72,9 +73,9 @@ final class HostVerbs implements ClusterVerbs {
     }
 
     @Override
-    public String standby(String host, boolean on, String who) {
+    public Refusal standby(String host, boolean on, String who) {
         if (on) {
-            String bad = member(host);
+            Refusal bad = member(host);
             if (bad != null) {
                 return bad;
             }
@@ -82,13 +83,13 @@ final class HostVerbs implements ClusterVerbs {
         return write(o -> o.withStandby(host, on), (on ? "standby " : "unstandby ") + host, who);
     }
 
-    private String onGuest(String resource, String host, Function<String, Function<HostOverrides, HostOverrides>> f,
+    private Refusal onGuest(String resource, String host, Function<String, Function<HostOverrides, HostOverrides>> f,
                            String what, String who) {
         Optional<String> g = guest(resource);
         if (g.isEmpty()) {
             return unknown(resource);
         }
-        String bad = member(host);
+        Refusal bad = member(host);
         return bad != null ? bad : write(f.apply(g.get()), what, who);
     }
 
@@ -103,34 +104,35 @@ final class HostVerbs implements ClusterVerbs {
         return d.vmOfNode(resource).or(() -> d.vm(resource)).map(VmResource::node);
     }
 
-    private String unknown(String resource) {
+    private Refusal unknown(String resource) {
         Definitions d = definitions.get();
         if (d.service(resource).isPresent() || d.group(resource).isPresent()) {
-            return "'" + resource + "' is a service: move, ban and clear place guest nodes (or their VM resource) "
-                    + "on hosts";
+            return Refusal.refused("'" + resource + "' is a service: move, ban and clear place guest nodes (or their "
+                    + "VM resource) on hosts");
         }
-        return "unknown guest node or VM resource '" + resource + "'";
+        return Refusal.noSuch("unknown guest node or VM resource '" + resource + "'");
     }
 
-    private String member(String host) {
+    private Refusal member(String host) {
         try {
             Set<String> hosts = zk.hosts();
-            return hosts.contains(host) ? null : "'" + host + "' is not a host of the cluster (members: "
-                    + String.join(", ", new TreeSet<>(hosts)) + ")";
+            return hosts.contains(host) ? null : Refusal.noSuch("'" + host + "' is not a host of the cluster "
+                    + "(members: " + String.join(", ", new TreeSet<>(hosts)) + ")");
         } catch (CoordinationException e) {
-            return "the cluster's hosts cannot be read: " + e.getMessage();
+            return Refusal.refused("the cluster's hosts cannot be read: " + e.getMessage());
         }
     }
 
-    private String write(Function<HostOverrides, HostOverrides> change, String what, String who) {
+    private Refusal write(Function<HostOverrides, HostOverrides> change, String what, String who) {
         try {
             String why = doc.update(change);
             if (why == null) {
                 LOG.info("{} by {}", what, who);
+                return null;
             }
-            return why;
+            return Refusal.refused(why);
         } catch (CoordinationException e) {
-            return "not written (" + e.getMessage() + "); nothing changed";
+            return Refusal.refused("not written (" + e.getMessage() + "); nothing changed");
         }
     }
 }

@@ -40,7 +40,7 @@ class CheckCommandTest {
     void problemsArePrintedAsFileLineMessageAndExitOne(@TempDir Path dir) throws Exception {
         Path defs = Files.writeString(dir.resolve("defs.xml"), "<resources>\n<clone id=\"c1\"/>\n</resources>\n");
         String[] r = run(defs.toString());
-        assertEquals("1", r[0]);
+        assertEquals("78", r[0], "invalid configuration (CRM_EX_CONFIG)");
         List<String> lines = r[1].lines().toList();
         assertEquals(defs + ":2: <clone id=\"c1\">: clones are not supported (guestnode runs one instance of each "
                 + "service)", lines.get(0));
@@ -51,7 +51,7 @@ class CheckCommandTest {
     @Test
     void missingPathIsAnErrorNotAStackTrace(@TempDir Path dir) {
         String[] r = run(dir.resolve("nope").toString());
-        assertEquals("1", r[0]);
+        assertEquals("78", r[0], "invalid configuration (CRM_EX_CONFIG)");
         assertTrue(r[1].startsWith(dir.resolve("nope") + ": no such file or directory"), r[1]);
         assertTrue(!r[1].contains("Exception") && !r[2].contains("Exception"));
     }

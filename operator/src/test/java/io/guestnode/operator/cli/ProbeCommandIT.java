@@ -68,7 +68,7 @@ class ProbeCommandIT {
         byte[] bytes = RemotedSandbox.newKey();
         Files.write(wrong, bytes);
         Run r = probe("--addr", addr(), "--port", port(), "--key", wrong.toString());
-        assertEquals(7, r.code(), r.err());
+        assertEquals(77, r.code(), r.err());
         assertTrue(r.err().startsWith("guestnode probe: key rejected: "), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         assertFalse(r.err().contains("Exception"), r.err());
@@ -88,48 +88,48 @@ class ProbeCommandIT {
 
         Run other = probe("--addr", addr(), "--port", port(), "--key", shared.toString(), "--state-dir",
                 state.toString(), "--guest", "guest2");
-        assertEquals(7, other.code(), "guest2 has no key of its own: the shared key, which the remote rejects");
+        assertEquals(77, other.code(), "guest2 has no key of its own: the shared key, which the remote rejects");
 
         Files.write(own, new byte[0]);
         Run empty = probe("--addr", addr(), "--port", port(), "--key", shared.toString(), "--state-dir",
                 state.toString(), "--guest", "guest1");
-        assertEquals(3, empty.code(), empty.err());
+        assertEquals(66, empty.code(), empty.err());
         assertTrue(empty.err().contains(own + " is empty"), empty.err());
 
-        assertEquals(2, probe("--addr", addr(), "--guest", "..").code());
+        assertEquals(64, probe("--addr", addr(), "--guest", "..").code());
     }
 
     @Test
     void refusedPortIsExitFour() {
         Run r = probe("--addr", addr(), "--port", Integer.toString(remoted.endpoint().port() + 1), "--key",
                 remoted.keyFile().toString());
-        assertEquals(4, r.code(), r.err());
+        assertEquals(69, r.code(), r.err());
         assertTrue(r.err().contains("connection refused"), r.err());
     }
 
     @Test
     void missingKeyIsExitThreeAndNamesThePath() {
         Run r = probe("--addr", addr(), "--key", dir.resolve("absent").toString());
-        assertEquals(3, r.code());
+        assertEquals(66, r.code());
         assertTrue(r.err().contains(dir.resolve("absent") + " does not exist"), r.err());
     }
 
     @Test
     void unresolvableNameIsExitFive() {
         Run r = probe("--addr", "no-such-guest.invalid", "--key", remoted.keyFile().toString(), "--timeout", "2s");
-        assertEquals(5, r.code(), r.err());
+        assertEquals(68, r.code(), r.err());
     }
 
     @Test
     void badArgumentsAreExitTwoWithoutStackTrace() {
         Run badPort = probe("--addr", addr(), "--port", "70000");
-        assertEquals(2, badPort.code());
+        assertEquals(64, badPort.code());
         assertTrue(badPort.err().contains("--port 70000"), badPort.err());
         Run badTimeout = probe("--addr", addr(), "--timeout", "soon");
-        assertEquals(2, badTimeout.code());
+        assertEquals(64, badTimeout.code());
         assertTrue(badTimeout.err().contains("'soon' is not a duration"), badTimeout.err());
         Run noAddr = probe();
-        assertEquals(2, noAddr.code());
+        assertEquals(64, noAddr.code());
         assertTrue(noAddr.err().contains("Missing required option: '--addr=HOST'"), noAddr.err());
         for (Run r : new Run[] {badPort, badTimeout, noAddr}) {
             assertFalse(r.err().contains("\tat "), r.err());

@@ -135,13 +135,15 @@ class RelocationTest {
             h1.attach(engine);
             await("h1 leads and holds both", 10_000, () -> h1.held().equals(Set.of("g1", "g2")));
             h2.join(HostFacts.of(DefinitionsDigest.of(d)));
-            assertEquals("'h9' is not a host of the cluster (members: h1, h2)", h1.verbs().standby("h9", true, "t"));
+            assertEquals(io.guestnode.operator.api.Refusal.noSuch("'h9' is not a host of the cluster (members: h1, "
+                    + "h2)"), h1.verbs().standby("h9", true, "t"));
             assertNull(h1.verbs().standby("h1", true, "test"));
             await("both handed over to h2", 10_000, () -> record(h2, "g1").owner().equals(Optional.of("h2"))
                     && record(h2, "g2").owner().equals(Optional.of("h2")));
             await("h1 holds nothing", 2_000, () -> h1.held().isEmpty());
             assertNull(h1.verbs().standby("h1", false, "test"));
-            assertEquals("unknown guest node or VM resource 'nope'", h1.verbs().move("nope", "h2", "t"));
+            assertEquals(io.guestnode.operator.api.Refusal.noSuch("unknown guest node or VM resource 'nope'"),
+                    h1.verbs().move("nope", "h2", "t"));
         }
     }
 

@@ -205,7 +205,7 @@ class GuestNodesIT {
         Files.writeString(f, good.replace("<nvpair id=\"vm-guest2-rn\" name=\"remote-node\" value=\"guest2\"/>",
                 "<nvpair id=\"vm-guest2-rn\" name=\"remote-node\" value=\"guest1\"/>"));
         String[] r = lab.cli("reload");
-        assertEquals("1", r[0], r[1] + r[2]);
+        assertEquals("78", r[0], "a refused reload is invalid configuration: " + r[1] + r[2]);
         assertTrue(r[2].contains("invalid definitions, the running configuration stays"), r[2]);
         assertTrue(r[2].contains("remote-node 'guest1' is already the guest node of vm-guest1"), r[2]);
         Thread.sleep(1000);
@@ -264,7 +264,7 @@ class GuestNodesIT {
         assertTrue(svc >= 0 && conn > svc && vm > conn, "order services, connection, VM: " + j);
         assertEquals("0", lab.cli("enable", "vm-guest2")[0]);
         lab.await("guest2 back", 30_000, x -> online(x, "guest2") && role(x, "dummy2").equals("Started guest2"));
-        assertEquals("1", lab.cli("disable", "no-such-resource")[0]);
+        assertEquals("105", lab.cli("disable", "no-such-resource")[0], "CRM_EX_NOSUCH");
     }
 
     static int lastIndex(List<String> j, String prefix) {

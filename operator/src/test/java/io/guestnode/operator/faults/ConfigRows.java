@@ -111,7 +111,7 @@ final class ConfigRows {
         JsonNode s = r.daemon.status();
         Files.writeString(file, good);
         List<String> problems = new ArrayList<>();
-        expect(problems, res.rc() == 1, "reload exit code " + res.rc());
+        expect(problems, res.rc() == 78, "reload exit code " + res.rc());
         expect(problems, res.err().contains("guests.xml"), "the error does not name the file: " + res.err().trim());
         expect(problems, !res.err().contains("Exception"), "a stack trace: " + res.err().trim());
         List<String> acts = DaemonView.journal(s, t0).stream().map(DaemonView.Entry::what).filter(w ->

@@ -97,13 +97,13 @@ class RelocationIT {
     @Order(2)
     void badNamesChangeNothing() {
         Shell.Result unknown = CLUSTER.cli("h1", "move", "nope", "h2");
-        assertEquals(1, unknown.exitCode());
+        assertEquals(105, unknown.exitCode(), "no such guest (CRM_EX_NOSUCH)");
         assertTrue(unknown.output().contains("unknown guest node or VM resource 'nope'"), unknown.output());
         Shell.Result host = CLUSTER.cli("h1", "move", "lg1", "h9");
-        assertEquals(1, host.exitCode());
+        assertEquals(105, host.exitCode(), "no such host (CRM_EX_NOSUCH)");
         assertTrue(host.output().contains("'h9' is not a host of the cluster (members: h1, h2, h3)"), host.output());
         Shell.Result service = CLUSTER.cli("h1", "ban", "dummy-lg2", "h1");
-        assertEquals(1, service.exitCode());
+        assertEquals(1, service.exitCode(), "refused: a service is not placed on hosts");
         assertTrue(service.output().contains("'dummy-lg2' is a service"), service.output());
     }
 
