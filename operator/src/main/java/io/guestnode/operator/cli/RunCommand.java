@@ -7,7 +7,9 @@ import io.guestnode.agents.remote.ClientWarmup;
 import io.guestnode.agents.remote.RemoteExecutorClient;
 import io.guestnode.agents.remote.tls.AuthKey;
 import io.guestnode.agents.remote.tls.KeyFileException;
+import io.guestnode.agents.supervision.ServiceManager;
 import io.guestnode.operator.api.ClusterVerbs;
+import io.guestnode.operator.engine.Supervision;
 import io.guestnode.operator.api.ControlServer;
 import io.guestnode.operator.cluster.ClusterMode;
 import io.guestnode.operator.definitions.DefinitionsLoader;
@@ -218,7 +220,10 @@ final class RunCommand implements Callable<Integer> {
         installSignals(stop, reload);
         Thread watcher = Thread.ofVirtual().name("definitions-watch").start(() -> watch(reload));
         MemoryReturner memory = new MemoryReturner();
+        Supervision supervision = Supervision.start(ServiceManager.fromEnvironment(System.getenv()), engine,
+                System.getenv());
         stop.await();
+        supervision.close();
         memory.close();
         LOG.info("guestnode stopping; guests and services keep running");
         watcher.interrupt();
