@@ -37,10 +37,9 @@ public final class GuestnodeCli {
             boolean daemon = args.length > 0 && args[0].equals("run");
             System.setProperty("guestnode.log.level", daemon ? "INFO" : "WARN");
         }
-        CommandLine cl = new CommandLine(new GuestnodeCli());
+        CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
-        exitCodesInHelp(cl);
         HostDefaults defaults;
         try {
             defaults = HostDefaults.load(defaultsFile, environment,
@@ -65,6 +64,13 @@ public final class GuestnodeCli {
             return ExitCodes.INTERNAL;
         });
         return cl.execute(args);
+    }
+
+    /** The command model: every verb, its options, and the exit codes each returns. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new GuestnodeCli());
+        exitCodesInHelp(cl);
+        return cl;
     }
 
     /**

@@ -85,8 +85,9 @@ final class PlacementVerbs {
 
     @Command(name = "move", mixinStandardHelpOptions = true,
             description = "Moves a guest node (its name or its VM resource) to HOST and keeps it there: a lasting "
-                    + "preference (as crm_resource --move) until 'guestnode clear'. The guest is relocated: stopped "
-                    + "with the services in it, handed over, started on HOST.")
+                    + "preference (as crm_resource --move) until 'guestnode clear'. A QEMU/KVM guest with "
+                    + "allow-migrate=true migrates live; any other is relocated: stopped with the services in it, "
+                    + "handed over, started on HOST.")
     static final class Move extends Waiting implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "GUEST")
         String resource;
@@ -103,7 +104,7 @@ final class PlacementVerbs {
 
     @Command(name = "ban", mixinStandardHelpOptions = true,
             description = "Keeps a guest node off HOST (as crm_resource --ban) until 'guestnode clear'; if it runs "
-                    + "there, it is relocated.")
+                    + "there, it migrates live or is relocated, as with move.")
     static final class Ban extends Waiting implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "GUEST")
         String resource;
@@ -136,7 +137,8 @@ final class PlacementVerbs {
     }
 
     @Command(name = "standby", mixinStandardHelpOptions = true,
-            description = "Drains HOST: its guests are relocated to other hosts and it takes no guest until "
+            description = "Drains HOST: its guests migrate live or are relocated to other hosts (at most "
+                    + "migration-limit at once) and it takes no guest until "
                     + "'guestnode unstandby'. Kept by the cluster: it survives a restart of guestnode.")
     static final class Standby extends Waiting implements Callable<Integer> {
         @Parameters(paramLabel = "HOST")
