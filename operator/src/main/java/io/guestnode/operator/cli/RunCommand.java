@@ -10,6 +10,8 @@ import io.guestnode.agents.remote.tls.KeyFileException;
 import io.guestnode.agents.supervision.ServiceManager;
 import io.guestnode.operator.api.ClusterVerbs;
 import io.guestnode.operator.engine.Supervision;
+import io.guestnode.operator.metrics.Metrics;
+import io.guestnode.operator.metrics.MetricsEndpoint;
 import io.guestnode.operator.api.ControlServer;
 import io.guestnode.operator.cluster.ClusterMode;
 import io.guestnode.operator.definitions.DefinitionsLoader;
@@ -31,6 +33,7 @@ import java.nio.file.WatchService;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -75,6 +78,10 @@ final class RunCommand implements Callable<Integer> {
             + "DURATION; more wait their turn and are reported. Default: 10/60s.")
     String fenceLimit = "10/60s";
 
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT", description = "Where Prometheus scrapes the "
+            + "metrics (http://HOST:PORT/metrics), or 'none'. Default: 127.0.0.1:9664 (loopback).")
+    String metricsAddress = MetricsEndpoint.DEFAULT;
+
     @Option(names = "--node-action-limit", paramLabel = "N", description = "At most N starts and stops of domains "
             + "at once; more wait for a slot (fences never do). Default: twice the host's cores.")
     Integer nodeActionLimit;
@@ -102,6 +109,13 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("guestnode run: " + (e.getMessage().contains("node action") ? "--node-action-limit: "
                     : "--fence-limit: ") + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        Optional<java.net.InetSocketAddress> metricsAt;
+        try {
+            metricsAt = MetricsEndpoint.parse(metricsAddress);
+        } catch (IllegalArgumentException e) {
+            err.println("guestnode run: --metrics-address: " + e.getMessage());
             return ExitCodes.USAGE;
         }
         String host = nodeName != null ? nodeName : DefinitionsLoader.defaultHostNode();
@@ -159,6 +173,9 @@ final class RunCommand implements Callable<Integer> {
         if (several != null) {
             several.attach(engine);
         }
+        Metrics metrics = new Metrics(engine::snapshot, new VersionProvider().getVersion()[0], host);
+        engine.listen(metrics);
+        Optional<MetricsEndpoint> metricsEndpoint = metricsAt.flatMap(a -> MetricsEndpoint.start(a, metrics));
         Object reloadLock = new Object();
         java.util.function.Supplier<io.guestnode.operator.api.Refusal> reload = () -> {
             synchronized (reloadLock) {
@@ -224,6 +241,7 @@ final class RunCommand implements Callable<Integer> {
                 System.getenv());
         stop.await();
         supervision.close();
+        metricsEndpoint.ifPresent(MetricsEndpoint::close);
         memory.close();
         LOG.info("guestnode stopping; guests and services keep running");
         watcher.interrupt();

@@ -73,6 +73,7 @@ public final class Engine implements AutoCloseable {
     private final IncrementalPlanner.Touched touched = new IncrementalPlanner.Touched();
     private volatile Snapshot snapshot;
     private volatile boolean running = true;
+    private volatile EngineListener listener = EngineListener.NONE;
     /** Whether this host still owns a guest another client took over; one host alone owns all it defines. */
     private volatile java.util.function.Predicate<String> owner = node -> true;
 
@@ -123,6 +124,11 @@ public final class Engine implements AutoCloseable {
      */
     public void ownership(java.util.function.Predicate<String> stillOwner) {
         this.owner = stillOwner;
+    }
+
+    /** Who is told of each action begun and each event folded in (on the loop). */
+    public void listen(EngineListener l) {
+        this.listener = l;
     }
 
     /** An event from an observer or the executor; any thread. */
@@ -314,7 +320,9 @@ public final class Engine implements AutoCloseable {
 
     private void apply(Event e) {
         JournalLines.of(e, state, definitions, overrides).ifPresent(this::journal);
-        ObservedState next = StateReducer.apply(definitions, overrides, state, e, clock.instant());
+        Instant now = clock.instant();
+        ObservedState next = StateReducer.apply(definitions, overrides, state, e, now);
+        listener.applied(e, state, next, now);
         if (next != state) { // an event that changes nothing (a VM seen as it was) plans nothing
             state = next;
             IncrementalPlanner.subjects(e).forEach(touched::add);
@@ -356,6 +364,7 @@ public final class Engine implements AutoCloseable {
         state = StateReducer.apply(definitions, overrides, state, new Event.ActionStarted(a), now);
         IncrementalPlanner.subjects(a).forEach(touched::add);
         LOG.info("[{}] {} ({})", a.lane(), a, a.reason());
+        listener.dispatched(a, now);
         journal.add(now, a + " (" + a.reason() + ")");
         Definitions d = definitions;
         Runnable task = () -> submit(runner.run(d, a));

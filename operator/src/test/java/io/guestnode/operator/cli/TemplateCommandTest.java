@@ -63,12 +63,12 @@ class TemplateCommandTest {
 
     @Test
     void badArgumentsAreUsageErrors() {
-        assertEquals("2", run("lxc", "--name", "bad name", "--addr", "10.0.0.1")[0]);
+        assertEquals("64", run("lxc", "--name", "bad name", "--addr", "10.0.0.1")[0]);
         String[] r = run("lxc", "--name", "g", "--addr", "10.0.0.256");
-        assertEquals("2", r[0]);
+        assertEquals("64", r[0]);
         assertTrue(r[2].contains("--addr '10.0.0.256' is not an IPv4 address"), r[2]);
-        assertEquals("2", run("docker", "--name", "g", "--addr", "10.0.0.1")[0]);
-        assertEquals("2", run("lxc", "--name", "g", "--addr", "10.0.0.1", "--prefix", "40")[0]);
+        assertEquals("64", run("docker", "--name", "g", "--addr", "10.0.0.1")[0]);
+        assertEquals("64", run("lxc", "--name", "g", "--addr", "10.0.0.1", "--prefix", "40")[0]);
     }
 
     @Test

@@ -32,6 +32,8 @@ final class GuestLab implements AutoCloseable {
     final Path defs;
     final Path socket;
     final Path stateDir;
+    /** Where the daemon serves its metrics (a port free when the lab was made). */
+    final int metricsPort;
     final List<String> domains = new ArrayList<>();
     Process daemon;
 
@@ -44,6 +46,9 @@ final class GuestLab implements AutoCloseable {
         this.defs = Files.createDirectories(dir.resolve("guests.d"));
         this.socket = dir.resolve("guestnode.sock");
         this.stateDir = dir.resolve("state");
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            this.metricsPort = free.getLocalPort();
+        }
     }
 
     String addr(int n) {
@@ -118,7 +123,7 @@ final class GuestLab implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         daemon = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "run",
                 "--definitions", defs.toString(), "--state-dir", stateDir.toString(), "--socket", socket.toString(),
-                "--key", keyFile.toString(), "--node-name", "host1")
+                "--key", keyFile.toString(), "--node-name", "host1", "--metrics-address", "127.0.0.1:" + metricsPort)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log")
                         .toFile())).start();
     }

@@ -267,6 +267,36 @@ class GuestNodesIT {
         assertEquals("105", lab.cli("disable", "no-such-resource")[0], "CRM_EX_NOSUCH");
     }
 
+    /**
+     * A real Prometheus server scrapes the daemon's metrics endpoint: the guest nodes and services by state, and after
+     * an operator's fence of guest1 the fence counted by its reason and guest1's recovery in the histogram.
+     */
+    @Test
+    @Order(12)
+    void prometheusScrapesTheMetrics() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/prometheus")), "bin/setup-host installs Debian's prometheus");
+        try (PrometheusServer p = new PrometheusServer(dir, "127.0.0.1:" + lab.metricsPort)) {
+            p.await("up{job=\"guestnode\"}", r -> PrometheusServer.value(r) == 1, java.time.Duration.ofSeconds(30));
+            p.await("guestnode_nodes{node=\"guest1\",type=\"remote\"}", r -> r.size() == 1
+                    && r.get(0).path("metric").path("status").asText().equals("online"), java.time.Duration.ofSeconds(10));
+            p.await("guestnode_resources{resource=\"dummy1\",role=\"Started\"}", r -> r.size() == 1
+                    && r.get(0).path("metric").path("node").asText().equals("guest1"), java.time.Duration.ofSeconds(10));
+            p.await("guestnode_build_info", r -> r.size() == 1, java.time.Duration.ofSeconds(10));
+            assertEquals("0", lab.cli("fence", "guest1")[0]);
+            lab.await("guest1 back after its fence", 60_000, x -> online(x, "guest1")
+                    && role(x, "dummy1").equals("Started guest1"));
+            p.await("guestnode_fences_total{reason=\"operator\"}", r -> PrometheusServer.value(r) >= 1,
+                    java.time.Duration.ofSeconds(15));
+            JsonNode count = p.await("guestnode_recovery_seconds_count", r -> PrometheusServer.value(r) >= 1,
+                    java.time.Duration.ofSeconds(15));
+            JsonNode sum = p.query("guestnode_recovery_seconds_sum");
+            System.out.printf("Prometheus: guestnode_recovery_seconds count %.0f, sum %.3f s%n",
+                    PrometheusServer.value(count), PrometheusServer.value(sum));
+            p.await("guestnode_nodes{node=\"guest1\",type=\"remote\",status=\"online\"}",
+                    r -> PrometheusServer.value(r) == 1, java.time.Duration.ofSeconds(15));
+        }
+    }
+
     static int lastIndex(List<String> j, String prefix) {
         for (int i = j.size() - 1; i >= 0; i--) {
             if (j.get(i).startsWith(prefix)) {
