@@ -50,8 +50,9 @@ final class Commands {
                     if (!known(e, r.resource())) {
                         return unknownResource(r.resource());
                     }
-                    e.setOverrides(e.overrides().withTargetRole(r.resource(), r.role()),
-                            verb + " " + r.resource() + " by " + who);
+                    // a guest node named by its name: the target role is its VM resource's
+                    String id = e.definitions().vmOfNode(r.resource()).map(v -> v.id()).orElse(r.resource());
+                    e.setOverrides(e.overrides().withTargetRole(id, r.role()), verb + " " + id + " by " + who);
                     return null;
                 }, timeout), verb + "d " + r.resource());
             }

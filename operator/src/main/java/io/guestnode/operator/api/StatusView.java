@@ -13,15 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** What {@code guestnode status} shows, in Pacemaker's words; built by the daemon from a snapshot. */
+/**
+ * What {@code guestnode status} shows, in Pacemaker's words; built by the daemon from a snapshot. {@code pending}: the
+ * actions in flight or planned (their keys); empty once the host has settled.
+ */
 public record StatusView(String host, String updated, List<GuestView> guests, List<ResourceView> resources,
                          List<FailedAction> failedActions, Map<String, String> notes, List<JournalLine> journal,
+                         List<String> pending,
                          @com.fasterxml.jackson.annotation.JsonInclude(
                                  com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) ClusterView cluster) {
 
     /** The same, with what this host last read of the cluster it is one of. */
     public StatusView withCluster(ClusterView c) {
-        return new StatusView(host, updated, guests, resources, failedActions, notes, journal, c);
+        return new StatusView(host, updated, guests, resources, failedActions, notes, journal, pending, c);
     }
 
     public record GuestView(String node, String vm, String addr, boolean online, boolean unclean, boolean maintenance) {
@@ -88,7 +92,10 @@ public record StatusView(String host, String updated, List<GuestView> guests, Li
         List<Engine.Journal.Entry> j = snap.journal();
         List<JournalLine> tail = j.subList(Math.max(0, j.size() - journalLines), j.size()).stream()
                 .map(e -> new JournalLine(e.at().toString(), e.what())).toList();
-        return new StatusView(host, snap.at().toString(), guests, resources, failed, snap.plan().notes(), tail, null);
+        List<String> pending = new ArrayList<>(s.inFlight());
+        snap.plan().actions().forEach(a -> pending.add(a.key()));
+        return new StatusView(host, snap.at().toString(), guests, resources, failed, snap.plan().notes(), tail,
+                pending.stream().distinct().sorted().toList(), null);
     }
 
     private static boolean disabled(Engine.Snapshot snap, String id, TargetRole configured) {

@@ -68,19 +68,22 @@ public final class ExitCodes {
     private static final java.util.Map<String, List<Integer>> BY_VERB = java.util.Map.ofEntries(
             java.util.Map.entry("run", List.of(OK, PROBLEM, USAGE, NO_INPUT, INTERNAL, CONFIG)),
             java.util.Map.entry("status", List.of(OK, PROBLEM, USAGE, UNAVAILABLE, NO_PERMISSION)),
-            java.util.Map.entry("reload", List.of(OK, PROBLEM, USAGE, UNAVAILABLE, NO_PERMISSION, CONFIG)),
+            java.util.Map.entry("reload", List.of(OK, PROBLEM, USAGE, UNAVAILABLE, NO_PERMISSION, CONFIG, TIMEOUT)),
             java.util.Map.entry("check", List.of(OK, USAGE, CONFIG)),
             java.util.Map.entry("probe", List.of(OK, USAGE, DATA, NO_INPUT, NO_HOST, UNAVAILABLE, PROTOCOL,
                     NO_PERMISSION, DISCONNECT, TIMEOUT)),
             java.util.Map.entry("template", List.of(OK, USAGE, INTERNAL)),
-            java.util.Map.entry("unstandby", List.of(OK, PROBLEM, USAGE, UNAVAILABLE, NO_PERMISSION)),
-            java.util.Map.entry("clear", List.of(OK, PROBLEM, USAGE, UNAVAILABLE, NO_PERMISSION, NO_SUCH)),
+            java.util.Map.entry("unstandby", List.of(OK, PROBLEM, USAGE, UNAVAILABLE, NO_PERMISSION, TIMEOUT)),
             java.util.Map.entry("move", List.of(OK, PROBLEM, USAGE, UNAVAILABLE, NO_PERMISSION, NO_SUCH, TIMEOUT)),
             java.util.Map.entry("ban", List.of(OK, PROBLEM, USAGE, UNAVAILABLE, NO_PERMISSION, NO_SUCH, TIMEOUT)),
             java.util.Map.entry("standby", List.of(OK, PROBLEM, USAGE, UNAVAILABLE, NO_PERMISSION, NO_SUCH,
                     TIMEOUT)));
-    /** What the verbs that change one resource or guest return (cleanup, disable, enable, fence, maintenance). */
-    private static final List<Integer> CHANGE = List.of(OK, PROBLEM, USAGE, UNAVAILABLE, NO_PERMISSION, NO_SUCH);
+    /**
+     * What the verbs that change one resource or guest return (cleanup, disable, enable, fence, maintenance, restart,
+     * clear): 124 with --wait.
+     */
+    private static final List<Integer> CHANGE = List.of(OK, PROBLEM, USAGE, UNAVAILABLE, NO_PERMISSION, NO_SUCH,
+            TIMEOUT);
 
     /** The codes {@code verb} returns, as its {@code --help} lists them; the whole table for {@code guestnode}. */
     public static java.util.Map<String, String> helpOf(String verb) {

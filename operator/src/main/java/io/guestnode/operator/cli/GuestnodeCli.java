@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Guest-node lifecycle operator: libvirt domains that run pacemaker-remoted.",
         subcommands = {RunCommand.class, StatusCommand.class, SmallVerbs.Cleanup.class, SmallVerbs.Disable.class,
             SmallVerbs.Enable.class, SmallVerbs.Fence.class, SmallVerbs.Maintenance.class, SmallVerbs.Reload.class,
+            SmallVerbs.Restart.class,
             PlacementVerbs.Move.class, PlacementVerbs.Ban.class, PlacementVerbs.Clear.class,
             PlacementVerbs.Standby.class, PlacementVerbs.Unstandby.class, CheckCommand.class,
             ProbeCommand.class, TemplateCommand.class, CommandLine.HelpCommand.class})

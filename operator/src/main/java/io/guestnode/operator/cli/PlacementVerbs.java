@@ -1,14 +1,10 @@
 package io.guestnode.operator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The verbs that place guest nodes on the cluster's hosts (several hosts only). */
@@ -16,53 +12,28 @@ final class PlacementVerbs {
     private PlacementVerbs() {
     }
 
-    /** Ran out of time waiting (Pacemaker's CRM_EX_TIMEOUT). */
-    static final int TIMEOUT = ExitCodes.TIMEOUT;
-    private static final Duration POLL = Duration.ofMillis(250);
-
-    /** A placement verb with {@code --wait}: it returns when the cluster shows the change done. */
-    abstract static class Waiting extends DaemonVerb {
-        @Option(names = "--wait", arity = "0..1", fallbackValue = "5min", paramLabel = "DURATION",
-                converter = DurationConverter.class,
-                description = "Return only when done (at most DURATION, default 5min when given without one); "
-                        + "exit 124 when it runs out.")
-        Duration wait;
-
+    /** A placement verb with {@code --wait}: it returns when the cluster's guest records show the change done. */
+    abstract static class Waiting extends WaitingVerb {
         /** The guest node the daemon said the request named, else {@code resource} itself. */
         String guest(String resource) {
             return lastReply.path("guest").asText(resource);
         }
 
         /** Sends the request, then waits for {@code done} over the cluster's guest records when asked to. */
-        int sendAndWait(Map<String, Object> request, String what, Predicate<JsonNode> done) {
-            int rc = send(request);
-            if (rc != ExitCodes.OK || wait == null) {
-                return rc;
-            }
-            PrintWriter err = spec.commandLine().getErr();
-            long end = System.nanoTime() + wait.toNanos();
-            try {
-                while (true) {
-                    JsonNode cluster = ControlClient.request(socket, Map.of("verb", "status", "journal", 0))
-                            .path("status").path("cluster");
-                    if (!cluster.isMissingNode() && done.test(cluster.path("guests"))) {
-                        spec.commandLine().getOut().println(what + ": done");
-                        return ExitCodes.OK;
-                    }
-                    if (System.nanoTime() > end) {
-                        err.println("guestnode " + spec.name() + ": " + what + ": not done within "
-                                + wait.toMillis() / 1000.0 + " s");
-                        return TIMEOUT;
-                    }
-                    Thread.sleep(POLL.toMillis());
+        int placeAndWait(Map<String, Object> request, String what, Predicate<JsonNode> done) {
+            return sendAndWait(request, what, s -> !s.path("cluster").isMissingNode()
+                    && done.test(s.path("cluster").path("guests")));
+        }
+
+        /** No guest is on its way between hosts (migrating live or relocating). */
+        static boolean nothingMoving(JsonNode guests) {
+            for (JsonNode g : guests) {
+                String phase = g.path("phase").asText();
+                if (phase.equals("migrating") || phase.equals("stopping")) {
+                    return false;
                 }
-            } catch (ControlClient.NotRunning | IOException e) {
-                err.println("guestnode " + spec.name() + ": " + e.getMessage());
-                return NOT_RUNNING;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return TIMEOUT;
             }
+            return true;
         }
 
         /** The record of {@code guest} in the cluster's guests. */
@@ -97,7 +68,7 @@ final class PlacementVerbs {
 
         @Override
         public Integer call() {
-            return sendAndWait(Map.of("verb", "move", "resource", resource, "host", host),
+            return placeAndWait(Map.of("verb", "move", "resource", resource, "host", host),
                     "move " + resource + " to " + host, g -> runsOn(g, guest(resource), host));
         }
     }
@@ -114,7 +85,7 @@ final class PlacementVerbs {
 
         @Override
         public Integer call() {
-            return sendAndWait(Map.of("verb", "ban", "resource", resource, "host", host),
+            return placeAndWait(Map.of("verb", "ban", "resource", resource, "host", host),
                     "ban " + resource + " from " + host, g -> {
                         JsonNode r = record(g, guest(resource));
                         String claim = r.path("claim").asText();
@@ -126,13 +97,14 @@ final class PlacementVerbs {
     @Command(name = "clear", mixinStandardHelpOptions = true,
             description = "Forgets a guest node's host preference and bans (as crm_resource --clear). The guest stays "
                     + "where it runs.")
-    static final class Clear extends DaemonVerb implements Callable<Integer> {
+    static final class Clear extends Waiting implements Callable<Integer> {
         @Parameters(paramLabel = "GUEST")
         String resource;
 
         @Override
         public Integer call() {
-            return send(Map.of("verb", "clear", "resource", resource));
+            return placeAndWait(Map.of("verb", "clear", "resource", resource), "clear " + resource,
+                    Waiting::nothingMoving);
         }
     }
 
@@ -146,7 +118,7 @@ final class PlacementVerbs {
 
         @Override
         public Integer call() {
-            return sendAndWait(Map.of("verb", "standby", "host", host, "on", true), "drain " + host, g -> {
+            return placeAndWait(Map.of("verb", "standby", "host", host, "on", true), "drain " + host, g -> {
                 for (JsonNode r : g) {
                     if (r.path("owner").asText().equals(host) || r.path("claim").asText().equals(host)) {
                         return false;
@@ -159,13 +131,14 @@ final class PlacementVerbs {
 
     @Command(name = "unstandby", mixinStandardHelpOptions = true,
             description = "HOST takes guests again. Guests that moved away stay where they run.")
-    static final class Unstandby extends DaemonVerb implements Callable<Integer> {
+    static final class Unstandby extends Waiting implements Callable<Integer> {
         @Parameters(paramLabel = "HOST")
         String host;
 
         @Override
         public Integer call() {
-            return send(Map.of("verb", "standby", "host", host, "on", false));
+            return placeAndWait(Map.of("verb", "standby", "host", host, "on", false), "unstandby " + host,
+                    Waiting::nothingMoving);
         }
     }
 }

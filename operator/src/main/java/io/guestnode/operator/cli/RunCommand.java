@@ -8,6 +8,7 @@ import io.guestnode.agents.remote.RemoteExecutorClient;
 import io.guestnode.agents.remote.tls.AuthKey;
 import io.guestnode.agents.remote.tls.KeyFileException;
 import io.guestnode.agents.supervision.ServiceManager;
+import io.guestnode.operator.alerts.AlertSender;
 import io.guestnode.operator.api.ClusterVerbs;
 import io.guestnode.operator.engine.Supervision;
 import io.guestnode.operator.metrics.Metrics;
@@ -174,12 +175,22 @@ final class RunCommand implements Callable<Integer> {
             several.attach(engine);
         }
         Metrics metrics = new Metrics(engine::snapshot, new VersionProvider().getVersion()[0], host);
-        engine.listen(metrics);
-        Optional<MetricsEndpoint> metricsEndpoint = metricsAt.flatMap(a -> MetricsEndpoint.start(a, metrics));
+        AlertSender alerts = new AlertSender(r.alerts(), host, new VersionProvider().getVersion()[0]);
+        engine.listen(io.guestnode.operator.engine.EngineListener.all(metrics, alerts));
+        java.util.function.Supplier<io.guestnode.operator.api.ClusterView> clusterView = several != null
+                ? several::view : () -> null;
+        java.util.function.Supplier<String> statusPage = () -> engine.snapshot() == null ? "guestnode is starting"
+                : CrmMonHtml.of(io.guestnode.operator.api.StatusView.of(engine.snapshot(), 0)
+                .withCluster(clusterView.get()), new VersionProvider().getVersion()[0], 5);
+        Optional<MetricsEndpoint> metricsEndpoint = metricsAt.flatMap(a -> MetricsEndpoint.start(a, metrics,
+                statusPage));
         Object reloadLock = new Object();
         java.util.function.Supplier<io.guestnode.operator.api.Refusal> reload = () -> {
             synchronized (reloadLock) {
                 DefinitionsLoader.Result nr = loader.load(definitions);
+                if (nr.ok()) {
+                    alerts.alerts(nr.alerts());
+                }
                 if (!nr.ok()) {
                     nr.problems().forEach(p -> LOG.error("reload rejected: {}", p));
                     return io.guestnode.operator.api.Refusal.invalidConfiguration("invalid definitions, the running "
@@ -218,7 +229,7 @@ final class RunCommand implements Callable<Integer> {
         };
         ControlServer control;
         try {
-            control = new ControlServer(socket, engine, reload, several != null ? several::view : () -> null,
+            control = new ControlServer(socket, engine, reload, clusterView,
                     several != null ? several.verbs() : ClusterVerbs.NONE);
         } catch (IOException e) {
             err.println("guestnode run: cannot open the control socket " + socket + ": " + e.getMessage());
@@ -242,6 +253,7 @@ final class RunCommand implements Callable<Integer> {
         stop.await();
         supervision.close();
         metricsEndpoint.ifPresent(MetricsEndpoint::close);
+        alerts.close();
         memory.close();
         LOG.info("guestnode stopping; guests and services keep running");
         watcher.interrupt();

@@ -20,10 +20,10 @@ import picocli.CommandLine.Option;
 final class StatusCommand extends DaemonVerb implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    enum Format { text, xml, json }
+    enum Format { text, xml, json, html }
 
     @Option(names = "--output-as", defaultValue = "text", paramLabel = "FORMAT",
-            description = "text, xml or json. Default: ${DEFAULT-VALUE}.")
+            description = "text, xml (crm_mon's), json or html (crm_mon's). Default: ${DEFAULT-VALUE}.")
     Format format;
 
     @Option(names = "--journal", defaultValue = "0", paramLabel = "N", description = "Also show the last N journal lines.")
@@ -54,6 +54,7 @@ final class StatusCommand extends DaemonVerb implements Callable<Integer> {
                 case json -> out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(v));
                 case xml -> out.print(CrmMonXml.of(v, new VersionProvider().getVersion()[0]));
                 case text -> out.print(text(v, journal));
+                case html -> out.print(CrmMonHtml.of(v, new VersionProvider().getVersion()[0], 0));
             }
         } catch (IOException e) {
             err.println("guestnode status: unreadable answer from the daemon: " + e.getMessage());

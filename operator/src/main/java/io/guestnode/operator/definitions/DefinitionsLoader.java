@@ -33,7 +33,7 @@ public final class DefinitionsLoader {
     private static final Pattern HOST_NAME = Pattern.compile(
             "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-    private static final Set<String> IGNORED_SECTIONS = Set.of("alerts", "acls", "tags",
+    private static final Set<String> IGNORED_SECTIONS = Set.of("acls", "tags",
             "fencing-topology", "status");
 
     private final XmlTree xml = new XmlTree();
@@ -57,10 +57,15 @@ public final class DefinitionsLoader {
     }
 
     /** Definitions plus every problem found; use the definitions only when {@link #ok()}. */
-    public record Result(Definitions definitions, List<Problem> problems, List<Path> files) {
+    public record Result(Definitions definitions, List<Problem> problems, List<Path> files, List<Alert> alerts) {
         public Result {
             problems = List.copyOf(problems);
             files = List.copyOf(files);
+            alerts = List.copyOf(alerts);
+        }
+
+        public Result(Definitions definitions, List<Problem> problems, List<Path> files) {
+            this(definitions, problems, files, List.of());
         }
 
         public boolean ok() {
@@ -83,7 +88,8 @@ public final class DefinitionsLoader {
             }
         }
         Definitions d = run.build();
-        return new Result(d, run.problems, files);
+        List<Alert> alerts = AlertsSection.read(run.alertSections, run::error);
+        return new Result(d, run.problems, files, alerts);
     }
 
     /** The state of one load: raw sections collected from every file, then validated into the model. */
@@ -91,6 +97,7 @@ public final class DefinitionsLoader {
         final List<Problem> problems = new ArrayList<>();
         final List<Element> resources = new ArrayList<>();
         final List<Element> constraints = new ArrayList<>();
+        final List<Element> alertSections = new ArrayList<>();
         int migrationLimit = -1;
         final List<Element> rscDefaults = new ArrayList<>();
         final List<Element> opDefaults = new ArrayList<>();
@@ -158,6 +165,7 @@ public final class DefinitionsLoader {
                 case "crm_config" -> migrationLimit(e);
                 case "resources" -> resources.addAll(e.children());
                 case "constraints" -> constraints.addAll(e.children());
+                case "alerts" -> alertSections.add(e);
                 case "rsc_defaults" -> rscDefaults.add(e);
                 case "op_defaults" -> opDefaults.add(e);
                 case "nodes" -> {

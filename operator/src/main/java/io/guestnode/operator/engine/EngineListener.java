@@ -20,4 +20,20 @@ public interface EngineListener {
 
     EngineListener NONE = new EngineListener() {
     };
+
+    /** Each of {@code listeners}, in order. */
+    static EngineListener all(EngineListener... listeners) {
+        java.util.List<EngineListener> ls = java.util.List.of(listeners);
+        return new EngineListener() {
+            @Override
+            public void dispatched(Action a, Instant at) {
+                ls.forEach(l -> l.dispatched(a, at));
+            }
+
+            @Override
+            public void applied(Event e, ObservedState before, ObservedState after, Instant at) {
+                ls.forEach(l -> l.applied(e, before, after, at));
+            }
+        };
+    }
 }

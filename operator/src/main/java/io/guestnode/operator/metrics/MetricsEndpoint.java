@@ -65,14 +65,38 @@ public final class MetricsEndpoint implements AutoCloseable {
      * daemon runs on without its metrics rather than not at all.
      */
     public static Optional<MetricsEndpoint> start(InetSocketAddress address, Metrics metrics) {
+        return start(address, metrics, () -> "");
+    }
+
+    /**
+     * The same, and {@code statusPage} (HTML) on {@code /}: the status as crm_mon's HTML shows it, for a browser on
+     * the host (or through an SSH tunnel).
+     */
+    public static Optional<MetricsEndpoint> start(InetSocketAddress address, Metrics metrics,
+                                                  java.util.function.Supplier<String> statusPage) {
         try {
             HTTPServer s = HTTPServer.builder().inetAddress(address.getAddress()).port(address.getPort())
-                    .registry(metrics.registry()).buildAndStart();
+                    .registry(metrics.registry()).defaultHandler(exchange -> page(exchange, statusPage))
+                    .buildAndStart();
             LOG.info("metrics on http://{}:{}/metrics", address.getAddress().getHostAddress(), s.getPort());
             return Optional.of(new MetricsEndpoint(s));
         } catch (IOException | RuntimeException e) {
             LOG.warn("metrics not served: cannot listen on {}: {}", address, e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    private static void page(com.sun.net.httpserver.HttpExchange exchange, java.util.function.Supplier<String> page)
+            throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            boolean found = path.equals("/") || path.equals("/status") || path.equals("/status.html");
+            byte[] body = (found ? page.get() : "not found: try /, /status or /metrics\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", found ? "text/html; charset=utf-8" : "text/plain");
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.sendResponseHeaders(found ? 200 : 404, body.length);
+            exchange.getResponseBody().write(body);
         }
     }
 

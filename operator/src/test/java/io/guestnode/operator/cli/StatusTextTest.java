@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class StatusTextTest {
     static StatusView view() {
         return new StatusView("h1", "2026-12-01T07:00:00Z", List.of(new StatusView.GuestView("lg1", "vm-lg1",
-                "10.251.1.1", true, false, false)), List.of(), List.of(), Map.of(), List.of(), null);
+                "10.251.1.1", true, false, false)), List.of(), List.of(), Map.of(), List.of(), List.of(), null);
     }
 
     @Test

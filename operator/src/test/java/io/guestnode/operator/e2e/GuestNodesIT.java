@@ -297,6 +297,80 @@ class GuestNodesIT {
         }
     }
 
+    /**
+     * The verbs that change something wait with --wait until the status shows it done (crm_resource --wait), and exit
+     * 124 when the time runs out; restart stops and starts a resource again, as crm_resource --restart.
+     */
+    @Test
+    @Order(13)
+    void waitReturnsWhenDoneAndRestartStopsThenStarts() throws Exception {
+        java.time.Instant t0 = java.time.Instant.now();
+        String[] r = lab.cli("restart", "dummy1", "--wait=60s");
+        assertEquals("0", r[0], r[1] + r[2]);
+        JsonNode s = lab.status();
+        assertEquals("Started guest1", role(s, "dummy1"), "running again when restart --wait returns");
+        List<String> j = journalSince(s, t0);
+        int stop = lastIndex(j, "stop dummy1 on guest1 (");
+        int start = lastIndex(j, "start dummy1 on guest1 (");
+        assertTrue(stop >= 0 && start > stop, "stopped, then started: " + j);
+
+        r = lab.cli("disable", "dummy2", "--wait=30s");
+        assertEquals("0", r[0], r[1] + r[2]);
+        assertEquals("Stopped", role(lab.status(), "dummy2"), "stopped when disable --wait returns");
+        r = lab.cli("enable", "dummy2", "--wait=30s");
+        assertEquals("0", r[0], r[1] + r[2]);
+        assertEquals("Started guest2", role(lab.status(), "dummy2"), "running when enable --wait returns");
+
+        t0 = java.time.Instant.now();
+        r = lab.cli("fence", "guest2", "--wait=30s");
+        assertEquals("0", r[0], r[1] + r[2]);
+        assertTrue(journalSince(lab.status(), t0).stream().anyMatch(l -> l.startsWith(
+                "fence guest2 by stopping vm-guest2: done")), "the VM is down when fence --wait returns");
+        lab.await("guest2 recovered", 60_000, x -> online(x, "guest2") && role(x, "dummy2").equals("Started guest2"));
+
+        r = lab.cli("disable", "vm-guest2", "--wait=1ms");
+        assertEquals("124", r[0], "a stop of services, connection and VM is not done in 1 ms: " + r[1] + r[2]);
+        r = lab.cli("restart", "vm-guest2");
+        assertEquals("1", r[0], "a disabled resource is not restarted: " + r[2]);
+        assertTrue(r[2].contains("vm-guest2 is disabled"), r[2]);
+        r = lab.cli("enable", "vm-guest2", "--wait=60s");
+        assertEquals("0", r[0], r[1] + r[2]);
+        s = lab.status();
+        assertTrue(online(s, "guest2"), "the guest is online when enable --wait of its VM returns");
+
+        t0 = java.time.Instant.now();
+        r = lab.cli("restart", "guest2", "--wait=90s");
+        assertEquals("0", r[0], r[1] + r[2]);
+        j = journalSince(lab.status(), t0);
+        assertTrue(lastIndex(j, "stop vm-guest2 on host1 (") >= 0 && lastIndex(j, "start vm-guest2 on host1 (")
+                > lastIndex(j, "stop vm-guest2 on host1 ("), "the VM stopped, then started: " + j);
+        assertTrue(online(lab.status(), "guest2"));
+        assertEquals("124", lab.cli("cleanup", "guest4", "--wait=1s")[0],
+                "guest4's connection fails again and again: its cleanup never settles");
+    }
+
+    /**
+     * A person opens the daemon's status page in a browser (Debian's Chromium, headless): the page it renders has
+     * crm_mon's sections, the guest nodes online and the Dummy started in its guest.
+     */
+    @Test
+    @Order(14)
+    void aBrowserShowsTheStatusPage() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/chromium")), "bin/setup-host installs Debian's chromium");
+        lab.await("both guests online", 60_000, x -> online(x, "guest1") && online(x, "guest2")
+                && role(x, "dummy1").equals("Started guest1") && role(x, "dummy2").equals("Started guest2"));
+        Shell.Result r = Shell.run(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium")), "--dump-dom",
+                "http://127.0.0.1:" + lab.metricsPort + "/"));
+        String dom = r.output();
+        assertEquals(0, r.exitCode(), dom);
+        for (String seen : List.of("<title>Cluster Summary</title>", "<h2>Cluster Summary</h2>", "<h2>Node List</h2>",
+                "GuestOnline: [ guest1@host1 guest2@host1 ]", "dummy1\t(ocf:pacemaker:Dummy):\t Started guest1",
+                "vm-guest2\t(ocf:heartbeat:VirtualDomain):\t Started host1", "<h2>Failed Resource Actions</h2>")) {
+            assertTrue(dom.contains(seen), seen + " in the page Chromium rendered:\n" + dom);
+        }
+    }
+
     static int lastIndex(List<String> j, String prefix) {
         for (int i = j.size() - 1; i >= 0; i--) {
             if (j.get(i).startsWith(prefix)) {
