@@ -114,7 +114,7 @@ final class GuestNodePlanner {
         }
         ctx.leaving.add(g);
         return () -> {
-            if (!s.anyActiveIn(g)) {
+            if (!s.anyActiveIn(g) && !actionInFlightIn(g)) {
                 actions.add(new Action.Disconnect(g, "stop the connection to guest node " + g
                         + " for its live migration (remote-allow-migrate=false)"));
             }
@@ -232,7 +232,7 @@ final class GuestNodePlanner {
         if (up) {
             ctx.leaving.add(g);
             return () -> {
-                if (!s.anyActiveIn(g)) {
+                if (!s.anyActiveIn(g) && !actionInFlightIn(g)) {
                     actions.add(new Action.Disconnect(g, "guest node " + g + " is shutting down"));
                 }
             };
@@ -242,8 +242,14 @@ final class GuestNodePlanner {
 
     private void stopGuest(VmResource vm, String g, String host, boolean up, Observed.Vm vmObs, String why) {
         notes.put(g, "stays down: " + why);
-        boolean servicesActive = s.anyActiveIn(g);
-        if (servicesActive) {
+        if (actionInFlightIn(g)) {
+            return; // a start or stop in it may still leave a service running: its result first
+        }
+        if (s.anyActiveIn(g)) {
+            if (!up && vmObs.status() == VmStatus.RUNNING) {
+                // services run in it and its session is gone: connect again to stop them, never stop the VM under them
+                actions.add(new Action.Connect(g, "connect to guest node " + g + " to stop the services in it"));
+            }
             return;
         }
         if (up) {
@@ -251,6 +257,11 @@ final class GuestNodePlanner {
         } else if (vmObs.status() == VmStatus.RUNNING && !deferred(g, vm, vmObs) && takeSlot(g, vm)) {
             actions.add(new Action.StopVm(vm.id(), g, host, "guest node " + g + " " + why));
         }
+    }
+
+    /** Whether an action on a service in guest node {@code g} is in flight. */
+    private boolean actionInFlightIn(String g) {
+        return s.inFlight().stream().anyMatch(k -> k.startsWith("svc:") && k.endsWith("@" + g));
     }
 
     /** Whether a start or stop of the domain waits, libvirt having been overloaded (noted, woken at the time). */

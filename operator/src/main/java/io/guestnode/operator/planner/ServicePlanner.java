@@ -94,6 +94,9 @@ final class ServicePlanner {
             if (!online.contains(g) && !leaving.contains(g)) {
                 continue;
             }
+            if (!s.connection(g).usable()) {
+                continue; // no session to act through: the guest node connects again first (or is fenced)
+            }
             if (!meta.actionable()) {
                 notes.put(id, "unmanaged: observed, never acted on");
                 continue;
@@ -195,7 +198,8 @@ final class ServicePlanner {
         String id = svc.id();
         Map<String, Observed.Service> known = ctx.stateOf(id);
         for (Map.Entry<String, Observed.Service> e : known.entrySet()) {
-            if (!e.getKey().equals(target) && e.getValue().active()) {
+            // an action on it in flight elsewhere (a start, a stop) may leave it running there: never two copies
+            if (!e.getKey().equals(target) && (e.getValue().active() || s.busy(Planner.key(id, e.getKey())))) {
                 notes.putIfAbsent(id, "waits until it has stopped in " + e.getKey());
                 return false;
             }

@@ -171,7 +171,10 @@ public record LabCluster(Path shared, List<String> hosts, List<String> guests, S
         return on.get(0);
     }
 
-    /** The hosts' daemon logs, kept in target/{@code name}-logs (the lab's directory goes with the lab). */
+    /**
+     * The hosts' daemon logs and their QEMU guests' consoles (what a guest printed: a panic, a reboot), kept in
+     * target/{@code name}-logs (the lab's directory goes with the lab).
+     */
     public void keepLogs(String name) {
         Path out = Path.of("target", name + "-logs");
         for (String h : hosts) {
@@ -180,6 +183,12 @@ public record LabCluster(Path shared, List<String> hosts, List<String> guests, S
                 Path daemon = shared.resolve(h).resolve("daemon.log");
                 if (Files.exists(daemon)) {
                     Files.copy(daemon, out.resolve(h + "-daemon.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                Shell.Result consoles = Shell.run(List.of(ROOT.resolve("bin/lab").toString(), "exec", h, "sh", "-c",
+                        "for f in /var/log/libvirt/qemu/*-console.log; do [ -s \"$f\" ] && echo \"== $f\" && cat \"$f\"; done;"
+                                + " true"));
+                if (consoles.exitCode() == 0 && !consoles.output().isBlank()) {
+                    Files.writeString(out.resolve(h + "-qemu-consoles.log"), consoles.output());
                 }
             } catch (IOException e) {
                 System.out.println("logs of " + h + " not kept: " + e.getMessage());
