@@ -28,13 +28,8 @@ public record Overrides(Map<String, TargetRole> targetRoles, Set<String> mainten
 
     /** The guest node migrates live away from this host ({@code on}), or no longer. */
     public Overrides withMigrating(String guest, boolean on) {
-        var s = new java.util.HashSet<>(migrating);
-        if (on) {
-            s.add(guest);
-        } else {
-            s.remove(guest);
-        }
-        return new Overrides(targetRoles, maintenanceGuests, hostMaintenance, s, connectionsStopped);
+        return new Overrides(targetRoles, maintenanceGuests, hostMaintenance, toggled(migrating, guest, on),
+                connectionsStopped);
     }
 
     /**
@@ -42,13 +37,8 @@ public record Overrides(Map<String, TargetRole> targetRoles, Set<String> mainten
      * migrates with {@code remote-allow-migrate=false}), or no longer.
      */
     public Overrides withConnectionStopped(String guest, boolean on) {
-        var s = new java.util.HashSet<>(connectionsStopped);
-        if (on) {
-            s.add(guest);
-        } else {
-            s.remove(guest);
-        }
-        return new Overrides(targetRoles, maintenanceGuests, hostMaintenance, migrating, s);
+        return new Overrides(targetRoles, maintenanceGuests, hostMaintenance, migrating,
+                toggled(connectionsStopped, guest, on));
     }
 
     public Overrides withTargetRole(String resource, TargetRole role) {
@@ -58,13 +48,19 @@ public record Overrides(Map<String, TargetRole> targetRoles, Set<String> mainten
     }
 
     public Overrides withMaintenance(String guest, boolean on) {
-        var s = new java.util.HashSet<>(maintenanceGuests);
+        return new Overrides(targetRoles, toggled(maintenanceGuests, guest, on), hostMaintenance, migrating,
+                connectionsStopped);
+    }
+
+    /** {@code set} with {@code guest} in it ({@code on}) or not. */
+    private static Set<String> toggled(Set<String> set, String guest, boolean on) {
+        var s = new java.util.HashSet<>(set);
         if (on) {
             s.add(guest);
         } else {
             s.remove(guest);
         }
-        return new Overrides(targetRoles, s, hostMaintenance, migrating, connectionsStopped);
+        return s;
     }
 
     public Overrides withHostMaintenance(boolean on) {
