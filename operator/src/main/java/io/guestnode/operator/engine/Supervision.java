@@ -84,7 +84,9 @@ public final class Supervision implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         } catch (RuntimeException e) {
-            LOG.warn("the control loop did not answer within {} ms: no watchdog ping", within.toMillis());
+            if (ready && watchdog.isPresent()) { // before READY=1 the loop is busy starting: asked again soon
+                LOG.warn("the control loop did not answer within {} ms: no watchdog ping", within.toMillis());
+            }
             return;
         }
         if (now == null) {
