@@ -71,6 +71,7 @@ final class SmallVerbs {
         @Override
         public Integer call() {
             // done when the VM is down: the fence's own stop of the VM finished
+            journalLines = 200;
             return sendAndWait(Map.of("verb", "fence", "guest", guest), "fence " + guest,
                     s -> journaled(s, "fence " + guest + " by stopping " + vmOf(s, guest) + ": done"));
         }

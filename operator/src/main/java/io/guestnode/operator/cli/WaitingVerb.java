@@ -24,6 +24,8 @@ abstract class WaitingVerb extends DaemonVerb {
 
     /** When the request was sent: journal lines from then on are its effects. */
     Instant sent = Instant.EPOCH;
+    /** How many journal lines each status asked while waiting carries: none unless the verb reads them. */
+    int journalLines;
 
     /** Sends the request, then, when asked to, waits until the daemon's status satisfies {@code done}. */
     int sendAndWait(Map<String, Object> request, String what, Predicate<JsonNode> done) {
@@ -41,7 +43,7 @@ abstract class WaitingVerb extends DaemonVerb {
         long end = System.nanoTime() + (wait == null ? Duration.ofMinutes(5) : wait).toNanos();
         try {
             while (true) {
-                JsonNode status = ControlClient.request(socket, Map.of("verb", "status", "journal", 500))
+                JsonNode status = ControlClient.request(socket, Map.of("verb", "status", "journal", journalLines))
                         .path("status");
                 if (!status.isMissingNode() && done.test(status)) {
                     spec.commandLine().getOut().println(what + ": done");
