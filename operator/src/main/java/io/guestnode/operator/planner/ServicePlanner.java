@@ -124,7 +124,13 @@ final class ServicePlanner {
             case FAILED -> failedIn(svc, g, obs);
             case RUNNING -> {
                 boolean stays = g.equals(target) && !leaving.contains(g);
-                if (!stays && target != null && !online.contains(target) && !leaving.contains(g)) {
+                java.util.Optional<String> recovered = stays ? recoveredFirst(svc, g) : java.util.Optional.empty();
+                if (recovered.isPresent()) {
+                    if (dependentsStopped(svc, g)) {
+                        actions.add(new Action.StopService(id, g, "restart " + id + " in " + g + ": it depends on "
+                                + recovered.get() + ", which is recovered first"));
+                    }
+                } else if (!stays && target != null && !online.contains(target) && !leaving.contains(g)) {
                     notes.put(id, "runs in " + g + " until " + target + " is online");
                     monitors(svc, g, obs);
                 } else if (!stays) {
@@ -252,6 +258,44 @@ final class ServicePlanner {
             }
         }
         return true;
+    }
+
+    /**
+     * What {@code svc} depends on that failed and is recovered: an earlier member of its group in {@code g}, or the
+     * first of a mandatory order constraint, anywhere. What depends on a resource restarts with it, as in Pacemaker.
+     */
+    private java.util.Optional<String> recoveredFirst(Service svc, String g) {
+        String unit = ctx.placementUnit(svc);
+        List<Service> ms = ctx.members(unit);
+        int index = ms.indexOf(svc);
+        for (int i = 0; i < index; i++) {
+            if (recovering(ms.get(i).id(), g)) {
+                return java.util.Optional.of(ms.get(i).id());
+            }
+        }
+        for (OrderRule r : ctx.d.orders()) {
+            if (r.kind() != OrderRule.Kind.MANDATORY || !(r.then().equals(svc.id()) || (r.then().equals(unit)
+                    && index == 0))) {
+                continue;
+            }
+            Service first = ctx.svcById.get(r.first());
+            for (Service f : ctx.members(first == null ? r.first() : ctx.placementUnit(first))) {
+                if (ctx.stateOf(f.id()).keySet().stream().anyMatch(n -> recovering(f.id(), n))) {
+                    return java.util.Optional.of(f.id());
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Whether {@code id} failed in {@code g} and is to be stopped there (not blocked, not ignored). */
+    private boolean recovering(String id, String g) {
+        Observed.Service st = ctx.stateOf(id).get(g);
+        if (st == null || st.status() != ServiceStatus.FAILED) {
+            return false;
+        }
+        String policy = s.failure(id, g).map(Failure::onFail).orElse("restart");
+        return !policy.equals("block") && !policy.equals("ignore");
     }
 
     private void monitors(Service svc, String g, Observed.Service obs) {
