@@ -35,7 +35,7 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Path> targets = paths == null || paths.isEmpty() ? List.of(DEFAULT_DEFINITIONS) : paths;
         String host = nodeName != null ? nodeName : DefinitionsLoader.defaultHostNode();
-        DefinitionsLoader.Result r = new DefinitionsLoader(host).load(targets);
+        DefinitionsLoader.Result r = new DefinitionsLoader(host, DefinitionsLoader.Purpose.MODEL).load(targets);
         for (Problem p : r.problems()) {
             out.println(p);
         }

@@ -30,18 +30,29 @@ import java.util.regex.Pattern;
  */
 public final class DefinitionsLoader {
     private static final Duration DEFAULT_OP_TIMEOUT = Duration.ofSeconds(20);
-    private static final Pattern HOST_NAME = Pattern.compile(
-            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Set<String> IGNORED_SECTIONS = Set.of("acls", "tags",
             "fencing-topology", "status");
 
+    /**
+     * What the definitions are read for. {@code DRIVE} ({@code run}, a reload): every VM resource must be a libvirt
+     * domain guestnode can start, stop and prove stopped ({@code ocf:heartbeat:VirtualDomain} with its
+     * {@code config}). {@code MODEL} ({@code check}, {@code simulate}): as Pacemaker does, any primitive with
+     * {@code remote-node} makes a guest node; one guestnode could not drive is named in a warning.
+     */
+    public enum Purpose { DRIVE, MODEL }
+
     private final XmlTree xml = new XmlTree();
     private final String hostNode;
+    private final Purpose purpose;
 
     /** @param hostNode the host's node name ({@code uname -n} unless configured) */
     public DefinitionsLoader(String hostNode) {
+        this(hostNode, Purpose.DRIVE);
+    }
+
+    public DefinitionsLoader(String hostNode, Purpose purpose) {
         this.hostNode = hostNode;
+        this.purpose = purpose;
     }
 
     /** The host's node name as Pacemaker would use it: the short {@code uname -n}. */
@@ -93,8 +104,7 @@ public final class DefinitionsLoader {
     }
 
     /** The state of one load: raw sections collected from every file, then validated into the model. */
-    private final class Run {
-        final List<Problem> problems = new ArrayList<>();
+    private final class Run extends Findings {
         final List<Element> resources = new ArrayList<>();
         final List<Element> constraints = new ArrayList<>();
         final List<Element> alertSections = new ArrayList<>();
@@ -104,13 +114,6 @@ public final class DefinitionsLoader {
         final Set<String> clusterNodes = new LinkedHashSet<>();
         final Map<String, SourceLocation> ids = new HashMap<>();
 
-        void error(SourceLocation at, String msg) {
-            problems.add(Problem.error(at, msg));
-        }
-
-        void warn(SourceLocation at, String msg) {
-            problems.add(Problem.warning(at, msg));
-        }
 
         List<Path> expand(List<Path> paths) {
             List<Path> out = new ArrayList<>();
@@ -320,7 +323,7 @@ public final class DefinitionsLoader {
                 }
             }
 
-            guestRules(vms, services, groups);
+            new VmResourceReader(this, xml, hostNode, clusterNodes, purpose).guestRules(vms, services, groups);
 
             Set<String> nodes = new LinkedHashSet<>();
             nodes.add(hostNode);
@@ -415,7 +418,8 @@ public final class DefinitionsLoader {
             List<OpDef> ops = operations(p, opTimeout);
             Agent agent = new Agent(standard, "ocf".equals(standard) ? provider : null, type);
             if (ownMeta.containsKey("remote-node")) {
-                vm(p, id, agent, params, ownMeta, rm, ops).ifPresent(vms::add);
+                new VmResourceReader(this, xml, hostNode, clusterNodes, purpose).vm(p, id, agent, params, ownMeta, rm, ops)
+                        .ifPresent(vms::add);
             } else {
                 for (String k : List.of("remote-addr", "remote-port", "remote-connect-timeout", "remote-allow-migrate")) {
                     if (ownMeta.containsKey(k)) {
@@ -427,177 +431,6 @@ public final class DefinitionsLoader {
             return id;
         }
 
-        Optional<VmResource> vm(Element p, String id, Agent agent, Map<String, String> params,
-                                Map<String, String> meta, ResourceMeta rm, List<OpDef> ops) {
-            String node = meta.get("remote-node").trim();
-            boolean ok = true;
-            if (node.isEmpty()) {
-                error(p.at(), p.describe() + ": remote-node is empty");
-                return Optional.empty();
-            }
-            if (node.equals(id)) {
-                error(p.at(), p.describe() + ": remote-node '" + node + "' equals the VM resource's own id; "
-                        + "the implicit connection resource carries that id (use e.g. id=\"vm-" + node + "\")");
-                ok = false;
-            }
-            String addr = meta.getOrDefault("remote-addr", node).trim();
-            if (!validAddress(addr)) {
-                error(p.at(), p.describe() + ": remote-addr '" + addr + "' is neither a host name nor an IP address");
-                ok = false;
-            }
-            int port = GuestConnection.DEFAULT_PORT;
-            if (meta.containsKey("remote-port")) {
-                try {
-                    port = Integer.parseInt(meta.get("remote-port").trim());
-                    if (port < 1 || port > 65535) {
-                        throw new NumberFormatException();
-                    }
-                } catch (NumberFormatException e) {
-                    error(p.at(), p.describe() + ": remote-port '" + meta.get("remote-port")
-                            + "' is not a port number (1-65535)");
-                    ok = false;
-                }
-            }
-            Duration connect = GuestConnection.DEFAULT_CONNECT_TIMEOUT;
-            if (meta.containsKey("remote-connect-timeout")) {
-                Optional<Duration> d = duration(p.at(), p.describe() + ": remote-connect-timeout",
-                        meta.get("remote-connect-timeout"), false);
-                ok &= d.isPresent();
-                connect = d.orElse(connect);
-            }
-            boolean allowMigrate = true;
-            if (meta.containsKey("remote-allow-migrate")) {
-                Optional<Boolean> b = bool(p.at(), p.describe() + ": remote-allow-migrate",
-                        meta.get("remote-allow-migrate"));
-                ok &= b.isPresent();
-                allowMigrate = b.orElse(true);
-            }
-            Duration monInterval = GuestConnection.DEFAULT_MONITOR_INTERVAL;
-            Duration monTimeout = GuestConnection.DEFAULT_MONITOR_TIMEOUT;
-            if (meta.containsKey("connection-monitor-interval")) {
-                Optional<Duration> d = duration(p.at(), p.describe() + ": connection-monitor-interval",
-                        meta.get("connection-monitor-interval"), false);
-                ok &= d.isPresent();
-                monInterval = d.orElse(monInterval);
-            }
-            if (meta.containsKey("connection-monitor-timeout")) {
-                Optional<Duration> d = duration(p.at(), p.describe() + ": connection-monitor-timeout",
-                        meta.get("connection-monitor-timeout"), false);
-                ok &= d.isPresent();
-                monTimeout = d.orElse(monTimeout);
-            }
-
-            // VirtualDomain's shape
-            String hypervisor = params.getOrDefault("hypervisor", "qemu:///system").trim();
-            boolean forceStop = false;
-            if (params.containsKey("force_stop")) {
-                Optional<Boolean> b = bool(p.at(), p.describe() + ": force_stop", params.get("force_stop"));
-                ok &= b.isPresent();
-                forceStop = b.orElse(false);
-            }
-            String shutdownMode = params.getOrDefault("shutdown_mode", "").trim();
-            if (!shutdownMode.isEmpty()) {
-                for (String m : shutdownMode.split("[,\\s]+")) {
-                    if (!Set.of("acpi", "agent", "initctl", "signal", "paravirt").contains(m)) {
-                        error(p.at(), p.describe() + ": shutdown_mode '" + m
-                                + "' is not one of acpi, agent, initctl, signal, paravirt");
-                        ok = false;
-                    }
-                }
-            }
-            if (params.containsKey("snapshot") && forceStop) {
-                error(p.at(), p.describe() + ": snapshot cannot be combined with force_stop");
-                ok = false;
-            }
-            String config = params.get("config");
-            if (config == null || config.isBlank()) {
-                error(p.at(), p.describe() + ": instance attribute 'config' (the libvirt domain XML) is required");
-                return Optional.empty();
-            }
-            Path configPath = Path.of(config.trim());
-            if (!configPath.isAbsolute()) {
-                error(p.at(), p.describe() + ": config '" + config + "' must be an absolute path");
-                return Optional.empty();
-            }
-            Optional<String[]> domain = readDomain(p, configPath);
-            if (domain.isEmpty() || !ok) {
-                return Optional.empty();
-            }
-            return Optional.of(new VmResource(id, agent,
-                    new DomainRef(hypervisor, configPath, domain.get()[0], domain.get()[1], forceStop, shutdownMode),
-                    new GuestConnection(node, addr, port, connect, allowMigrate, monInterval, monTimeout),
-                    rm, ops, params, p.at()));
-        }
-
-        /** Reads the domain XML; returns {name, xml}. */
-        Optional<String[]> readDomain(Element p, Path config) {
-            if (!Files.isRegularFile(config)) {
-                error(p.at(), p.describe() + ": config " + config + " does not exist");
-                return Optional.empty();
-            }
-            Element root;
-            try {
-                root = xml.parse(config);
-            } catch (XmlTree.ParseException e) {
-                error(p.at(), p.describe() + ": config " + e.at() + ": " + e.getMessage());
-                return Optional.empty();
-            }
-            if (!root.name().equals("domain")) {
-                error(p.at(), p.describe() + ": config " + config + " is not a libvirt domain (root element <"
-                        + root.name() + ">)");
-                return Optional.empty();
-            }
-            Optional<String> name = root.child("name").map(Element::text);
-            if (name.isEmpty() || name.get().isBlank()) {
-                error(p.at(), p.describe() + ": config " + config + " has no domain <name>");
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(new String[] {name.get().trim(), Files.readString(config, StandardCharsets.UTF_8)});
-            } catch (IOException e) {
-                error(p.at(), p.describe() + ": config " + config + ": " + e.getMessage());
-                return Optional.empty();
-            }
-        }
-
-        void guestRules(List<VmResource> vms, List<Service> services, List<Group> groups) {
-            Set<String> resourceIds = new HashSet<>();
-            vms.forEach(v -> resourceIds.add(v.id()));
-            services.forEach(s -> resourceIds.add(s.id()));
-            groups.forEach(g -> resourceIds.add(g.id()));
-            Map<String, VmResource> byNode = new HashMap<>();
-            Map<Path, VmResource> byConfig = new HashMap<>();
-            Map<String, VmResource> byDomain = new HashMap<>();
-            for (VmResource v : vms) {
-                String node = v.node();
-                VmResource other = byNode.putIfAbsent(node, v);
-                if (other != null) {
-                    error(v.at(), "<primitive id=\"" + v.id() + "\">: remote-node '" + node + "' is already the guest "
-                            + "node of " + other.id() + " (" + other.at() + ")");
-                }
-                if (resourceIds.contains(node) && !node.equals(v.id())) {
-                    error(v.at(), "<primitive id=\"" + v.id() + "\">: remote-node '" + node + "' is also a resource id; "
-                            + "the implicit connection resource carries that id");
-                }
-                if (node.equals(hostNode)) {
-                    error(v.at(), "<primitive id=\"" + v.id() + "\">: remote-node '" + node + "' is the host's node name");
-                } else if (clusterNodes.contains(node)) {
-                    error(v.at(), "<primitive id=\"" + v.id() + "\">: remote-node '" + node + "' is a node of the CIB's "
-                            + "<nodes>; the guest would be merged with it");
-                }
-                VmResource sameConfig = byConfig.putIfAbsent(v.domain().config(), v);
-                if (sameConfig != null) {
-                    error(v.at(), "<primitive id=\"" + v.id() + "\">: config " + v.domain().config()
-                            + " is already used by " + sameConfig.id());
-                }
-                String dkey = v.domain().hypervisor() + " " + v.domain().domainName();
-                VmResource sameDomain = byDomain.putIfAbsent(dkey, v);
-                if (sameDomain != null && sameConfig == null) {
-                    error(v.at(), "<primitive id=\"" + v.id() + "\">: domain '" + v.domain().domainName()
-                            + "' is already managed by " + sameDomain.id());
-                }
-            }
-        }
 
         Optional<LocationRule> location(Element c, Map<String, Element> declared, Set<String> nodes,
                                         List<VmResource> vms) {
@@ -796,53 +629,6 @@ public final class DefinitionsLoader {
             return out;
         }
 
-        Optional<Duration> duration(SourceLocation at, String what, String text, boolean zeroAllowed) {
-            try {
-                Duration d = Durations.parse(text);
-                if (d.isZero() && !zeroAllowed) {
-                    error(at, what + " must be longer than zero");
-                    return Optional.empty();
-                }
-                return Optional.of(d);
-            } catch (IllegalArgumentException e) {
-                error(at, what + ": " + e.getMessage());
-                return Optional.empty();
-            }
-        }
-
-        Optional<Boolean> bool(SourceLocation at, String what, String text) {
-            String t = text.trim().toLowerCase(Locale.ROOT);
-            return switch (t) {
-                case "true", "on", "yes", "y", "1" -> Optional.of(true);
-                case "false", "off", "no", "n", "0" -> Optional.of(false);
-                default -> {
-                    error(at, what + " '" + text + "' is not a boolean (true/false)");
-                    yield Optional.empty();
-                }
-            };
-        }
     }
 
-    static boolean validAddress(String addr) {
-        if (addr.isEmpty()) {
-            return false;
-        }
-        var m = IPV4.matcher(addr);
-        if (m.matches()) {
-            for (int i = 1; i <= 4; i++) {
-                if (Integer.parseInt(m.group(i)) > 255) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (addr.contains(":")) {
-            String a = addr.startsWith("[") && addr.endsWith("]") ? addr.substring(1, addr.length() - 1) : addr;
-            return a.matches("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?") && a.chars().filter(ch -> ch == ':').count() >= 2;
-        }
-        if (addr.matches("[0-9.]+")) {
-            return false;
-        }
-        return HOST_NAME.matcher(addr).matches();
-    }
 }

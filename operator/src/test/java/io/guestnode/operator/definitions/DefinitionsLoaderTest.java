@@ -376,12 +376,34 @@ class DefinitionsLoaderTest {
 
     @Test
     void addresses() {
-        assertTrue(DefinitionsLoader.validAddress("guest1"));
-        assertTrue(DefinitionsLoader.validAddress("guest1.example.org"));
-        assertTrue(DefinitionsLoader.validAddress("10.250.0.11"));
-        assertTrue(DefinitionsLoader.validAddress("fd00::1"));
-        assertFalse(DefinitionsLoader.validAddress("256.1.1.1"));
-        assertFalse(DefinitionsLoader.validAddress("-bad"));
-        assertFalse(DefinitionsLoader.validAddress(""));
+        assertTrue(VmResourceReader.validAddress("guest1"));
+        assertTrue(VmResourceReader.validAddress("guest1.example.org"));
+        assertTrue(VmResourceReader.validAddress("10.250.0.11"));
+        assertTrue(VmResourceReader.validAddress("fd00::1"));
+        assertFalse(VmResourceReader.validAddress("256.1.1.1"));
+        assertFalse(VmResourceReader.validAddress("-bad"));
+        assertFalse(VmResourceReader.validAddress(""));
+    }
+
+    @Test
+    void aVmResourceOfAnotherAgentIsModelledForCheckAndSimulateAndRefusedByRun() throws IOException {
+        String dummyVm = "<primitive id=\"vm-a\" class=\"ocf\" provider=\"pacemaker\" type=\"Dummy\">"
+                + "<meta_attributes id=\"vm-a-meta\"><nvpair id=\"vm-a-rn\" name=\"remote-node\" value=\"guest1\"/>"
+                + "</meta_attributes></primitive>";
+        DefinitionsLoader.Result run = load(resources(dummyVm, dummy("svc")));
+        assertError(run, "<primitive id=\"vm-a\">: agent ocf:pacemaker:Dummy is not ocf:heartbeat:VirtualDomain");
+        assertTrue(run.definitions().vms().isEmpty());
+
+        Path f = dir.resolve("model.xml");
+        Files.writeString(f, resources(dummyVm, vm("vm-b", "guest2", "").replace("guest2.xml", "gone.xml")
+                .replace("@D@", domains.toString()), dummy("svc")));
+        DefinitionsLoader.Result model = new DefinitionsLoader(HOST, DefinitionsLoader.Purpose.MODEL).load(List.of(f));
+        assertTrue(model.ok(), model.problems().toString());
+        assertEquals(List.of("guest1", "guest2"), model.definitions().guestNodes());
+        assertTrue(model.definitions().vms().stream().allMatch(v -> v.domain().isModelled()));
+        String warnings = model.problems().stream().map(Problem::toString).collect(Collectors.joining("\n"));
+        assertTrue(warnings.contains("warning: <primitive id=\"vm-a\">: agent ocf:pacemaker:Dummy is modelled as a "
+                + "guest's VM; run refuses it"), warnings);
+        assertTrue(warnings.contains("gone.xml does not exist (run refuses it)"), warnings);
     }
 }
