@@ -77,6 +77,9 @@ final class ServicePlacement {
                     banned.add(f.getKey().node());
                     ctx.failureExpiry(m.id(), f.getKey().node(), meta);
                 }
+                if (stopFailed(m.id(), f.getKey().node(), meta)) {
+                    banned.add(f.getKey().node());
+                }
             }
             for (LocationRule l : rulesOf(m)) {
                 if (l.score().isMinusInfinity()) {
@@ -286,8 +289,9 @@ final class ServicePlacement {
                 why.add(m.id() + " failed " + Planner.count(fails) + " in " + g);
                 ctx.failureExpiry(m.id(), g, meta);
             }
-            if (failed(m.id(), g, "stop")) {
+            if (stopFailed(m.id(), g, meta)) {
                 allowed = false;
+                why.add(m.id() + " failed to stop in " + g);
             }
             if (ctx.running(m.id(), g)) {
                 score = Score.add(new Score(score), new Score(meta.stickiness())).value();
@@ -309,8 +313,13 @@ final class ServicePlacement {
         return Optional.empty();
     }
 
-    private boolean failed(String svc, String g, String op) {
-        return s.failure(svc, g).map(f -> f.op().equals(op) && f.count() > 0).orElse(false)
-                && s.service(svc, g).map(x -> x.status() == ServiceStatus.STOP_FAILED).orElse(false);
+    /**
+     * Whether a stop of {@code svc} failed in {@code g} and is not forgotten: it may not run there again until it is
+     * cleaned up (or its failure expires), also once the guest was fenced, as Pacemaker bans a resource from the
+     * node where its stop failed.
+     */
+    private boolean stopFailed(String svc, String g, ResourceMeta meta) {
+        return s.failure(svc, g).map(f -> f.op().equals("stop")).orElse(false)
+                && Planner.failCount(s, svc, g, meta, now) > 0;
     }
 }
