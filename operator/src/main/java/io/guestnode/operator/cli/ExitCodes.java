@@ -58,7 +58,7 @@ public final class ExitCodes {
             new Code(PROTOCOL, "CRM_EX_PROTOCOL", "probe: what answers is not a pacemaker-remoted"),
             new Code(NO_PERMISSION, "CRM_EX_NOPERM", "permission denied on the control socket (probe: the remote "
                     + "rejected the key)"),
-            new Code(CONFIG, "CRM_EX_CONFIG", "invalid configuration: check found errors, a reload was refused, or "
+            new Code(CONFIG, "CRM_EX_CONFIG", "invalid configuration: check or simulate found errors, a reload was refused, or "
                     + "/etc/default/guestnode is broken"),
             new Code(DISCONNECT, "CRM_EX_DISCONNECT", "probe: the remote reset the TLS handshake"),
             new Code(NO_SUCH, "CRM_EX_NOSUCH", "no such resource, guest node or host"),
@@ -70,6 +70,7 @@ public final class ExitCodes {
             java.util.Map.entry("status", List.of(OK, PROBLEM, USAGE, UNAVAILABLE, NO_PERMISSION)),
             java.util.Map.entry("reload", List.of(OK, PROBLEM, USAGE, UNAVAILABLE, NO_PERMISSION, CONFIG, TIMEOUT)),
             java.util.Map.entry("check", List.of(OK, USAGE, CONFIG)),
+            java.util.Map.entry("simulate", List.of(OK, USAGE, CONFIG)),
             java.util.Map.entry("probe", List.of(OK, USAGE, DATA, NO_INPUT, NO_HOST, UNAVAILABLE, PROTOCOL,
                     NO_PERMISSION, DISCONNECT, TIMEOUT)),
             java.util.Map.entry("template", List.of(OK, USAGE, INTERNAL)),

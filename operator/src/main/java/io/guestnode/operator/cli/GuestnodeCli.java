@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
             SmallVerbs.Enable.class, SmallVerbs.Fence.class, SmallVerbs.Maintenance.class, SmallVerbs.Reload.class,
             SmallVerbs.Restart.class,
             PlacementVerbs.Move.class, PlacementVerbs.Ban.class, PlacementVerbs.Clear.class,
-            PlacementVerbs.Standby.class, PlacementVerbs.Unstandby.class, CheckCommand.class,
+            PlacementVerbs.Standby.class, PlacementVerbs.Unstandby.class, CheckCommand.class, SimulateCommand.class,
             ProbeCommand.class, TemplateCommand.class, CommandLine.HelpCommand.class})
 public final class GuestnodeCli {
 

@@ -234,7 +234,7 @@ final class ServicePlacement {
     private Optional<String> best(String unit, List<Service> ms, Map<String, Integer> load) {
         String best = null;
         long bestScore = Long.MIN_VALUE;
-        String cur = currentNode(ms).orElse(null);
+        String cur = currentNode(ms).or(() -> recoveringNode(ms)).orElse(null);
         java.util.function.ToIntFunction<String> others = g -> load.getOrDefault(g, 0) - (g.equals(cur) ? 1 : 0);
         List<String> why = new ArrayList<>();
         for (String g : reachable(ms, pool)) {
@@ -242,8 +242,13 @@ final class ServicePlacement {
             if (score.isEmpty()) {
                 continue;
             }
+            // Among equals, Pacemaker keeps a resource where it runs (or is recovered) when the score is
+            // positive; at zero it spreads (fewest resources), then keeps it where it runs.
+            boolean tie = best != null && score.getAsLong() == bestScore;
+            boolean keep = tie && bestScore > 0 && (g.equals(cur) || best.equals(cur));
             boolean better = best == null || score.getAsLong() > bestScore
-                    || (score.getAsLong() == bestScore && (others.applyAsInt(g) < others.applyAsInt(best)
+                    || (keep && g.equals(cur))
+                    || (tie && !keep && (others.applyAsInt(g) < others.applyAsInt(best)
                     || others.applyAsInt(g) == others.applyAsInt(best) && g.equals(cur)));
             if (better) {
                 best = g;
@@ -318,6 +323,19 @@ final class ServicePlacement {
      * cleaned up (or its failure expires), also once the guest was fenced, as Pacemaker bans a resource from the
      * node where its stop failed.
      */
+    /** Where a unit failed and is to be recovered: the node Pacemaker counts it as running on. */
+    private Optional<String> recoveringNode(List<Service> ms) {
+        for (Service m : ms) {
+            Optional<String> n = ctx.stateOf(m.id()).entrySet().stream()
+                    .filter(e -> e.getValue().status() == ServiceStatus.FAILED && ctx.online.contains(e.getKey()))
+                    .map(Map.Entry::getKey).sorted().findFirst();
+            if (n.isPresent()) {
+                return n;
+            }
+        }
+        return Optional.empty();
+    }
+
     private boolean stopFailed(String svc, String g, ResourceMeta meta) {
         return s.failure(svc, g).map(f -> f.op().equals("stop")).orElse(false)
                 && Planner.failCount(s, svc, g, meta, now) > 0;

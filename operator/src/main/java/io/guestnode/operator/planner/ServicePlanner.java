@@ -261,15 +261,17 @@ final class ServicePlanner {
     }
 
     /**
-     * What {@code svc} depends on that failed and is recovered: an earlier member of its group in {@code g}, or the
-     * first of a mandatory order constraint, anywhere. What depends on a resource restarts with it, as in Pacemaker.
+     * What {@code svc} depends on that is known not to run, or failed and is recovered: an earlier member of its
+     * group in {@code g}, or the first of a mandatory order constraint, anywhere (not yet probed is not known). What depends on a resource stops while it is
+     * down and restarts with it, as in Pacemaker.
      */
     private java.util.Optional<String> recoveredFirst(Service svc, String g) {
         String unit = ctx.placementUnit(svc);
         List<Service> ms = ctx.members(unit);
         int index = ms.indexOf(svc);
         for (int i = 0; i < index; i++) {
-            if (recovering(ms.get(i).id(), g)) {
+            Observed.Service before = ctx.stateOf(ms.get(i).id()).get(g);
+            if (recovering(ms.get(i).id(), g) || (before != null && !before.active())) {
                 return java.util.Optional.of(ms.get(i).id());
             }
         }
@@ -280,7 +282,9 @@ final class ServicePlanner {
             }
             Service first = ctx.svcById.get(r.first());
             for (Service f : ctx.members(first == null ? r.first() : ctx.placementUnit(first))) {
-                if (ctx.stateOf(f.id()).keySet().stream().anyMatch(n -> recovering(f.id(), n))) {
+                Map<String, Observed.Service> known = ctx.stateOf(f.id());
+                if (known.keySet().stream().anyMatch(n -> recovering(f.id(), n))
+                        || (!known.isEmpty() && known.values().stream().noneMatch(Observed.Service::active))) {
                     return java.util.Optional.of(f.id());
                 }
             }

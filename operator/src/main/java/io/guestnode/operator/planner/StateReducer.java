@@ -380,7 +380,8 @@ public final class StateReducer {
     }
 
     /** The on-fail policy of a service's operation: the op's own, else restart (fence for stop). */
-    static String policy(Definitions d, String service, String op, long intervalMs) {
+    /** The on-fail policy that applies to a failure of {@code op} at {@code intervalMs} of {@code service}. */
+    public static String policy(Definitions d, String service, String op, long intervalMs) {
         Optional<Service> svc = d.service(service);
         Optional<OnFail> configured = svc.flatMap(s -> s.ops().stream()
                 .filter(o -> o.name().equals(op) && o.interval().toMillis() == intervalMs).findFirst())

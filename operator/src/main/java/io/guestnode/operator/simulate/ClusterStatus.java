@@ -1,0 +1,133 @@
+package io.guestnode.operator.simulate;
+
+import io.guestnode.operator.definitions.Agent;
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.definitions.Group;
+import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
+import io.guestnode.operator.definitions.Service;
+import io.guestnode.operator.definitions.VmResource;
+import io.guestnode.operator.planner.Observed.ServiceStatus;
+import io.guestnode.operator.planner.Observed.VmStatus;
+import io.guestnode.operator.planner.ObservedState;
+import io.guestnode.operator.planner.ResourceNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A cluster's status as crm_simulate prints it before and after a transition: the nodes online and each resource's
+ * role, and the same as a set of (resource, role, node) for comparison.
+ */
+public record ClusterStatus(List<String> online, List<String> guestsOnline, List<Shown> resources) {
+    public ClusterStatus {
+        online = List.copyOf(online);
+        guestsOnline = List.copyOf(guestsOnline);
+        resources = List.copyOf(resources);
+    }
+
+    /** A resource's role on a node ("Started", "FAILED"), or "Stopped" with no node. */
+    public record Shown(String resource, String role, String node) {
+        @Override
+        public String toString() {
+            return resource + " " + role + (node.isEmpty() ? "" : " " + node);
+        }
+    }
+
+    /** The status before the transition, as the CIB's status says it. */
+    public static ClusterStatus before(Definitions d, StatusImport.Imported imported) {
+        List<Shown> shown = new ArrayList<>();
+        for (StatusImport.Placed p : imported.placed()) {
+            shown.add(new Shown(p.resource(), p.failed() ? "FAILED" : "Started", p.node()));
+        }
+        return of(d, imported.state(), shown);
+    }
+
+    /** The status after it. */
+    public static ClusterStatus after(Definitions d, ObservedState s) {
+        List<Shown> shown = new ArrayList<>();
+        for (VmResource v : d.vms()) {
+            VmStatus st = s.vm(v.id()).status();
+            if (st == VmStatus.RUNNING || st == VmStatus.FAILED) {
+                shown.add(new Shown(v.id(), st == VmStatus.RUNNING ? "Started" : "FAILED", d.hostNode()));
+            }
+            if (s.connection(v.node()).up()) {
+                shown.add(new Shown(v.node(), "Started", d.hostNode()));
+            }
+        }
+        s.services().forEach((rn, svc) -> {
+            if (svc.active()) {
+                shown.add(new Shown(rn.resource(), svc.status() == ServiceStatus.RUNNING ? "Started" : "FAILED",
+                        rn.node()));
+            }
+        });
+        return of(d, s, shown);
+    }
+
+    private static ClusterStatus of(Definitions d, ObservedState s, List<Shown> active) {
+        List<String> guests = d.vms().stream().map(VmResource::node).filter(n -> s.connection(n).up()
+                && !s.guest(n).unclean()).sorted().toList();
+        List<Shown> all = new ArrayList<>(active);
+        Set<String> seen = new LinkedHashSet<>();
+        active.forEach(a -> seen.add(a.resource()));
+        Stream.concat(d.vms().stream().map(VmResource::id), d.services().stream().map(Service::id))
+                .filter(r -> !seen.contains(r)).forEach(r -> all.add(new Shown(r, "Stopped", "")));
+        return new ClusterStatus(List.of(d.hostNode()), guests, all);
+    }
+
+    /** The (resource, role, node) set of the resources crm_simulate lists (connection resources are not listed). */
+    public Set<Shown> listed(Definitions d) {
+        Set<String> connections = Set.copyOf(d.guestNodes());
+        Set<Shown> out = new java.util.TreeSet<>(Comparator.comparing(Shown::toString));
+        resources.stream().filter(r -> !connections.contains(r.resource())).forEach(out::add);
+        return out;
+    }
+
+    /** crm_simulate's text: node list, then the resources as declared, groups with their members. */
+    public List<String> text(Definitions d) {
+        List<String> out = new ArrayList<>();
+        out.add("  * Node List:");
+        out.add("    * Online: [ " + String.join(" ", online) + " ]");
+        if (!guestsOnline.isEmpty()) {
+            out.add("    * GuestOnline: [ " + String.join(" ", guestsOnline) + " ]");
+        }
+        out.add("");
+        out.add("  * Full List of Resources:");
+        Set<String> groupsShown = new LinkedHashSet<>();
+        for (String r : TransitionSummary.declared(d)) {
+            if (d.guestNodes().contains(r)) {
+                continue;
+            }
+            var group = d.service(r).flatMap(Service::group).flatMap(d::group);
+            if (group.isPresent()) {
+                if (groupsShown.add(group.get().id())) {
+                    out.add("    * Resource Group: " + group.get().id() + ":");
+                    for (String m : group.get().members()) {
+                        out.add("      * " + resourceLine(d, m));
+                    }
+                }
+                continue;
+            }
+            out.add("    * " + resourceLine(d, r));
+        }
+        return out;
+    }
+
+    private String resourceLine(Definitions d, String r) {
+        Agent agent = d.vm(r).map(VmResource::agent).orElseGet(() -> d.service(r).map(Service::agent).orElseThrow());
+        List<Shown> mine = resources.stream().filter(s -> s.resource().equals(r)).toList();
+        String role;
+        if (mine.isEmpty() || mine.getFirst().node().isEmpty()) {
+            boolean disabled = d.vm(r).map(v -> v.meta().targetRole()).or(() -> d.service(r).map(s -> s.meta()
+                    .targetRole())).orElse(TargetRole.STARTED) == TargetRole.STOPPED;
+            role = "Stopped" + (disabled ? " (disabled)" : "");
+        } else {
+            role = mine.getFirst().role() + " " + mine.getFirst().node();
+        }
+        return r + "\t(" + agent + "):\t " + role;
+    }
+
+
+}

@@ -1,0 +1,190 @@
+package io.guestnode.operator.simulate;
+
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.definitions.Score;
+import io.guestnode.operator.definitions.Service;
+import io.guestnode.operator.definitions.VmResource;
+import io.guestnode.operator.planner.Observed;
+import io.guestnode.operator.planner.Observed.Connection;
+import io.guestnode.operator.planner.Observed.Failure;
+import io.guestnode.operator.planner.Observed.ServiceStatus;
+import io.guestnode.operator.planner.Observed.Vm;
+import io.guestnode.operator.planner.Observed.VmStatus;
+import io.guestnode.operator.planner.ObservedState;
+import io.guestnode.operator.planner.ResourceNode;
+import io.guestnode.operator.planner.StateReducer;
+import io.guestnode.operator.simulate.CibStatus.NodeState;
+import io.guestnode.operator.simulate.CibStatus.OpRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a CIB's status into guestnode's observed state, as Pacemaker's scheduler reads it: the host is the cluster
+ * node; a VM resource runs when its history on the host says so; a guest node is up when its connection resource
+ * runs there and its VM does; the history of services is read in guest nodes that are up, or unclean (a failed VM or
+ * connection makes a guest unclean: it is fenced before anything in it counts as stopped). Fail counts come from
+ * the transient attributes.
+ */
+public final class StatusImport {
+    private StatusImport() {
+    }
+
+    /**
+     * What the CIB's status says: the observed state, and every resource's role on each node it has a history on
+     * (what the summary compares the outcome with).
+     */
+    public record Imported(ObservedState state, List<Placed> placed) {
+        public Imported {
+            placed = List.copyOf(placed);
+        }
+
+        public List<Placed> of(String resource) {
+            return placed.stream().filter(p -> p.resource().equals(resource)).toList();
+        }
+    }
+
+    /** A resource's role on one node; {@code failed} when it must be recovered (it failed, or its guest is unclean). */
+    public record Placed(String resource, String node, RoleInHistory role, boolean failed) {
+    }
+
+    public static Imported read(Definitions d, CibStatus status, Instant now) {
+        ObservedState.Mutable m = ObservedState.EMPTY.edit();
+        List<Placed> placed = new ArrayList<>();
+        String host = d.hostNode();
+        NodeState hostState = status.node(host).orElse(new NodeState(host, true, new LinkedHashMap<>(), Map.of()));
+        for (VmResource v : d.vms()) {
+            Optional<RoleInHistory> vmRole = RoleInHistory.of(hostState.history(v.id()));
+            Optional<RoleInHistory> connRole = RoleInHistory.of(hostState.history(v.node()));
+            RoleInHistory vr = vmRole.orElse(RoleInHistory.STOPPED);
+            RoleInHistory cr = connRole.orElse(RoleInHistory.STOPPED);
+            Optional<NodeState> guest = status.node(v.node());
+            Optional<String> unclean = unclean(d, v, vr, cr, guest);
+            // An unclean guest is recovered with its VM: the VM counts as failed, as in Pacemaker.
+            vmRole.filter(RoleInHistory::active).ifPresent(r -> placed.add(new Placed(v.id(), host, r,
+                    r != RoleInHistory.STARTED || unclean.isPresent())));
+            connRole.filter(RoleInHistory::active).ifPresent(r -> placed.add(new Placed(v.node(), host, r,
+                    r != RoleInHistory.STARTED)));
+            m.vms.put(v.id(), new Vm(switch (vr) {
+                case STOPPED -> VmStatus.STOPPED;
+                case STARTED -> VmStatus.RUNNING;
+                case FAILED, STOP_FAILED -> VmStatus.FAILED;
+            }, "read from the CIB's status", now));
+            boolean up = vr == RoleInHistory.STARTED && cr == RoleInHistory.STARTED;
+            m.connections.put(v.node(), new Connection(up, now));
+            unclean.ifPresent(why -> m.guests.put(v.node(), m.guest(v.node()).unclean(why)));
+            failures(d, hostState, v.id(), host, m, now);
+            failures(d, hostState, v.node(), host, m, now);
+            if (up || unclean.isPresent()) {
+                // what runs in a guest whose VM or connection failed is recovered with it; a guest fenced for a
+                // failed stop in it restarts the rest
+                boolean containerFailed = unclean.isPresent() && !unclean.get().startsWith("stop of ");
+                services(d, guest, v.node(), containerFailed, m, placed, now);
+            }
+        }
+        return new Imported(m.done(), placed);
+    }
+
+    /**
+     * Why a guest must be fenced: its VM failed, its connection did while the VM ran, or a service's stop failed in
+     * it (unless that stop's on-fail blocks instead).
+     */
+    private static Optional<String> unclean(Definitions d, VmResource v, RoleInHistory vm, RoleInHistory conn,
+                                            Optional<NodeState> guest) {
+        if (vm == RoleInHistory.FAILED || vm == RoleInHistory.STOP_FAILED) {
+            return Optional.of("resource " + v.id() + " failed");
+        }
+        if (vm != RoleInHistory.STARTED) {
+            return Optional.empty();
+        }
+        if (conn == RoleInHistory.FAILED || conn == RoleInHistory.STOP_FAILED) {
+            return Optional.of("connection resource " + v.node() + " failed");
+        }
+        if (conn != RoleInHistory.STARTED || guest.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Service s : d.services()) {
+            if (RoleInHistory.of(guest.get().history(s.id())).orElse(null) == RoleInHistory.STOP_FAILED
+                    && StateReducer.policy(d, s.id(), "stop", 0).equals("fence")) {
+                return Optional.of("stop of " + s.id() + " failed");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void services(Definitions d, Optional<NodeState> guest, String node, boolean containerFailed,
+                                 ObservedState.Mutable m, List<Placed> placed, Instant now) {
+        if (guest.isEmpty()) {
+            return;
+        }
+        for (Service s : d.services()) {
+            Optional<RoleInHistory> role = RoleInHistory.of(guest.get().history(s.id()));
+            if (role.isEmpty()) {
+                continue; // never probed there: it will be
+            }
+            RoleInHistory r = role.get();
+            if (r.active()) {
+                placed.add(new Placed(s.id(), node, r, containerFailed || r != RoleInHistory.STARTED));
+            }
+            ServiceStatus st = switch (r) {
+                case STOPPED -> ServiceStatus.STOPPED;
+                case STARTED -> ServiceStatus.RUNNING;
+                case FAILED -> ServiceStatus.FAILED;
+                case STOP_FAILED -> ServiceStatus.STOP_FAILED;
+            };
+            m.services.put(new ResourceNode(s.id(), node), new Observed.Service(st, Set.of(), now));
+            failures(d, guest.get(), s.id(), node, m, now);
+        }
+    }
+
+    /**
+     * The fail count of {@code resource} on {@code node}: the sum of its {@code fail-count-RSC#OP_INTERVAL}
+     * attributes (or the older {@code fail-count-RSC}); the last failed operation in its history names what failed.
+     */
+    private static void failures(Definitions d, NodeState ns, String resource, String node, ObservedState.Mutable m,
+                                 Instant now) {
+        long count = 0;
+        long last = 0;
+        for (Map.Entry<String, String> a : ns.attributes().entrySet()) {
+            String k = a.getKey();
+            if (k.equals("fail-count-" + resource) || k.startsWith("fail-count-" + resource + "#")) {
+                count = Math.min(Score.INFINITY, count + Score.parse(a.getValue()).value());
+            } else if (k.equals("last-failure-" + resource) || k.startsWith("last-failure-" + resource + "#")) {
+                try {
+                    last = Math.max(last, Long.parseLong(a.getValue().trim()));
+                } catch (NumberFormatException e) {
+                    // an unreadable time counts as long ago
+                }
+            }
+        }
+        if (count <= 0) {
+            return;
+        }
+        List<OpRecord> failedOps = ns.history(resource).stream()
+                .filter(o -> !(o.completed() && (o.rc() == 0 || (o.probe() && o.rc() == 7)))).toList();
+        // a failed stop is what matters most (it bans the resource from the node), else the last failure
+        Optional<OpRecord> failed = failedOps.stream().filter(o -> o.operation().equals("stop")).findFirst()
+                .or(() -> failedOps.stream().reduce((a, b) -> b));
+        String op = failed.map(OpRecord::operation).orElse("monitor");
+        long interval = failed.map(OpRecord::intervalMs).orElse(0L);
+        Instant at = last > 0 ? Instant.ofEpochSecond(last) : now;
+        m.failures.put(new ResourceNode(resource, node), new Failure(count, op, interval,
+                failed.map(OpRecord::rc).orElse(1), failed.map(o -> opStatusWord(o.opStatus())).orElse("complete"),
+                failed.map(OpRecord::exitReason).orElse(""), StateReducer.policy(d, resource, op, interval), at));
+    }
+
+    static String opStatusWord(int opStatus) {
+        return switch (opStatus) {
+            case 0 -> "complete";
+            case 2 -> "Timed Out";
+            case 3 -> "NOT SUPPORTED";
+            case 5 -> "not installed";
+            case 7 -> "invalid parameter";
+            default -> "Error";
+        };
+    }
+}
