@@ -245,7 +245,7 @@ final class ServicePlacement {
             // Among equals, Pacemaker keeps a resource where it runs (or is recovered) when the score is
             // positive; at zero it spreads (fewest resources), then keeps it where it runs.
             boolean tie = best != null && score.getAsLong() == bestScore;
-            boolean keep = tie && bestScore > 0 && (g.equals(cur) || best.equals(cur));
+            boolean keep = tie && (g.equals(cur) || best.equals(cur));
             boolean better = best == null || score.getAsLong() > bestScore
                     || (keep && g.equals(cur))
                     || (tie && !keep && (others.applyAsInt(g) < others.applyAsInt(best)
@@ -323,17 +323,28 @@ final class ServicePlacement {
      * cleaned up (or its failure expires), also once the guest was fenced, as Pacemaker bans a resource from the
      * node where its stop failed.
      */
-    /** Where a unit failed and is to be recovered: the node Pacemaker counts it as running on. */
+    /**
+     * Where a unit failed and is recovered: the node Pacemaker counts it as running on while it decides its
+     * recovery (failed there, or stopped there since, and its failure not forgotten); the latest failure wins.
+     */
     private Optional<String> recoveringNode(List<Service> ms) {
+        String best = null;
+        Instant bestAt = Instant.MIN;
         for (Service m : ms) {
-            Optional<String> n = ctx.stateOf(m.id()).entrySet().stream()
-                    .filter(e -> e.getValue().status() == ServiceStatus.FAILED && ctx.online.contains(e.getKey()))
-                    .map(Map.Entry::getKey).sorted().findFirst();
-            if (n.isPresent()) {
-                return n;
+            ResourceMeta meta = ctx.meta(m.id(), m.meta());
+            for (Map.Entry<ResourceNode, Failure> f : ctx.failuresByRes.getOrDefault(m.id(), List.of())) {
+                String n = f.getKey().node();
+                Observed.Service st = ctx.stateOf(m.id()).get(n);
+                boolean there = st != null && (st.status() == ServiceStatus.FAILED
+                        || st.status() == ServiceStatus.STOPPED);
+                if (there && ctx.online.contains(n) && !f.getValue().op().equals("stop")
+                        && Planner.failCount(s, m.id(), n, meta, now) > 0 && f.getValue().last().isAfter(bestAt)) {
+                    best = n;
+                    bestAt = f.getValue().last();
+                }
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(best);
     }
 
     private boolean stopFailed(String svc, String g, ResourceMeta meta) {

@@ -176,7 +176,7 @@ final class ServicePlanner {
         if (s.busy(Planner.key(id, target)) || (known.containsKey(target) && known.get(target).active())) {
             return false;
         }
-        if (!stoppedElsewhere(svc, target)) {
+        if (!stoppedElsewhere(svc, target) || recoveredFirst(svc, target).isPresent()) {
             return false;
         }
         List<Service> unitMembers = ctx.members(unit);
@@ -261,18 +261,28 @@ final class ServicePlanner {
     }
 
     /**
-     * What {@code svc} depends on that is known not to run, or failed and is recovered: an earlier member of its
-     * group in {@code g}, or the first of a mandatory order constraint, anywhere (not yet probed is not known). What depends on a resource stops while it is
+     * What {@code svc} depends on that is disabled, known not to run, failed and is recovered, or itself depends on
+     * such: an earlier member of its group in {@code g}, or the first of a mandatory order constraint, anywhere (not
+     * yet probed is not known). What depends on a resource stops while it is
      * down and restarts with it, as in Pacemaker.
      */
     private java.util.Optional<String> recoveredFirst(Service svc, String g) {
+        return recoveredFirst(svc, g, new HashSet<>());
+    }
+
+    private java.util.Optional<String> recoveredFirst(Service svc, String g, Set<String> seen) {
+        if (!seen.add(svc.id() + "@" + g)) {
+            return java.util.Optional.empty();
+        }
         String unit = ctx.placementUnit(svc);
         List<Service> ms = ctx.members(unit);
         int index = ms.indexOf(svc);
         for (int i = 0; i < index; i++) {
-            Observed.Service before = ctx.stateOf(ms.get(i).id()).get(g);
-            if (recovering(ms.get(i).id(), g) || (before != null && !before.active())) {
-                return java.util.Optional.of(ms.get(i).id());
+            Service before = ms.get(i);
+            Observed.Service st = ctx.stateOf(before.id()).get(g);
+            if (recovering(before.id(), g) || (st != null && !st.active()) || disabled(before)
+                    || recoveredFirst(before, g, seen).isPresent()) {
+                return java.util.Optional.of(before.id());
             }
         }
         for (OrderRule r : ctx.d.orders()) {
@@ -283,13 +293,20 @@ final class ServicePlanner {
             Service first = ctx.svcById.get(r.first());
             for (Service f : ctx.members(first == null ? r.first() : ctx.placementUnit(first))) {
                 Map<String, Observed.Service> known = ctx.stateOf(f.id());
-                if (known.keySet().stream().anyMatch(n -> recovering(f.id(), n))
-                        || (!known.isEmpty() && known.values().stream().noneMatch(Observed.Service::active))) {
+                if (disabled(f) || known.keySet().stream().anyMatch(n -> recovering(f.id(), n))
+                        || (!known.isEmpty() && known.values().stream().noneMatch(Observed.Service::active))
+                        || known.entrySet().stream().anyMatch(e -> e.getValue().active()
+                        && recoveredFirst(f, e.getKey(), seen).isPresent())) {
                     return java.util.Optional.of(f.id());
                 }
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /** Whether a service is disabled (target-role Stopped), itself or through an override. */
+    private boolean disabled(Service svc) {
+        return ctx.meta(svc.id(), svc.meta()).targetRole() == TargetRole.STOPPED;
     }
 
     /** Whether {@code id} failed in {@code g} and is to be stopped there (not blocked, not ignored). */
