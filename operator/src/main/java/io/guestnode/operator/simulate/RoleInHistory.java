@@ -48,10 +48,8 @@ public enum RoleInHistory {
         if (done && op.rc() == 0) {
             return before == null ? STARTED : before;
         }
-        if (before == STOPPED || before == STOP_FAILED) {
-            return before; // a recurring monitor's result that predates the stop
-        }
-        return FAILED;
+        // a recurring monitor failed after the last start, stop or probe (calls are in order): it may run, failed
+        return before == STOP_FAILED ? STOP_FAILED : FAILED;
     }
 
     public boolean active() {

@@ -69,8 +69,10 @@ public final class StatusImport {
                     r != RoleInHistory.STARTED || unclean.isPresent())));
             connRole.filter(RoleInHistory::active).ifPresent(r -> placed.add(new Placed(v.node(), host, r,
                     r != RoleInHistory.STARTED)));
+            // a guest found stopped while its history says something runs in it is not known stopped: fenced
+            boolean downYetActive = unclean.isPresent() && vr == RoleInHistory.STOPPED;
             m.vms.put(v.id(), new Vm(switch (vr) {
-                case STOPPED -> VmStatus.STOPPED;
+                case STOPPED -> downYetActive ? VmStatus.UNKNOWN : VmStatus.STOPPED;
                 case STARTED -> VmStatus.RUNNING;
                 case FAILED, STOP_FAILED -> VmStatus.FAILED;
             }, "read from the CIB's status", now));
@@ -82,7 +84,8 @@ public final class StatusImport {
             if (up || unclean.isPresent()) {
                 // what runs in a guest whose VM or connection failed is recovered with it; a guest fenced for a
                 // failed stop in it restarts the rest
-                boolean containerFailed = unclean.isPresent() && !unclean.get().startsWith("stop of ");
+                boolean containerFailed = unclean.isPresent() && (unclean.get().startsWith("resource ")
+                        || unclean.get().startsWith("connection resource "));
                 services(d, guest, v.node(), containerFailed, m, placed, now);
             }
         }
@@ -90,22 +93,25 @@ public final class StatusImport {
     }
 
     /**
-     * Why a guest must be fenced: its VM failed, its connection did while the VM ran, or a service's stop failed in
-     * it (unless that stop's on-fail blocks instead).
+     * Why a guest must be fenced: its VM failed, its connection did while the VM ran, a service's stop failed in it
+     * (unless that stop's on-fail blocks instead), or it is down while its history says a service is active in it.
      */
     private static Optional<String> unclean(Definitions d, VmResource v, RoleInHistory vm, RoleInHistory conn,
                                             Optional<NodeState> guest) {
         if (vm == RoleInHistory.FAILED || vm == RoleInHistory.STOP_FAILED) {
             return Optional.of("resource " + v.id() + " failed");
         }
-        if (vm != RoleInHistory.STARTED) {
-            return Optional.empty();
-        }
-        if (conn == RoleInHistory.FAILED || conn == RoleInHistory.STOP_FAILED) {
+        if (vm == RoleInHistory.STARTED && (conn == RoleInHistory.FAILED || conn == RoleInHistory.STOP_FAILED)) {
             return Optional.of("connection resource " + v.node() + " failed");
         }
-        if (conn != RoleInHistory.STARTED || guest.isEmpty()) {
+        if (guest.isEmpty()) {
             return Optional.empty();
+        }
+        if (vm != RoleInHistory.STARTED || conn != RoleInHistory.STARTED) {
+            // down, yet its history says something is active in it: only a fence proves it stopped
+            return d.services().stream().filter(s -> RoleInHistory.of(guest.get().history(s.id()))
+                    .filter(RoleInHistory::active).isPresent()).findFirst()
+                    .map(s -> s.id() + " is active in it while it is down");
         }
         for (Service s : d.services()) {
             if (RoleInHistory.of(guest.get().history(s.id())).orElse(null) == RoleInHistory.STOP_FAILED
@@ -166,15 +172,30 @@ public final class StatusImport {
         }
         List<OpRecord> failedOps = ns.history(resource).stream()
                 .filter(o -> !(o.completed() && (o.rc() == 0 || (o.probe() && o.rc() == 7)))).toList();
-        // a failed stop is what matters most (it bans the resource from the node), else the last failure
-        Optional<OpRecord> failed = failedOps.stream().filter(o -> o.operation().equals("stop")).findFirst()
-                .or(() -> failedOps.stream().reduce((a, b) -> b));
+        // the failure whose on-fail weighs most decides, as in Pacemaker (a failed stop bans the resource from the
+        // node); among equals, the last
+        Optional<OpRecord> failed = failedOps.stream().reduce((a, b) -> severity(d, resource, a)
+                > severity(d, resource, b) ? a : b);
         String op = failed.map(OpRecord::operation).orElse("monitor");
         long interval = failed.map(OpRecord::intervalMs).orElse(0L);
         Instant at = last > 0 ? Instant.ofEpochSecond(last) : now;
         m.failures.put(new ResourceNode(resource, node), new Failure(count, op, interval,
                 failed.map(OpRecord::rc).orElse(1), failed.map(o -> opStatusWord(o.opStatus())).orElse("complete"),
                 failed.map(OpRecord::exitReason).orElse(""), StateReducer.policy(d, resource, op, interval), at));
+    }
+
+    /** Pacemaker's order of on-fail responses: ignore, restart, block, stop, fence; a failed stop weighs most. */
+    private static int severity(Definitions d, String resource, OpRecord op) {
+        if (op.operation().equals("stop")) {
+            return 10;
+        }
+        return switch (StateReducer.policy(d, resource, op.operation(), op.intervalMs())) {
+            case "ignore" -> 0;
+            case "restart" -> 1;
+            case "block" -> 2;
+            case "stop" -> 3;
+            default -> 4;
+        };
     }
 
     static String opStatusWord(int opStatus) {

@@ -89,8 +89,8 @@ public final class TransitionSummary {
         String to = c.started().getLast();
         if (to.equals(from)) {
             return Optional.of(c.failed() ? new Line("Recover", r, from, "")
-                    : new Line("Restart", r, from, required(d, r, from, all).map(x -> "due to required " + x
-                    + " start").orElse("")));
+                    : new Line("Restart", r, from, required(d, r, from, all).map(x -> "due to required " + x)
+                    .orElse("")));
         }
         return Optional.of(new Line(c.failed() ? "Recover" : "Move", r, from + " -> " + to, ""));
     }
@@ -127,8 +127,8 @@ public final class TransitionSummary {
         return c != null && !c.stopped().isEmpty() && !c.started().isEmpty();
     }
 
-    /** A group is named in a reason by its last member, whose start is the group's. */
+    /** What a reason names: a primitive's start, a group's "running" (all its members started). */
     private static String lastMember(Definitions d, String r) {
-        return d.group(r).map(g -> g.members().getLast()).orElse(r);
+        return d.group(r).isPresent() ? r + " running" : r + " start";
     }
 }
