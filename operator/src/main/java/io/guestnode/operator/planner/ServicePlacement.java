@@ -178,14 +178,15 @@ final class ServicePlacement {
                 return currentNode(ms);
             }
         }
-        if (stoppedAfterFailure(ms) || disabledGroup(unit) || waitsForPredecessor(unit, ms)) {
+        // a member stopped after a failure stops what follows it in the group; the first one, the whole group
+        if (stoppedAfterFailure(ms.subList(0, 1)) || disabledGroup(unit) || waitsForPredecessor(unit, ms)) {
             return Optional.empty();
         }
         return best(unit, ms, load);
     }
 
     /** Whether a member failed with on-fail=stop (noted): the unit stays stopped until it is cleaned up. */
-    private boolean stoppedAfterFailure(List<Service> ms) {
+    boolean stoppedAfterFailure(List<Service> ms) {
         for (Service m : ms) {
             ResourceMeta meta = ctx.meta(m.id(), m.meta());
             for (Map.Entry<ResourceNode, Failure> f : ctx.failuresByRes.getOrDefault(m.id(), List.of())) {

@@ -84,7 +84,8 @@ final class ServicePlanner {
         String id = svc.id();
         ResourceMeta meta = ctx.meta(id, svc.meta());
         String unit = ctx.placementUnit(svc);
-        String target = meta.targetRole() == TargetRole.STOPPED ? null : placement.target(unit);
+        String target = meta.targetRole() == TargetRole.STOPPED || placement.stoppedAfterFailure(List.of(svc)) ? null
+                : placement.target(unit);
         if (meta.targetRole() == TargetRole.STOPPED) {
             notes.put(id, "disabled");
         }
@@ -304,9 +305,13 @@ final class ServicePlanner {
         return java.util.Optional.empty();
     }
 
-    /** Whether a service is disabled (target-role Stopped), itself or through an override. */
+    /**
+     * Whether a service is to stay stopped: disabled (target-role Stopped, itself or through an override), or
+     * stopped after a failure whose on-fail is stop.
+     */
     private boolean disabled(Service svc) {
-        return ctx.meta(svc.id(), svc.meta()).targetRole() == TargetRole.STOPPED;
+        return ctx.meta(svc.id(), svc.meta()).targetRole() == TargetRole.STOPPED
+                || placement.stoppedAfterFailure(List.of(svc));
     }
 
     /** Whether {@code id} failed in {@code g} and is to be stopped there (not blocked, not ignored). */
