@@ -59,8 +59,11 @@ public record ClusterStatus(List<String> online, List<String> guestsOnline, List
         }
         s.services().forEach((rn, svc) -> {
             if (svc.active()) {
-                shown.add(new Shown(rn.resource(), svc.status() == ServiceStatus.RUNNING ? "Started" : "FAILED",
-                        rn.node()));
+                // a failure whose on-fail is ignore leaves the resource started, as crm_mon shows it
+                boolean ignored = s.failure(rn.resource(), rn.node()).map(f -> f.onFail().equals("ignore"))
+                        .orElse(false);
+                shown.add(new Shown(rn.resource(), svc.status() == ServiceStatus.RUNNING || ignored ? "Started"
+                        : "FAILED", rn.node()));
             }
         });
         return of(d, s, shown);

@@ -19,6 +19,14 @@ public enum RoleInHistory {
 
     /** The role {@code ops} leave the resource in; empty when there is no history at all. */
     public static Optional<RoleInHistory> of(List<OpRecord> ops) {
+        return of(ops, true);
+    }
+
+    /**
+     * The same, for a resource that is managed or not: a recurring monitor of an unmanaged resource that finds it
+     * not running (7) says it is stopped, not failed (nothing recovers it), as Pacemaker reads it.
+     */
+    public static Optional<RoleInHistory> of(List<OpRecord> ops, boolean managed) {
         RoleInHistory role = null;
         for (OpRecord op : ops) {
             if (op.opStatus() == -1 || op.opStatus() == 1) {
@@ -29,7 +37,8 @@ public enum RoleInHistory {
                 case "start", "migrate_from" -> ok ? STARTED : FAILED;
                 case "stop", "migrate_to" -> op.operation().equals("stop") ? (ok ? STOPPED : STOP_FAILED)
                         : (ok ? STOPPED : FAILED);
-                case "monitor" -> monitor(op, role);
+                case "monitor" -> !managed && !op.probe() && op.completed() && op.rc() == 7 ? STOPPED
+                        : monitor(op, role);
                 case "reload", "reload-agent" -> ok ? STARTED : FAILED;
                 default -> role;
             };

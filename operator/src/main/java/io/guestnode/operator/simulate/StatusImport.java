@@ -128,7 +128,7 @@ public final class StatusImport {
             return;
         }
         for (Service s : d.services()) {
-            Optional<RoleInHistory> role = RoleInHistory.of(guest.get().history(s.id()));
+            Optional<RoleInHistory> role = RoleInHistory.of(guest.get().history(s.id()), s.meta().actionable());
             if (role.isEmpty()) {
                 continue; // never probed there: it will be
             }

@@ -72,6 +72,11 @@ public final class TransitionSummary {
     }
 
     private static Optional<Line> line(Definitions d, String r, Change c, Map<String, Change> all) {
+        boolean managed = d.service(r).map(s -> s.meta().actionable())
+                .or(() -> d.vm(r).map(v -> v.meta().actionable())).orElse(true);
+        if (!managed) {
+            return Optional.empty(); // nothing is done to it; a fence of its guest is not an action on it
+        }
         boolean wasActive = !c.was().isEmpty();
         if (!wasActive && c.started().isEmpty()) {
             return Optional.empty();
