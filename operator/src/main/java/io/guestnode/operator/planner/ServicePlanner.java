@@ -262,8 +262,8 @@ final class ServicePlanner {
     }
 
     /**
-     * What {@code svc} depends on that is disabled, known not to run, failed and is recovered, or itself depends on
-     * such: an earlier member of its group in {@code g}, or the first of a mandatory order constraint, anywhere (not
+     * What {@code svc} depends on that is disabled, known not to run, failed and is recovered, moving to another
+     * guest node, or itself depends on such: an earlier member of its group in {@code g}, or the first of a mandatory order constraint, anywhere (not
      * yet probed is not known). What depends on a resource stops while it is
      * down and restarts with it, as in Pacemaker.
      */
@@ -294,7 +294,7 @@ final class ServicePlanner {
             Service first = ctx.svcById.get(r.first());
             for (Service f : ctx.members(first == null ? r.first() : ctx.placementUnit(first))) {
                 Map<String, Observed.Service> known = ctx.stateOf(f.id());
-                if (disabled(f) || known.keySet().stream().anyMatch(n -> recovering(f.id(), n))
+                if (disabled(f) || known.keySet().stream().anyMatch(n -> recovering(f.id(), n) || moving(f, n))
                         || (!known.isEmpty() && known.values().stream().noneMatch(Observed.Service::active))
                         || known.entrySet().stream().anyMatch(e -> e.getValue().active()
                         && recoveredFirst(f, e.getKey(), seen).isPresent())) {
@@ -312,6 +312,16 @@ final class ServicePlanner {
     private boolean disabled(Service svc) {
         return ctx.meta(svc.id(), svc.meta()).targetRole() == TargetRole.STOPPED
                 || placement.stoppedAfterFailure(List.of(svc));
+    }
+
+    /** Whether {@code svc} runs in {@code g} and is to leave it: placed elsewhere, or {@code g} is going down. */
+    private boolean moving(Service svc, String g) {
+        Observed.Service st = ctx.stateOf(svc.id()).get(g);
+        if (st == null || st.status() != ServiceStatus.RUNNING) {
+            return false;
+        }
+        String target = placement.target(ctx.placementUnit(svc));
+        return target != null && (!target.equals(g) || leaving.contains(g));
     }
 
     /** Whether {@code id} failed in {@code g} and is to be stopped there (not blocked, not ignored). */
