@@ -233,13 +233,37 @@ final class ServicePlacement {
      * where it runs would move it away, and once stopped, start it there again: a loop.
      */
     private Optional<String> best(String unit, List<Service> ms, Map<String, Integer> load) {
+        List<String> why = new ArrayList<>();
+        String cur = currentNode(ms).or(() -> recoveringNode(ms)).orElse(null);
+        String best = best(ms, ms, load, cur, why);
+        if (best == null && ms.size() > 1) {
+            // no guest node takes every member: the group goes where its first member may run, and the members
+            // that may not run there stay stopped with what follows them, as in Pacemaker
+            best = best(ms, ms.subList(0, 1), load, cur, why);
+        }
+        if (best == null) {
+            String detail = why.isEmpty() ? "" : " (" + String.join(", ", why) + ")";
+            notes.put(unit, pool.isEmpty() ? "no guest node is up or coming up"
+                    : "no guest node may run it" + detail);
+            return Optional.empty();
+        }
+        if (!best.equals(cur)) {
+            load.merge(best, 1, Integer::sum);
+            if (cur != null) {
+                load.merge(cur, -1, Integer::sum);
+            }
+        }
+        return Optional.of(best);
+    }
+
+    /** The best guest node for {@code ms}, judged by the constraints and failures of {@code judged}; null if none. */
+    private String best(List<Service> ms, List<Service> judged, Map<String, Integer> load, String cur,
+                        List<String> why) {
         String best = null;
         long bestScore = Long.MIN_VALUE;
-        String cur = currentNode(ms).or(() -> recoveringNode(ms)).orElse(null);
         java.util.function.ToIntFunction<String> others = g -> load.getOrDefault(g, 0) - (g.equals(cur) ? 1 : 0);
-        List<String> why = new ArrayList<>();
-        for (String g : reachable(ms, pool)) {
-            OptionalLong score = score(ms, g, why);
+        for (String g : reachable(judged, pool)) {
+            OptionalLong score = score(judged, g, why);
             if (score.isEmpty()) {
                 continue;
             }
@@ -256,19 +280,7 @@ final class ServicePlacement {
                 bestScore = score.getAsLong();
             }
         }
-        if (best == null) {
-            String detail = why.isEmpty() ? "" : " (" + String.join(", ", why) + ")";
-            notes.put(unit, pool.isEmpty() ? "no guest node is up or coming up"
-                    : "no guest node may run it" + detail);
-            return Optional.empty();
-        }
-        if (!best.equals(cur)) {
-            load.merge(best, 1, Integer::sum);
-            if (cur != null) {
-                load.merge(cur, -1, Integer::sum);
-            }
-        }
-        return Optional.of(best);
+        return best;
     }
 
     /**
@@ -317,6 +329,16 @@ final class ServicePlacement {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether a member of a group may not run in {@code g} for its failures there (too many, or a failed stop): where
+     * its group runs anyway (no guest node takes every member), it stays stopped with what follows it.
+     */
+    boolean memberBanned(Service m, String g) {
+        ResourceMeta meta = ctx.meta(m.id(), m.meta());
+        long fails = Planner.failCount(s, m.id(), g, meta, now);
+        return (meta.migrationThreshold() > 0 && fails >= meta.migrationThreshold()) || stopFailed(m.id(), g, meta);
     }
 
     /**

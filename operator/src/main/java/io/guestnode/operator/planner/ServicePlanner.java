@@ -86,6 +86,11 @@ final class ServicePlanner {
         String unit = ctx.placementUnit(svc);
         String target = meta.targetRole() == TargetRole.STOPPED || placement.stoppedAfterFailure(List.of(svc)) ? null
                 : placement.target(unit);
+        if (target != null && !unit.equals(id) && placement.memberBanned(svc, target)) {
+            notes.put(id, "may not run in " + target + " after its failures there; what follows it in " + unit
+                    + " stays stopped there too");
+            target = null;
+        }
         if (meta.targetRole() == TargetRole.STOPPED) {
             notes.put(id, "disabled");
         }
@@ -282,6 +287,7 @@ final class ServicePlanner {
             Service before = ms.get(i);
             Observed.Service st = ctx.stateOf(before.id()).get(g);
             if (recovering(before.id(), g) || (st != null && !st.active()) || disabled(before)
+                    || (i > 0 && placement.memberBanned(before, g))
                     || recoveredFirst(before, g, seen).isPresent()) {
                 return java.util.Optional.of(before.id());
             }
