@@ -330,14 +330,17 @@ final class ServicePlanner {
         return target != null && (!target.equals(g) || leaving.contains(g));
     }
 
-    /** Whether {@code id} failed in {@code g} and is to be stopped there (not blocked, not ignored). */
+    /**
+     * Whether {@code id} failed in {@code g} and cannot be counted on there: it is recovered, or blocked (what
+     * depends on it stops, as Pacemaker stops what follows a first whose start cannot run); a failure whose on-fail
+     * is ignore leaves it running.
+     */
     private boolean recovering(String id, String g) {
         Observed.Service st = ctx.stateOf(id).get(g);
         if (st == null || st.status() != ServiceStatus.FAILED) {
             return false;
         }
-        String policy = s.failure(id, g).map(Failure::onFail).orElse("restart");
-        return !policy.equals("block") && !policy.equals("ignore");
+        return !s.failure(id, g).map(Failure::onFail).orElse("restart").equals("ignore");
     }
 
     private void monitors(Service svc, String g, Observed.Service obs) {
