@@ -169,6 +169,12 @@ final class ServicePlacement {
         if (ms.isEmpty()) {
             return Optional.empty();
         }
+        if (!ctx.meta(ms.get(0).id(), ms.get(0).meta()).actionable()) {
+            // an unmanaged unit stays where it is active, as Pacemaker assigns it to its current node
+            return ctx.stateOf(ms.get(0).id()).entrySet().stream()
+                    .filter(e -> e.getValue().active() && ctx.online.contains(e.getKey()))
+                    .map(Map.Entry::getKey).sorted().findFirst();
+        }
         if (ctx.meta(ms.get(0).id(), ms.get(0).meta()).targetRole() == TargetRole.STOPPED) {
             notes.put(ms.get(0).id(), "disabled");
             return Optional.empty();

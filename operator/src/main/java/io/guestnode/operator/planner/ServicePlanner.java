@@ -312,12 +312,13 @@ final class ServicePlanner {
     }
 
     /**
-     * Whether a service is to stay stopped: disabled (target-role Stopped, itself or through an override), or
-     * stopped after a failure whose on-fail is stop.
+     * Whether a managed service is to stay stopped: disabled (target-role Stopped, itself or through an override),
+     * or stopped after a failure whose on-fail is stop. An unmanaged one is left as it is, running or not.
      */
     private boolean disabled(Service svc) {
-        return ctx.meta(svc.id(), svc.meta()).targetRole() == TargetRole.STOPPED
-                || placement.stoppedAfterFailure(List.of(svc));
+        ResourceMeta meta = ctx.meta(svc.id(), svc.meta());
+        return meta.actionable() && (meta.targetRole() == TargetRole.STOPPED
+                || placement.stoppedAfterFailure(List.of(svc)));
     }
 
     /** Whether {@code svc} runs in {@code g} and is to leave it: placed elsewhere, or {@code g} is going down. */
@@ -337,8 +338,10 @@ final class ServicePlanner {
      */
     private boolean recovering(String id, String g) {
         Observed.Service st = ctx.stateOf(id).get(g);
-        if (st == null || st.status() != ServiceStatus.FAILED) {
-            return false;
+        Service svc = ctx.svcById.get(id);
+        if (st == null || st.status() != ServiceStatus.FAILED
+                || (svc != null && !ctx.meta(id, svc.meta()).actionable())) {
+            return false; // an unmanaged service is left as it is, failed or not
         }
         return !s.failure(id, g).map(Failure::onFail).orElse("restart").equals("ignore");
     }
