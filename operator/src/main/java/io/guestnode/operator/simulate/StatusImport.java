@@ -58,12 +58,12 @@ public final class StatusImport {
         String host = d.hostNode();
         NodeState hostState = status.node(host).orElse(new NodeState(host, true, new LinkedHashMap<>(), Map.of()));
         for (VmResource v : d.vms()) {
-            Optional<RoleInHistory> vmRole = RoleInHistory.of(hostState.history(v.id()));
-            Optional<RoleInHistory> connRole = RoleInHistory.of(hostState.history(v.node()));
+            Optional<RoleInHistory> vmRole = RoleInHistory.of(live(hostState.history(v.id()), v.meta(), now));
+            Optional<RoleInHistory> connRole = RoleInHistory.of(live(hostState.history(v.node()), v.meta(), now));
             RoleInHistory vr = vmRole.orElse(RoleInHistory.STOPPED);
             RoleInHistory cr = connRole.orElse(RoleInHistory.STOPPED);
             Optional<NodeState> guest = status.node(v.node());
-            Optional<String> unclean = unclean(d, v, vr, cr, guest);
+            Optional<String> unclean = unclean(d, v, vr, cr, guest, now);
             // An unclean guest is recovered with its VM: the VM counts as failed, as in Pacemaker.
             vmRole.filter(RoleInHistory::active).ifPresent(r -> placed.add(new Placed(v.id(), host, r,
                     r != RoleInHistory.STARTED || unclean.isPresent())));
@@ -93,11 +93,25 @@ public final class StatusImport {
     }
 
     /**
+     * The operations that still count: a failure older than the resource's failure-timeout is forgotten, as
+     * Pacemaker ignores an expired failure when it reads the history.
+     */
+    static List<OpRecord> live(List<OpRecord> ops, io.guestnode.operator.definitions.ResourceMeta meta, Instant now) {
+        if (meta.failureTimeout().isZero()) {
+            return ops;
+        }
+        return ops.stream().filter(o -> {
+            boolean failed = !(o.completed() && (o.rc() == 0 || (o.probe() && o.rc() == 7)));
+            return !failed || now.isBefore(Instant.ofEpochSecond(o.lastRcChange()).plus(meta.failureTimeout()));
+        }).toList();
+    }
+
+    /**
      * Why a guest must be fenced: its VM failed, its connection did while the VM ran, a service's stop failed in it
      * (unless that stop's on-fail blocks instead), or it is down while its history says a service is active in it.
      */
     private static Optional<String> unclean(Definitions d, VmResource v, RoleInHistory vm, RoleInHistory conn,
-                                            Optional<NodeState> guest) {
+                                            Optional<NodeState> guest, Instant now) {
         if (vm == RoleInHistory.FAILED || vm == RoleInHistory.STOP_FAILED) {
             return Optional.of("resource " + v.id() + " failed");
         }
@@ -109,12 +123,13 @@ public final class StatusImport {
         }
         if (vm != RoleInHistory.STARTED || conn != RoleInHistory.STARTED) {
             // down, yet its history says something is active in it: only a fence proves it stopped
-            return d.services().stream().filter(s -> RoleInHistory.of(guest.get().history(s.id()))
+            return d.services().stream().filter(s -> RoleInHistory.of(live(guest.get().history(s.id()), s.meta(), now))
                     .filter(RoleInHistory::active).isPresent()).findFirst()
                     .map(s -> s.id() + " is active in it while it is down");
         }
         for (Service s : d.services()) {
-            if (RoleInHistory.of(guest.get().history(s.id())).orElse(null) == RoleInHistory.STOP_FAILED
+            if (RoleInHistory.of(live(guest.get().history(s.id()), s.meta(), now)).orElse(null)
+                    == RoleInHistory.STOP_FAILED
                     && StateReducer.policy(d, s.id(), "stop", 0).equals("fence")) {
                 return Optional.of("stop of " + s.id() + " failed");
             }
@@ -128,7 +143,8 @@ public final class StatusImport {
             return;
         }
         for (Service s : d.services()) {
-            Optional<RoleInHistory> role = RoleInHistory.of(guest.get().history(s.id()), s.meta().actionable());
+            Optional<RoleInHistory> role = RoleInHistory.of(live(guest.get().history(s.id()), s.meta(), now),
+                    s.meta().actionable());
             if (role.isEmpty()) {
                 continue; // never probed there: it will be
             }
