@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExitCodesTest {
     static final List<String> VERBS = List.of("run", "status", "cleanup", "disable", "enable", "fence",
-            "maintenance", "reload", "restart", "move", "ban", "clear", "standby", "unstandby", "check", "probe", "template");
+            "maintenance", "reload", "restart", "move", "ban", "clear", "standby", "unstandby", "check", "probe", "template", "simulate");
 
     static String[] cli(String... args) {
         StringWriter out = new StringWriter();

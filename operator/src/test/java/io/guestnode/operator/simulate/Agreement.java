@@ -47,8 +47,14 @@ record Agreement(long seed, Path cib, Instant at, List<String> pacemaker, List<S
         Files.writeString(cfg, g.configuration());
         Path settled = settle(cfg, work.resolve("seed-" + seed + "-settled.xml"));
         Path cib = happen(g, settled, work.resolve("seed-" + seed + ".xml"));
-        Instant at = T0.plusSeconds(g.seconds());
-        Path after = work.resolve("seed-" + seed + "-after.xml");
+        return compare(seed, cib, T0.plusSeconds(g.seconds()), work);
+    }
+
+    /** Runs one CIB through both at {@code at}; crm_simulate's outputs go to {@code work}. */
+    static Agreement compare(long seed, Path cib, Instant at, Path work) throws IOException, InterruptedException {
+        Files.createDirectories(work);
+        String name = cib.getFileName().toString().replaceFirst("\\.xml$", "");
+        Path after = work.resolve(name + "-after.xml");
         String crm = CrmSimulate.run(List.of("-S", "-x", cib.toString(), "-t", at.toString(), "-O",
                 after.toString()), true);
         List<String> summary = normalize(CrmSimulate.section(crm, "Transition Summary:"));
@@ -173,8 +179,11 @@ record Agreement(long seed, Path cib, Instant at, List<String> pacemaker, List<S
         List<String> args = new ArrayList<>(List.of("-x", edited.toString(), "-O", out.toString(), "-Q"));
         CibStatus status = CibDocument.read(settled).status();
         for (String spec : g.injections()) {
-            args.add("-i");
-            args.add(resolve(spec, status));
+            String resolved = resolve(spec, status);
+            if (resolved != null) {
+                args.add("-i");
+                args.add(resolved);
+            }
         }
         CrmSimulate.run(args);
         Files.delete(edited);
@@ -184,7 +193,10 @@ record Agreement(long seed, Path cib, Instant at, List<String> pacemaker, List<S
         return out;
     }
 
-    /** {@code rsc_op_interval@~guestN=rc}: the node where rsc runs now, else guestN. */
+    /**
+     * {@code rsc_op_interval@~guestN=rc}: the node where rsc runs now, else guestN; {@code @~host1}: host1 if rsc
+     * runs there, else null (no injection).
+     */
     static String resolve(String spec, CibStatus status) {
         int at = spec.indexOf("@~");
         if (at < 0) {
@@ -197,8 +209,11 @@ record Agreement(long seed, Path cib, Instant at, List<String> pacemaker, List<S
         String fallback = spec.substring(at + 2, eq);
         String node = status.nodes().values().stream()
                 .filter(n -> RoleInHistory.of(n.history(rsc)).filter(r -> r == RoleInHistory.STARTED).isPresent())
-                .map(CibStatus.NodeState::name).findFirst().orElse(fallback);
-        return key + "@" + node + spec.substring(eq);
+                .map(CibStatus.NodeState::name).findFirst().orElse(null);
+        if (node == null && fallback.equals(ClusterGenerator.HOST)) {
+            return null;
+        }
+        return key + "@" + (node == null ? fallback : node) + spec.substring(eq);
     }
 
     private static void edit(Path in, List<ClusterGenerator.Edit> edits, Path out) throws IOException {

@@ -13,7 +13,8 @@ import java.util.Random;
  *
  * @param configuration the CIB with an empty status
  * @param injections    crm_simulate --op-inject specs, applied once the cluster has settled; a node written
- *                      {@code ~guestN} means "where the resource runs then, else guestN"
+ *                      {@code ~guestN} means "where the resource runs then, else guestN"; {@code ~host1} means
+ *                      "on host1 if it runs there, else not at all" (a VM or connection that never ran cannot fail)
  * @param edits         changes to the configuration made after that (meta-attributes set on a resource)
  * @param seconds       how long after the failures the cluster is looked at
  */
@@ -165,9 +166,9 @@ public record ClusterGenerator(long seed, String configuration, List<String> inj
                     injections.add(op); // twice: a fail count of 2
                 }
             } else if (kind == 5) {
-                injections.add(vms.get(r.nextInt(vms.size())) + "_monitor_10000@" + HOST + "=7");
+                injections.add(vms.get(r.nextInt(vms.size())) + "_monitor_10000@~" + HOST + "=7");
             } else if (kind == 6) {
-                injections.add(g + "_monitor_30000@" + HOST + "=7");
+                injections.add(g + "_monitor_30000@~" + HOST + "=7");
             } else if (kind == 7 && !services.isEmpty()) {
                 edits.add(new Edit(services.get(r.nextInt(services.size())), "target-role", "Stopped"));
             } else if (kind == 8) {
