@@ -124,45 +124,54 @@ final class ServicePlanner {
 
     /** A service as observed on guest node {@code g}, where nothing is in flight on it: kept, recovered or stopped. */
     private void observedIn(Service svc, String g, Observed.Service obs, String target) {
-        String id = svc.id();
         switch (obs.status()) {
-            case STOP_FAILED -> notes.put(id, "stop failed in " + g + "; " + g + " is fenced");
-            case FAILED -> failedIn(svc, g, obs);
-            case RUNNING -> {
-                boolean stays = g.equals(target) && !leaving.contains(g);
-                java.util.Optional<String> recovered = stays ? recoveredFirst(svc, g) : java.util.Optional.empty();
-                if (recovered.isPresent()) {
-                    if (dependentsStopped(svc, g)) {
-                        actions.add(new Action.StopService(id, g, "restart " + id + " in " + g + ": it depends on "
-                                + recovered.get() + ", which is recovered first"));
-                    }
-                } else if (!stays && target != null && !online.contains(target) && !leaving.contains(g)) {
-                    notes.put(id, "runs in " + g + " until " + target + " is online");
-                    monitors(svc, g, obs);
-                } else if (!stays) {
-                    if (dependentsStopped(svc, g)) {
-                        actions.add(new Action.StopService(id, g, target == null || target.equals(g)
-                                ? id + " should not run" + (leaving.contains(g) ? " (" + g + " is going down)" : "")
-                                : "move " + id + " from " + g + " to " + target));
-                    }
+            case STOP_FAILED -> notes.put(svc.id(), "stop failed in " + g + "; " + g + " is fenced");
+            // a failure whose on-fail is ignore leaves it running there: kept, moved or stopped as if running
+            case FAILED -> {
+                if (s.failure(svc.id(), g).map(f -> f.onFail().equals("ignore")).orElse(false)) {
+                    runningIn(svc, g, obs, target);
                 } else {
-                    monitors(svc, g, obs);
+                    failedIn(svc, g);
                 }
             }
+            case RUNNING -> runningIn(svc, g, obs, target);
             default -> {
             }
         }
     }
 
-    /** A service that failed in {@code g}: blocked, ignored or recovered as its failure's on-fail says. */
-    private void failedIn(Service svc, String g, Observed.Service obs) {
+    /** A service running in {@code g}: kept (with its monitors), restarted around what it depends on, or stopped. */
+    private void runningIn(Service svc, String g, Observed.Service obs, String target) {
+        String id = svc.id();
+        boolean stays = g.equals(target) && !leaving.contains(g);
+        java.util.Optional<String> recovered = stays ? recoveredFirst(svc, g) : java.util.Optional.empty();
+        if (recovered.isPresent()) {
+            if (dependentsStopped(svc, g)) {
+                actions.add(new Action.StopService(id, g, "restart " + id + " in " + g + ": it depends on "
+                        + recovered.get() + ", which is recovered first"));
+            }
+        } else if (!stays && target != null && !online.contains(target) && !leaving.contains(g)) {
+            notes.put(id, "runs in " + g + " until " + target + " is online");
+            monitors(svc, g, obs);
+        } else if (!stays) {
+            if (dependentsStopped(svc, g)) {
+                actions.add(new Action.StopService(id, g, target == null || target.equals(g)
+                        ? id + " should not run" + (leaving.contains(g) ? " (" + g + " is going down)" : "")
+                        : "move " + id + " from " + g + " to " + target));
+            }
+        } else {
+            monitors(svc, g, obs);
+        }
+    }
+
+    /** A service that failed in {@code g}: blocked or recovered as its failure's on-fail says. */
+    private void failedIn(Service svc, String g) {
         String id = svc.id();
         Failure f = s.failure(id, g).orElse(null);
         String policy = f == null ? "restart" : f.onFail();
         switch (policy) {
             case "block" -> notes.put(id, "blocked in " + g + " after a failed " + (f == null ? "operation"
                     : f.op()) + " (on-fail=block); clean up " + id + " to act again");
-            case "ignore" -> monitors(svc, g, obs);
             default -> {
                 if (dependentsStopped(svc, g)) {
                     actions.add(new Action.StopService(id, g, "recover " + id + " in " + g
