@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Runs the planner from a state until it has nothing more to do, every action succeeding at once, as
@@ -30,7 +29,7 @@ public record Simulation(ObservedState before, ObservedState after, List<Action>
 
     public Simulation {
         actions = List.copyOf(actions);
-        notes = Map.copyOf(new TreeMap<>(notes));
+        notes = Map.copyOf(notes);
     }
 
     public static Simulation run(Definitions d, ObservedState start, Overrides o, Instant now) {
