@@ -11,15 +11,15 @@ import java.util.stream.Stream;
  * Everything declared, validated and immutable: the VM resources (each a guest node), the services that run in
  * guest nodes, groups and constraints. The host is a node too ({@code hostNode}), but services never run on it.
  * {@code migrationLimit} is Pacemaker's cluster option {@code migration-limit}: at most this many guests move from or
- * to one host at once (-1: no limit, the default).
+ * to one host at once (-1: no limit, the default). {@code colocations} tie services and groups to each other.
  */
 public record Definitions(String hostNode, List<VmResource> vms, List<Service> services, List<Group> groups,
                           List<LocationRule> locations, List<OrderRule> orders, Set<String> otherNodes,
-                          int migrationLimit) {
+                          int migrationLimit, List<ColocationRule> colocations) {
 
     public Definitions(String hostNode, List<VmResource> vms, List<Service> services, List<Group> groups,
                        List<LocationRule> locations, List<OrderRule> orders, Set<String> otherNodes) {
-        this(hostNode, vms, services, groups, locations, orders, otherNodes, -1);
+        this(hostNode, vms, services, groups, locations, orders, otherNodes, -1, List.of());
     }
 
     public Definitions {
@@ -29,6 +29,13 @@ public record Definitions(String hostNode, List<VmResource> vms, List<Service> s
         locations = List.copyOf(locations);
         orders = List.copyOf(orders);
         otherNodes = Set.copyOf(otherNodes);
+        colocations = List.copyOf(colocations);
+    }
+
+    /** The same definitions with other VM resources and services (constraints, groups and options kept). */
+    public Definitions withResources(List<VmResource> newVms, List<Service> newServices) {
+        return new Definitions(hostNode, newVms, newServices, groups, locations, orders, otherNodes, migrationLimit,
+                colocations);
     }
 
     public static Definitions empty(String hostNode) {

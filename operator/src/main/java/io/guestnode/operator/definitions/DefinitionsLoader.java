@@ -332,17 +332,21 @@ public final class DefinitionsLoader {
 
             List<LocationRule> locations = new ArrayList<>();
             List<OrderRule> orders = new ArrayList<>();
+            List<ColocationRule> colocations = new ArrayList<>();
+            ConstraintReader reader = new ConstraintReader(this, this::requireId, hostNode, declared, vms, groups);
             for (Element c : constraints) {
                 switch (c.name()) {
-                    case "rsc_location" -> location(c, declared, nodes, vms).ifPresent(locations::add);
-                    case "rsc_order" -> order(c, declared).ifPresent(orders::add);
+                    case "rsc_location" -> reader.location(c, nodes).ifPresent(locations::add);
+                    case "rsc_order" -> reader.order(c).ifPresent(orders::add);
+                    case "rsc_colocation" -> reader.colocation(c).ifPresent(colocations::add);
                     default -> error(c.at(), unsupported(c));
                 }
             }
             unplaceable(services, groups, vms, locations);
             Set<String> others = new LinkedHashSet<>(clusterNodes);
             others.remove(hostNode);
-            return new Definitions(hostNode, vms, services, groups, locations, orders, others, migrationLimit);
+            return new Definitions(hostNode, vms, services, groups, locations, orders, others, migrationLimit,
+                    colocations);
         }
 
         /** Services run only in guest nodes: one that no guest node may run stays stopped; say so now. */
@@ -366,8 +370,6 @@ public final class DefinitionsLoader {
                         + "of each service)";
                 case "bundle" -> e.describe() + ": bundles are not supported";
                 case "template" -> e.describe() + ": resource templates are not supported";
-                case "rsc_colocation" -> e.describe() + ": colocation constraints are not supported (use a group, "
-                        + "or rsc_location to a guest node)";
                 case "rsc_ticket" -> e.describe() + ": tickets are not supported";
                 case "rsc_set", "resource_set" -> e.describe() + ": resource sets are not supported";
                 default -> e.describe() + ": unsupported element";
@@ -431,105 +433,6 @@ public final class DefinitionsLoader {
             return id;
         }
 
-
-        Optional<LocationRule> location(Element c, Map<String, Element> declared, Set<String> nodes,
-                                        List<VmResource> vms) {
-            String id = requireId(c);
-            if (c.attr("rsc-pattern") != null) {
-                error(c.at(), c.describe() + ": rsc-pattern is not supported");
-                return Optional.empty();
-            }
-            if (!c.children().isEmpty()) {
-                error(c.children().get(0).at(), c.describe() + ": " + (c.children().get(0).name().equals("rule")
-                        ? "rules are not supported" : "resource sets are not supported") + "; use rsc and node");
-                return Optional.empty();
-            }
-            String rsc = c.attr("rsc");
-            String node = c.attr("node");
-            if (id == null || rsc == null || node == null) {
-                error(c.at(), c.describe() + " needs id, rsc and node");
-                return Optional.empty();
-            }
-            if (c.attr("role") != null && !"Started".equalsIgnoreCase(c.attr("role"))) {
-                error(c.at(), c.describe() + ": role '" + c.attr("role") + "' is not supported");
-            }
-            if (!declared.containsKey(rsc)) {
-                error(c.at(), c.describe() + ": resource '" + rsc + "' does not exist");
-                return Optional.empty();
-            }
-            Score score;
-            try {
-                score = Score.parse(c.optAttr("score").orElse("0"));
-            } catch (IllegalArgumentException e) {
-                error(c.at(), c.describe() + ": " + e.getMessage());
-                return Optional.empty();
-            }
-            if (!nodes.contains(node)) {
-                warn(c.at(), c.describe() + ": node '" + node + "' is neither the host nor a guest node");
-            }
-            boolean isVm = vms.stream().anyMatch(v -> v.id().equals(rsc));
-            if (isVm && !node.equals(hostNode) && score.value() > 0 && vms.stream().anyMatch(v -> v.node().equals(node))) {
-                error(c.at(), c.describe() + ": VM resource '" + rsc + "' cannot run inside guest node '" + node
-                        + "' (guests are not nested)");
-                return Optional.empty();
-            }
-            return Optional.of(new LocationRule(id, rsc, node, score, c.at()));
-        }
-
-        Optional<OrderRule> order(Element c, Map<String, Element> declared) {
-            String id = requireId(c);
-            if (!c.children().isEmpty()) {
-                error(c.children().get(0).at(), c.describe() + ": resource sets are not supported; use first and then");
-                return Optional.empty();
-            }
-            String first = c.attr("first");
-            String then = c.attr("then");
-            if (id == null || first == null || then == null) {
-                error(c.at(), c.describe() + " needs id, first and then");
-                return Optional.empty();
-            }
-            boolean ok = true;
-            for (String r : List.of(first, then)) {
-                if (!declared.containsKey(r)) {
-                    error(c.at(), c.describe() + ": resource '" + r + "' does not exist");
-                    ok = false;
-                }
-            }
-            for (String a : List.of("first-action", "then-action")) {
-                String v = c.attr(a);
-                if (v != null && !v.equals("start") && !(a.equals("then-action") && v.equals("start"))) {
-                    error(c.at(), c.describe() + ": " + a + " '" + v + "' is not supported (only start)");
-                    ok = false;
-                }
-            }
-            OrderRule.Kind kind = OrderRule.Kind.MANDATORY;
-            String k = c.attr("kind");
-            if (k != null) {
-                switch (k) {
-                    case "Mandatory" -> kind = OrderRule.Kind.MANDATORY;
-                    case "Optional" -> kind = OrderRule.Kind.OPTIONAL;
-                    case "Serialize" -> kind = OrderRule.Kind.SERIALIZE;
-                    default -> {
-                        error(c.at(), c.describe() + ": kind '" + k + "' is not Mandatory, Optional or Serialize");
-                        ok = false;
-                    }
-                }
-            } else if (c.attr("score") != null) {
-                try {
-                    kind = Score.parse(c.attr("score")).value() > 0 ? OrderRule.Kind.MANDATORY : OrderRule.Kind.OPTIONAL;
-                } catch (IllegalArgumentException e) {
-                    error(c.at(), c.describe() + ": " + e.getMessage());
-                    ok = false;
-                }
-            }
-            boolean symmetrical = kind != OrderRule.Kind.SERIALIZE;
-            if (c.attr("symmetrical") != null) {
-                Optional<Boolean> b = bool(c.at(), c.describe() + ": symmetrical", c.attr("symmetrical"));
-                ok &= b.isPresent();
-                symmetrical = b.orElse(symmetrical);
-            }
-            return ok ? Optional.of(new OrderRule(id, first, then, kind, symmetrical, c.at())) : Optional.empty();
-        }
 
         ResourceMeta resourceMeta(Element p, Map<String, String> meta) {
             ResourceMeta d = ResourceMeta.DEFAULT;

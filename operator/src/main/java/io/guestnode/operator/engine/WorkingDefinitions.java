@@ -87,9 +87,8 @@ final class WorkingDefinitions {
      * definitions without it) is declared.
      */
     Optional<Change> letGo(String node, java.util.Set<String> inside, Definitions next, ObservedState s) {
-        working = new Definitions(working.hostNode(), working.vms().stream().filter(v -> !v.node().equals(node))
-                .toList(), working.services().stream().filter(x -> !inside.contains(x.id())).toList(),
-                working.groups(), working.locations(), working.orders(), working.otherNodes());
+        working = working.withResources(working.vms().stream().filter(v -> !v.node().equals(node)).toList(),
+                working.services().stream().filter(x -> !inside.contains(x.id())).toList());
         return replace(next, s);
     }
 

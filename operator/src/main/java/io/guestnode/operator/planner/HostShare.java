@@ -3,6 +3,7 @@ package io.guestnode.operator.planner;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.Group;
 import io.guestnode.operator.definitions.LocationRule;
+import io.guestnode.operator.definitions.ColocationRule;
 import io.guestnode.operator.definitions.OrderRule;
 import io.guestnode.operator.definitions.Service;
 import io.guestnode.operator.definitions.VmResource;
@@ -51,9 +52,11 @@ public final class HostShare {
         groups.forEach(g -> kept.add(g.id()));
         List<OrderRule> within = orders.stream().filter(o -> kept.contains(o.first()) && kept.contains(o.then()))
                 .distinct().toList();
+        List<ColocationRule> tied = all.colocations().stream().filter(c -> kept.contains(c.resource())
+                && kept.contains(c.withResource())).toList();
         return new Definitions(all.hostNode(), order(all.vms(), vms), order(all.services(), services),
                 order(all.groups(), groups), order(all.locations(), locations), order(all.orders(), within),
-                all.otherNodes());
+                all.otherNodes(), -1, tied);
     }
 
     /** {@code some} in the order of {@code all}. */

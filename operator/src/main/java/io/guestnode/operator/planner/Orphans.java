@@ -37,8 +37,7 @@ public final class Orphans {
                         s.ops(), java.util.Optional.empty(), s.at()));
             }
         }
-        return new Definitions(fresh.hostNode(), vms, services, fresh.groups(), fresh.locations(), fresh.orders(),
-                fresh.otherNodes());
+        return fresh.withResources(vms, services);
     }
 
     /** Drops the orphans of {@code working} (those not in {@code declared}) that are stopped. */
@@ -54,7 +53,6 @@ public final class Orphans {
         if (vms.size() == working.vms().size() && services.size() == working.services().size()) {
             return working;
         }
-        return new Definitions(working.hostNode(), vms, services, working.groups(), working.locations(),
-                working.orders(), working.otherNodes());
+        return working.withResources(vms, services);
     }
 }

@@ -52,6 +52,7 @@ final class PlanContext {
     final Map<String, Map<String, Observed.Service>> stateBySvc = new HashMap<>();
     final Map<String, List<Map.Entry<ResourceNode, Failure>>> failuresByRes = new HashMap<>();
     final Map<String, VmResource> vmByNode = new HashMap<>();
+    final Colocations colocations;
 
     /** What this plan may still begin under the host's limits, shared with the other parts of the same plan. */
     final Budgets budgets;
@@ -78,6 +79,7 @@ final class PlanContext {
         this.policy = policy;
         this.budgets = budgets;
         this.now = now;
+        this.colocations = new Colocations(d.colocations());
         d.services().forEach(x -> svcById.put(x.id(), x));
         d.vms().forEach(v -> vmByNode.put(v.node(), v));
         d.groups().forEach(g -> groupById.put(g.id(), g));

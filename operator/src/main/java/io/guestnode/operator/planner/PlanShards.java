@@ -80,6 +80,9 @@ final class PlanShards {
 
     /** The parts of {@code d}, in the order of their first guest node; one part when nothing stands alone. */
     static PlanShards of(Definitions d) {
+        if (!d.colocations().isEmpty()) {
+            return single(d); // a colocation places one unit by where another goes: planned together
+        }
         List<VmResource> vms = d.vms();
         Map<String, Integer> nodeIndex = new HashMap<>();
         Map<String, Integer> vmIndex = new HashMap<>();
@@ -164,8 +167,9 @@ final class PlanShards {
                 buckets.get(b).orders.add(r);
             }
         }
+        whole.colocations().forEach(c -> into(buckets, c.resource(), b -> b.colocations.add(c)));
         return buckets.stream().map(b -> new Definitions(whole.hostNode(), b.vms, b.services, b.groups, b.locations,
-                b.orders, whole.otherNodes())).toList();
+                b.orders, whole.otherNodes(), -1, b.colocations)).toList();
     }
 
     private void into(List<Bucket> buckets, String resource, java.util.function.Consumer<Bucket> add) {
@@ -181,6 +185,7 @@ final class PlanShards {
         final List<Group> groups = new ArrayList<>();
         final List<LocationRule> locations = new ArrayList<>();
         final List<OrderRule> orders = new ArrayList<>();
+        final List<io.guestnode.operator.definitions.ColocationRule> colocations = new ArrayList<>();
     }
 
     Definitions whole() {

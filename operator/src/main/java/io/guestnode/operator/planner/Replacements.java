@@ -123,6 +123,6 @@ public final class Replacements {
     }
 
     private static Definitions with(Definitions d, List<VmResource> vms) {
-        return new Definitions(d.hostNode(), vms, d.services(), d.groups(), d.locations(), d.orders(), d.otherNodes());
+        return d.withResources(vms, d.services());
     }
 }

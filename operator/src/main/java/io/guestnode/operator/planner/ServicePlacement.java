@@ -35,6 +35,9 @@ final class ServicePlacement {
     private Set<String> allGuests;
     /** Where each service (or group) should run; absent means stopped. */
     private final Map<String, String> targets = new HashMap<>();
+    /** The load each unit's placement added (+1 where it goes) and took away (-1 where it ran), undone when re-placed. */
+    private final Map<String, Map<String, Integer>> placedLoad = new HashMap<>();
+    private final UnitScores scoring;
 
     ServicePlacement(PlanContext ctx, Set<String> pool) {
         this.ctx = ctx;
@@ -42,23 +45,12 @@ final class ServicePlacement {
         this.now = ctx.now;
         this.notes = ctx.notes;
         this.pool = pool;
+        this.scoring = new UnitScores(ctx);
     }
 
     /** Where a unit should run once {@link #computeTargets} has run; null means stopped. */
     String target(String unit) {
         return targets.get(unit);
-    }
-
-    /** Location rules of a service and of its group. */
-    private List<LocationRule> rulesOf(Service m) {
-        List<LocationRule> own = ctx.locByResource.getOrDefault(m.id(), List.of());
-        String unit = ctx.placementUnit(m);
-        if (unit.equals(m.id())) {
-            return own;
-        }
-        List<LocationRule> all = new ArrayList<>(own);
-        all.addAll(ctx.locByResource.getOrDefault(unit, List.of()));
-        return all;
     }
 
     /**
@@ -77,11 +69,11 @@ final class ServicePlacement {
                     banned.add(f.getKey().node());
                     ctx.failureExpiry(m.id(), f.getKey().node(), meta);
                 }
-                if (stopFailed(m.id(), f.getKey().node(), meta)) {
+                if (scoring.stopFailed(m.id(), f.getKey().node(), meta)) {
                     banned.add(f.getKey().node());
                 }
             }
-            for (LocationRule l : rulesOf(m)) {
+            for (LocationRule l : scoring.rulesOf(m)) {
                 if (l.score().isMinusInfinity()) {
                     banned.add(l.node());
                 } else if (l.score().value() > 0 && pool.contains(l.node())) {
@@ -90,6 +82,9 @@ final class ServicePlacement {
             }
         }
         preferred.removeAll(banned);
+        if (!ms.isEmpty() && ctx.colocations.involves(ctx.placementUnit(ms.get(0)))) {
+            preferred.clear(); // where it goes depends on other units too: every guest node is a candidate
+        }
         if (preferred.isEmpty()) {
             ctx.entangle(); // placed among every guest node of the pool: no part of the plan stands alone
         }
@@ -125,7 +120,7 @@ final class ServicePlacement {
         for (Service svc : ctx.d.services()) {
             unitSet.add(ctx.placementUnit(svc));
         }
-        List<String> units = List.copyOf(unitSet);
+        List<String> units = ctx.colocations.primariesFirst(List.copyOf(unitSet));
         Map<String, Integer> load = currentLoad(units);
         // Orders: a unit starts only where its mandatory predecessors are placed; repeat until stable.
         boolean changed = true;
@@ -133,6 +128,9 @@ final class ServicePlacement {
         for (int round = 0; changed && round < rounds; round++) {
             changed = false;
             for (String u : units) {
+                // placed again in a later round: what its last placement did to the load is undone first
+                placedLoad.getOrDefault(u, Map.of()).forEach((n, delta) -> load.merge(n, -delta, Integer::sum));
+                placedLoad.remove(u);
                 Optional<String> t = place(u, unknown, load);
                 String old = targets.get(u);
                 if (!Optional.ofNullable(old).equals(t)) {
@@ -254,10 +252,13 @@ final class ServicePlacement {
             return Optional.empty();
         }
         if (!best.equals(cur)) {
-            load.merge(best, 1, Integer::sum);
+            Map<String, Integer> delta = new HashMap<>();
+            delta.put(best, 1);
             if (cur != null) {
-                load.merge(cur, -1, Integer::sum);
+                delta.put(cur, -1);
             }
+            delta.forEach((n, v) -> load.merge(n, v, Integer::sum));
+            placedLoad.put(unit, delta);
         }
         return Optional.of(best);
     }
@@ -268,11 +269,13 @@ final class ServicePlacement {
         String best = null;
         long bestScore = Long.MIN_VALUE;
         java.util.function.ToIntFunction<String> others = g -> load.getOrDefault(g, 0) - (g.equals(cur) ? 1 : 0);
+        Map<String, Long> scores = scores(judged, why);
         for (String g : reachable(judged, pool)) {
-            OptionalLong score = score(judged, g, why);
-            if (score.isEmpty()) {
-                continue;
+            Long found = scores.get(g);
+            if (found == null || found < 0) {
+                continue; // a negative score keeps a resource off a node, as in Pacemaker
             }
+            OptionalLong score = OptionalLong.of(found);
             // Among equals, Pacemaker keeps a resource where it runs (or is recovered) when the score is
             // positive; at zero it spreads (fewest resources), then keeps it where it runs.
             boolean tie = best != null && score.getAsLong() == bestScore;
@@ -290,38 +293,54 @@ final class ServicePlacement {
     }
 
     /**
-     * A unit's score on guest node {@code g}: its location scores plus stickiness where it runs; empty when a
-     * member may not run there (banned, failed too often, or its stop failed there), the reasons added to
-     * {@code why}.
+     * The unit's score on each guest node it may be placed on, colocations included: where its dependents would run
+     * weighs in unless that leaves it no guest node (as Pacemaker rolls such a weighing back); nodes where it may not
+     * run are left out.
      */
-    private OptionalLong score(List<Service> ms, String g, List<String> why) {
-        long score = 0;
-        boolean allowed = true;
-        for (Service m : ms) {
-            ResourceMeta meta = ctx.meta(m.id(), m.meta());
-            for (LocationRule l : rulesOf(m)) {
-                if (l.node().equals(g)) {
-                    if (l.score().isMinusInfinity()) {
-                        allowed = false;
-                    }
-                    score = Score.add(new Score(score), l.score()).value();
-                }
-            }
-            long fails = Planner.failCount(s, m.id(), g, meta, now);
-            if (meta.migrationThreshold() > 0 && fails >= meta.migrationThreshold()) {
-                allowed = false;
-                why.add(m.id() + " failed " + Planner.count(fails) + " in " + g);
-                ctx.failureExpiry(m.id(), g, meta);
-            }
-            if (stopFailed(m.id(), g, meta)) {
-                allowed = false;
-                why.add(m.id() + " failed to stop in " + g);
-            }
-            if (ctx.running(m.id(), g)) {
-                score = Score.add(new Score(score), new Score(meta.stickiness())).value();
+    private Map<String, Long> scores(List<Service> judged, List<String> why) {
+        String unit = ctx.placementUnit(judged.get(0));
+        Map<String, Long> own = new HashMap<>();
+        for (String g : reachable(judged, pool)) {
+            OptionalLong base = scoring.score(judged, g, why);
+            long coloc = ctx.colocations.dependentScore(unit, g, targets, why);
+            if (base.isPresent() && coloc > -Score.INFINITY) {
+                own.put(g, Score.add(new Score(base.getAsLong()), new Score(coloc)).value());
             }
         }
-        return allowed ? OptionalLong.of(score) : OptionalLong.empty();
+        if (!ctx.colocations.hasDependents(unit)) {
+            return own;
+        }
+        Map<String, Long> weighed = new HashMap<>();
+        own.forEach((g, v) -> {
+            long w = Score.add(new Score(v), new Score(ctx.colocations.attraction(unit, g, this::ownScore))).value();
+            if (w > -Score.INFINITY) {
+                weighed.put(g, w);
+            }
+        });
+        return weighed.values().stream().anyMatch(v -> v >= 0) ? weighed : own;
+    }
+
+    /**
+     * A dependent unit's own score on {@code g}, for its primary to weigh: -INFINITY where it may not run, INFINITY
+     * where it is unmanaged and active (it stays there).
+     */
+    private long ownScore(String unit, String g) {
+        List<Service> ms = ctx.members(unit);
+        if (ms.isEmpty()) {
+            return 0;
+        }
+        if (!ctx.meta(ms.get(0).id(), ms.get(0).meta()).actionable()) {
+            Observed.Service st = ctx.stateOf(ms.get(0).id()).get(g);
+            if (st != null && st.active()) {
+                return Score.INFINITY;
+            }
+        }
+        return scoring.score(ms, g, new ArrayList<>()).orElse(-Score.INFINITY);
+    }
+
+    /** Whether a member of a group may not run in {@code g} for its failures there (see {@link UnitScores}). */
+    boolean memberBanned(Service m, String g) {
+        return scoring.memberBanned(m, g);
     }
 
     /** Where an unprobed unit runs already, so that it is not moved before its state is known. */
@@ -337,21 +356,6 @@ final class ServicePlacement {
         return Optional.empty();
     }
 
-    /**
-     * Whether a member of a group may not run in {@code g} for its failures there (too many, or a failed stop): where
-     * its group runs anyway (no guest node takes every member), it stays stopped with what follows it.
-     */
-    boolean memberBanned(Service m, String g) {
-        ResourceMeta meta = ctx.meta(m.id(), m.meta());
-        long fails = Planner.failCount(s, m.id(), g, meta, now);
-        return (meta.migrationThreshold() > 0 && fails >= meta.migrationThreshold()) || stopFailed(m.id(), g, meta);
-    }
-
-    /**
-     * Whether a stop of {@code svc} failed in {@code g} and is not forgotten: it may not run there again until it is
-     * cleaned up (or its failure expires), also once the guest was fenced, as Pacemaker bans a resource from the
-     * node where its stop failed.
-     */
     /**
      * Where a unit failed and is recovered: the node Pacemaker counts it as running on while it decides its
      * recovery (failed there, or stopped there since, and its failure not forgotten); the latest failure wins.
@@ -376,8 +380,4 @@ final class ServicePlacement {
         return Optional.ofNullable(best);
     }
 
-    private boolean stopFailed(String svc, String g, ResourceMeta meta) {
-        return s.failure(svc, g).map(f -> f.op().equals("stop")).orElse(false)
-                && Planner.failCount(s, svc, g, meta, now) > 0;
-    }
 }

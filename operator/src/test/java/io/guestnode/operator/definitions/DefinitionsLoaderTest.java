@@ -270,12 +270,52 @@ class DefinitionsLoaderTest {
         assertError(r, "<master id=\"m1\">: clones are not supported");
         Problem clone = r.problems().stream().filter(p -> p.message().contains("c1")).findFirst().orElseThrow();
         assertEquals(3, clone.at().line(), "line of the <clone>");
-        assertError(load("<constraints><rsc_colocation id=\"co\" rsc=\"a\" with-rsc=\"b\" score=\"INFINITY\"/></constraints>"),
-                "colocation constraints are not supported");
         assertError(load(resources(dummy("a")), "<constraints><rsc_location id=\"l\" rsc=\"a\"><rule id=\"r\" score=\"1\"/>"
                 + "</rsc_location></constraints>"), "rules are not supported");
         assertError(load(resources(dummy("a").replace("/>", "><meta_attributes id=\"m\"><rule id=\"r\"/>"
                 + "</meta_attributes></primitive>"))), "rules are not supported");
+    }
+
+    @Test
+    void colocationsTieServicesAndGroups() throws IOException {
+        String rs = resources(vm("vm-a", "guest1", ""), dummy("a"), dummy("b"),
+                "<group id=\"g\">" + dummy("c") + dummy("d") + "</group>");
+        DefinitionsLoader.Result r = load(rs, "<constraints><rsc_colocation id=\"co\" rsc=\"a\" with-rsc=\"g\" "
+                + "score=\"INFINITY\"/><rsc_colocation id=\"apart\" rsc=\"b\" with-rsc=\"a\" score=\"-200\"/>"
+                + "</constraints>");
+        assertTrue(r.ok(), messages(r));
+        List<ColocationRule> cs = r.definitions().colocations();
+        assertEquals(List.of("co", "apart"), cs.stream().map(ColocationRule::id).toList());
+        assertTrue(cs.get(0).mandatory());
+        assertEquals(-200, cs.get(1).score().value());
+        assertEquals("a", cs.get(1).withResource());
+    }
+
+    @Test
+    void colocationsThatCannotBeHonouredAreErrors() throws IOException {
+        String rs = resources(vm("vm-a", "guest1", ""), dummy("a"), dummy("b"),
+                "<group id=\"g\">" + dummy("c") + dummy("d") + "</group>");
+        String[][] cases = {
+            {"rsc=\"a\" with-rsc=\"nope\" score=\"INFINITY\"", "resource 'nope' does not exist"},
+            {"rsc=\"a\" score=\"INFINITY\"", "needs id, rsc and with-rsc"},
+            {"rsc=\"a\" with-rsc=\"vm-a\" score=\"INFINITY\"", "'vm-a' is a VM resource"},
+            {"rsc=\"c\" with-rsc=\"a\" score=\"INFINITY\"", "'c' is a member of group 'g'"},
+            {"rsc=\"a\" with-rsc=\"a\" score=\"INFINITY\"", "cannot be colocated with itself"},
+            {"rsc=\"a\" with-rsc=\"b\" score=\"lots\"", "'lots' is not a score"},
+            {"rsc=\"a\" with-rsc=\"b\"", "needs a score"},
+            {"rsc=\"a\" with-rsc=\"b\" score=\"INFINITY\" rsc-role=\"Promoted\"", "rsc-role 'Promoted'"},
+            {"rsc=\"a\" with-rsc=\"b\" score=\"INFINITY\" node-attribute=\"rack\"", "node-attribute 'rack'"},
+        };
+        for (String[] c : cases) {
+            DefinitionsLoader.Result r = load(rs, "<constraints><rsc_colocation id=\"co\" " + c[0]
+                    + "/></constraints>");
+            assertError(r, "<rsc_colocation id=\"co\">");
+            assertError(r, c[1]);
+            assertTrue(r.problems().stream().allMatch(p -> p.at().line() > 0), messages(r));
+        }
+        assertError(load(rs, "<constraints><rsc_colocation id=\"co\" score=\"INFINITY\"><resource_set id=\"s\">"
+                + "<resource_ref id=\"a\"/></resource_set></rsc_colocation></constraints>"),
+                "resource sets are not supported");
     }
 
     @Test

@@ -41,7 +41,12 @@ record Agreement(long seed, Path cib, Instant at, List<String> pacemaker, List<S
     }
 
     static Agreement of(long seed, Path work) throws IOException, InterruptedException {
-        ClusterGenerator g = ClusterGenerator.of(seed);
+        return of(ClusterGenerator.of(seed), work);
+    }
+
+    /** A cluster, generated or written by hand, settled by crm_simulate, made to fail, then run through both. */
+    static Agreement of(ClusterGenerator g, Path work) throws IOException, InterruptedException {
+        long seed = g.seed();
         Files.createDirectories(work);
         Path cfg = work.resolve("seed-" + seed + "-config.xml");
         Files.writeString(cfg, g.configuration());

@@ -6,8 +6,8 @@ import java.util.Random;
 
 /**
  * Random guest-node clusters for the comparison with Pacemaker's scheduler, reproducible by seed: one cluster node,
- * 1-6 guests (VM resources of any agent carrying remote-node), services alone or in groups with location and order
- * constraints and random meta-attributes; then what happens to them once they run (failed monitors, starts and
+ * 1-6 guests (VM resources of any agent carrying remote-node), services alone or in groups with location, order
+ * and colocation constraints and random meta-attributes; then what happens to them once they run (failed monitors, starts and
  * stops, lost connections, VMs stopped behind the cluster's back, fail counts near migration-threshold, resources
  * disabled or unmanaged).
  *
@@ -95,6 +95,7 @@ public record ClusterGenerator(long seed, String configuration, List<String> inj
                         .append(r.nextInt(4) == 0 ? " kind=\"Optional\"" : "").append("/>\n");
             }
         }
+        colocations(new Random(seed * 7919 + 17), units, cons);
         String stickiness = r.nextInt(3) == 0 ? "" : "    <rsc_defaults>\n      <meta_attributes id=\"rsc-options\">\n"
                 + "        <nvpair id=\"rsc-options-stickiness\" name=\"resource-stickiness\" value=\""
                 + (r.nextInt(2) == 0 ? "100" : "1") + "\"/>\n      </meta_attributes>\n    </rsc_defaults>\n";
@@ -113,6 +114,30 @@ public record ClusterGenerator(long seed, String configuration, List<String> inj
         List<Edit> edits = new ArrayList<>();
         happenings(r, vms, services, injections, edits);
         return new ClusterGenerator(seed, cib, injections, edits, r.nextInt(4) == 0 ? 3600 : r.nextInt(60));
+    }
+
+    /**
+     * Colocations in half the clusters with two units or more, drawn apart from the rest (each seed's cluster is
+     * otherwise what it was without them): a later unit with an earlier one, so that they never form a cycle.
+     */
+    private static void colocations(Random r, List<Unit> units, StringBuilder cons) {
+        if (units.size() < 2 || r.nextInt(2) == 0) {
+            return;
+        }
+        int count = 1 + r.nextInt(Math.min(2, units.size() - 1));
+        for (int c = 0; c < count; c++) {
+            int dependent = 1 + r.nextInt(units.size() - 1);
+            int primary = r.nextInt(dependent);
+            String score = switch (r.nextInt(6)) {
+                case 0, 1 -> "INFINITY";
+                case 2 -> "-INFINITY";
+                case 3 -> "-100";
+                default -> Integer.toString(50 * (1 + r.nextInt(10)));
+            };
+            cons.append("      <rsc_colocation id=\"coloc-").append(c).append("\" rsc=\"")
+                    .append(units.get(dependent).id()).append("\" with-rsc=\"").append(units.get(primary).id())
+                    .append("\" score=\"").append(score).append("\"/>\n");
+        }
     }
 
     private static String service(Random r, String id, String indent) {
