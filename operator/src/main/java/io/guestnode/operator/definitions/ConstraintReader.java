@@ -15,15 +15,18 @@ final class ConstraintReader {
     private final Map<String, Element> declared;
     private final List<VmResource> vms;
     private final List<Group> groups;
+    private final List<CloneSet> clones;
 
     ConstraintReader(Findings findings, Function<Element, String> requireId, String hostNode,
-                     Map<String, Element> declared, List<VmResource> vms, List<Group> groups) {
+                     Map<String, Element> declared, List<VmResource> vms, List<Group> groups,
+                     List<CloneSet> clones) {
         this.findings = findings;
         this.requireId = requireId;
         this.hostNode = hostNode;
         this.declared = declared;
         this.vms = vms;
         this.groups = groups;
+        this.clones = clones;
     }
 
     /** Reads an {@code rsc_location}; {@code nodes} are the host and guest nodes it may name without a warning. */
@@ -189,6 +192,13 @@ final class ConstraintReader {
             findings.error(c.at(), c.describe() + ": '" + r + "' is a VM resource; colocations place services and "
                     + "groups in guest nodes, not guests on hosts");
             return false;
+        }
+        for (CloneSet c2 : clones) {
+            if (c2.child().equals(r)) {
+                findings.error(c.at(), c.describe() + ": '" + r + "' is held by clone '" + c2.id()
+                        + "', which places it; colocate the clone");
+                return false;
+            }
         }
         for (Group g : groups) {
             if (g.members().contains(r)) {

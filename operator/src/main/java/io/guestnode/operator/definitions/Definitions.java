@@ -11,15 +11,16 @@ import java.util.stream.Stream;
  * Everything declared, validated and immutable: the VM resources (each a guest node), the services that run in
  * guest nodes, groups and constraints. The host is a node too ({@code hostNode}), but services never run on it.
  * {@code migrationLimit} is Pacemaker's cluster option {@code migration-limit}: at most this many guests move from or
- * to one host at once (-1: no limit, the default). {@code colocations} tie services and groups to each other.
+ * to one host at once (-1: no limit, the default). {@code colocations} tie services, groups and clones to each other;
+ * {@code clones} run a service or a group in several guest nodes at once.
  */
 public record Definitions(String hostNode, List<VmResource> vms, List<Service> services, List<Group> groups,
                           List<LocationRule> locations, List<OrderRule> orders, Set<String> otherNodes,
-                          int migrationLimit, List<ColocationRule> colocations) {
+                          int migrationLimit, List<ColocationRule> colocations, List<CloneSet> clones) {
 
     public Definitions(String hostNode, List<VmResource> vms, List<Service> services, List<Group> groups,
                        List<LocationRule> locations, List<OrderRule> orders, Set<String> otherNodes) {
-        this(hostNode, vms, services, groups, locations, orders, otherNodes, -1, List.of());
+        this(hostNode, vms, services, groups, locations, orders, otherNodes, -1, List.of(), List.of());
     }
 
     public Definitions {
@@ -30,12 +31,13 @@ public record Definitions(String hostNode, List<VmResource> vms, List<Service> s
         orders = List.copyOf(orders);
         otherNodes = Set.copyOf(otherNodes);
         colocations = List.copyOf(colocations);
+        clones = List.copyOf(clones);
     }
 
     /** The same definitions with other VM resources and services (constraints, groups and options kept). */
     public Definitions withResources(List<VmResource> newVms, List<Service> newServices) {
         return new Definitions(hostNode, newVms, newServices, groups, locations, orders, otherNodes, migrationLimit,
-                colocations);
+                colocations, clones);
     }
 
     public static Definitions empty(String hostNode) {
@@ -69,9 +71,18 @@ public record Definitions(String hostNode, List<VmResource> vms, List<Service> s
         return vms.stream().map(VmResource::node).toList();
     }
 
-    /** Every resource id: VM resources, services and groups. */
+    /** Every resource id: VM resources, services, groups and clones. */
     public Stream<String> resourceIds() {
         return Stream.of(vms.stream().map(VmResource::id), services.stream().map(Service::id),
-                groups.stream().map(Group::id)).flatMap(s -> s);
+                groups.stream().map(Group::id), clones.stream().map(CloneSet::id)).flatMap(s -> s);
+    }
+
+    /** The clone that holds a service or group, if any. */
+    public Optional<CloneSet> cloneOf(String child) {
+        return clones.stream().filter(c -> c.child().equals(child)).findFirst();
+    }
+
+    public Optional<CloneSet> clone(String id) {
+        return clones.stream().filter(c -> c.id().equals(id)).findFirst();
     }
 }

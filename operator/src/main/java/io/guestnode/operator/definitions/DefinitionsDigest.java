@@ -103,7 +103,7 @@ public final class DefinitionsDigest {
     public static String of(Definitions d) {
         // every host reads the same definitions under its own name, and <nodes> lists the others (or nothing)
         Definitions shared = new Definitions("", d.vms(), d.services(), d.groups(), d.locations(), d.orders(),
-                java.util.Set.of(), -1, d.colocations());
+                java.util.Set.of(), -1, d.colocations(), d.clones());
         try {
             byte[] text = CANONICAL.writeValueAsBytes(shared);
             byte[] h = MessageDigest.getInstance("SHA-256").digest(text);

@@ -273,43 +273,15 @@ public final class DefinitionsLoader {
             List<VmResource> vms = new ArrayList<>();
             List<Service> services = new ArrayList<>();
             List<Group> groups = new ArrayList<>();
+            List<CloneSet> clones = new ArrayList<>();
             Map<String, Element> declared = new LinkedHashMap<>();
 
             for (Element r : resources) {
                 switch (r.name()) {
                     case "primitive" -> primitive(r, Map.of(), Optional.empty(), rscDef, opTimeout, vms, services,
                             declared);
-                    case "group" -> {
-                        String gid = requireId(r);
-                        if (gid == null) {
-                            continue;
-                        }
-                        declared.put(gid, r);
-                        SequencedMap<String, String> gmeta = nvpairs(r, "meta_attributes");
-                        if (gmeta.containsKey("remote-node")) {
-                            error(r.at(), r.describe() + ": remote-node belongs on a primitive, not on a group");
-                        }
-                        List<String> members = new ArrayList<>();
-                        for (Element c : r.children()) {
-                            switch (c.name()) {
-                                case "primitive" -> {
-                                    String mid = primitive(c, gmeta, Optional.of(gid), rscDef, opTimeout, vms,
-                                            services, declared);
-                                    if (mid != null) {
-                                        members.add(mid);
-                                    }
-                                }
-                                case "meta_attributes", "instance_attributes" -> {
-                                    // read above; group instance attributes have no meaning here
-                                }
-                                default -> error(c.at(), unsupported(c) + " inside " + r.describe());
-                            }
-                        }
-                        if (members.isEmpty()) {
-                            error(r.at(), r.describe() + " has no primitives");
-                        }
-                        groups.add(new Group(gid, members, r.at()));
-                    }
+                    case "group" -> group(r, Map.of(), rscDef, opTimeout, vms, services, groups, declared);
+                    case "clone", "master" -> clone(r, rscDef, opTimeout, vms, services, groups, clones, declared);
                     default -> error(r.at(), unsupported(r));
                 }
             }
@@ -333,7 +305,8 @@ public final class DefinitionsLoader {
             List<LocationRule> locations = new ArrayList<>();
             List<OrderRule> orders = new ArrayList<>();
             List<ColocationRule> colocations = new ArrayList<>();
-            ConstraintReader reader = new ConstraintReader(this, this::requireId, hostNode, declared, vms, groups);
+            ConstraintReader reader = new ConstraintReader(this, this::requireId, hostNode, declared, vms, groups,
+                    clones);
             for (Element c : constraints) {
                 switch (c.name()) {
                     case "rsc_location" -> reader.location(c, nodes).ifPresent(locations::add);
@@ -346,7 +319,7 @@ public final class DefinitionsLoader {
             Set<String> others = new LinkedHashSet<>(clusterNodes);
             others.remove(hostNode);
             return new Definitions(hostNode, vms, services, groups, locations, orders, others, migrationLimit,
-                    colocations);
+                    colocations, clones);
         }
 
         /** Services run only in guest nodes: one that no guest node may run stays stopped; say so now. */
@@ -364,10 +337,78 @@ public final class DefinitionsLoader {
             }
         }
 
+        /** Reads a group of services (or of VM resources); returns its id, or null when it was skipped. */
+        String group(Element r, Map<String, String> inherited, Map<String, String> rscDef, Duration opTimeout,
+                     List<VmResource> vms, List<Service> services, List<Group> groups,
+                     Map<String, Element> declared) {
+            String gid = requireId(r);
+            if (gid == null) {
+                return null;
+            }
+            declared.put(gid, r);
+            SequencedMap<String, String> gmeta = new LinkedHashMap<>(inherited);
+            gmeta.putAll(nvpairs(r, "meta_attributes"));
+            if (gmeta.containsKey("remote-node")) {
+                error(r.at(), r.describe() + ": remote-node belongs on a primitive, not on a group");
+            }
+            List<String> members = new ArrayList<>();
+            for (Element c : r.children()) {
+                switch (c.name()) {
+                    case "primitive" -> {
+                        String mid = primitive(c, gmeta, Optional.of(gid), rscDef, opTimeout, vms, services, declared);
+                        if (mid != null) {
+                            members.add(mid);
+                        }
+                    }
+                    case "meta_attributes", "instance_attributes" -> {
+                        // read above; group instance attributes have no meaning here
+                    }
+                    default -> error(c.at(), unsupported(c) + " inside " + r.describe());
+                }
+            }
+            if (members.isEmpty()) {
+                error(r.at(), r.describe() + " has no primitives");
+            }
+            groups.add(new Group(gid, members, r.at()));
+            return gid;
+        }
+
+        /**
+         * Reads an anonymous clone of one service or one group of services; its meta-attributes (target-role,
+         * is-managed, ...) pass to what it holds. A VM resource cannot be cloned: a guest node is one VM.
+         */
+        void clone(Element r, Map<String, String> rscDef, Duration opTimeout, List<VmResource> vms,
+                   List<Service> services, List<Group> groups, List<CloneSet> clones, Map<String, Element> declared) {
+            String cid = requireId(r);
+            if (cid == null) {
+                return;
+            }
+            declared.put(cid, r);
+            SequencedMap<String, String> cmeta = nvpairs(r, "meta_attributes");
+            List<Element> children = r.children().stream().filter(c -> !c.name().equals("meta_attributes")
+                    && !c.name().equals("instance_attributes")).toList();
+            if (children.size() != 1 || !(children.get(0).name().equals("primitive")
+                    || children.get(0).name().equals("group"))) {
+                error(r.at(), r.describe() + " must hold exactly one primitive or group");
+                return;
+            }
+            Element c = children.get(0);
+            int vmsBefore = vms.size();
+            String child = c.name().equals("primitive")
+                    ? primitive(c, cmeta, Optional.empty(), rscDef, opTimeout, vms, services, declared)
+                    : group(c, cmeta, rscDef, opTimeout, vms, services, groups, declared);
+            if (vms.size() > vmsBefore) {
+                error(r.at(), r.describe() + ": a VM resource (remote-node) cannot be cloned; a guest node is one VM");
+                return;
+            }
+            if (child != null) {
+                new CloneReader(this).options(r, cid, child, cmeta).ifPresent(clones::add);
+            }
+        }
+
         String unsupported(Element e) {
             return switch (e.name()) {
-                case "clone", "master" -> e.describe() + ": clones are not supported (guestnode runs one instance "
-                        + "of each service)";
+                case "clone", "master" -> e.describe() + ": a clone inside a group or clone is not supported";
                 case "bundle" -> e.describe() + ": bundles are not supported";
                 case "template" -> e.describe() + ": resource templates are not supported";
                 case "rsc_ticket" -> e.describe() + ": tickets are not supported";

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.ToLongBiFunction;
 
 /**
@@ -58,16 +59,16 @@ final class Colocations {
      * What a unit's colocations with its primaries make of guest node {@code g}: -INFINITY where it may not run (the
      * reasons added to {@code why}), else the sum of the finite scores of the primaries placed on {@code g}.
      *
-     * @param targets where each primary was placed; absent means it runs nowhere
+     * @param targets where each primary was placed (several guest nodes for a clone); empty means nowhere
      */
-    long dependentScore(String unit, String g, Map<String, String> targets, List<String> why) {
+    long dependentScore(String unit, String g, Function<String, Set<String>> targets, List<String> why) {
         long score = 0;
         for (ColocationRule c : asDependent.getOrDefault(unit, List.of())) {
-            String with = targets.get(c.withResource());
-            boolean there = g.equals(with);
+            Set<String> with = targets.apply(c.withResource());
+            boolean there = with.contains(g);
             if (c.mandatory() && !there) {
-                why.add(with == null ? c.withResource() + ", which " + unit + " is colocated with, runs nowhere"
-                        : unit + " runs only with " + c.withResource() + " (in " + with + ")");
+                why.add(with.isEmpty() ? c.withResource() + ", which " + unit + " is colocated with, runs nowhere"
+                        : unit + " runs only with " + c.withResource() + " (in " + String.join(", ", with) + ")");
                 return -Score.INFINITY;
             }
             if (c.forbidding() && there) {

@@ -3,6 +3,7 @@ package io.guestnode.operator.planner;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.Group;
 import io.guestnode.operator.definitions.LocationRule;
+import io.guestnode.operator.definitions.CloneSet;
 import io.guestnode.operator.definitions.ColocationRule;
 import io.guestnode.operator.definitions.OrderRule;
 import io.guestnode.operator.definitions.Service;
@@ -54,9 +55,10 @@ public final class HostShare {
                 .distinct().toList();
         List<ColocationRule> tied = all.colocations().stream().filter(c -> kept.contains(c.resource())
                 && kept.contains(c.withResource())).toList();
+        List<CloneSet> cloned = all.clones().stream().filter(c -> kept.contains(c.child())).toList();
         return new Definitions(all.hostNode(), order(all.vms(), vms), order(all.services(), services),
                 order(all.groups(), groups), order(all.locations(), locations), order(all.orders(), within),
-                all.otherNodes(), -1, tied);
+                all.otherNodes(), -1, tied, cloned);
     }
 
     /** {@code some} in the order of {@code all}. */

@@ -1,5 +1,6 @@
 package io.guestnode.operator.planner;
 
+import io.guestnode.operator.definitions.CloneSet;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.Group;
 import io.guestnode.operator.definitions.LocationRule;
@@ -53,6 +54,9 @@ final class PlanContext {
     final Map<String, List<Map.Entry<ResourceNode, Failure>>> failuresByRes = new HashMap<>();
     final Map<String, VmResource> vmByNode = new HashMap<>();
     final Colocations colocations;
+    final Map<String, CloneSet> cloneById = new HashMap<>();
+    /** The clone that holds each cloned service or group. */
+    final Map<String, String> cloneOfChild = new HashMap<>();
 
     /** What this plan may still begin under the host's limits, shared with the other parts of the same plan. */
     final Budgets budgets;
@@ -80,6 +84,10 @@ final class PlanContext {
         this.budgets = budgets;
         this.now = now;
         this.colocations = new Colocations(d.colocations());
+        d.clones().forEach(c -> {
+            cloneById.put(c.id(), c);
+            cloneOfChild.put(c.child(), c.id());
+        });
         d.services().forEach(x -> svcById.put(x.id(), x));
         d.vms().forEach(v -> vmByNode.put(v.node(), v));
         d.groups().forEach(g -> groupById.put(g.id(), g));
@@ -153,11 +161,18 @@ final class PlanContext {
         return x != null && x.status() == ServiceStatus.RUNNING;
     }
 
+    /** What is placed as a whole: the service, its group, or the clone that holds either. */
     String placementUnit(Service svc) {
-        return svc.group().orElse(svc.id());
+        String unit = svc.group().orElse(svc.id());
+        String clone = cloneOfChild.get(unit);
+        return clone == null ? unit : clone;
     }
 
     List<Service> members(String unit) {
+        CloneSet clone = cloneById.get(unit);
+        if (clone != null) {
+            unit = clone.child();
+        }
         Group g = groupById.get(unit);
         if (g != null) {
             return g.members().stream().map(svcById::get).toList();

@@ -80,8 +80,8 @@ final class PlanShards {
 
     /** The parts of {@code d}, in the order of their first guest node; one part when nothing stands alone. */
     static PlanShards of(Definitions d) {
-        if (!d.colocations().isEmpty()) {
-            return single(d); // a colocation places one unit by where another goes: planned together
+        if (!d.colocations().isEmpty() || !d.clones().isEmpty()) {
+            return single(d); // a colocation places one unit by where another goes, a clone runs in many: together
         }
         List<VmResource> vms = d.vms();
         Map<String, Integer> nodeIndex = new HashMap<>();
@@ -169,7 +169,7 @@ final class PlanShards {
         }
         whole.colocations().forEach(c -> into(buckets, c.resource(), b -> b.colocations.add(c)));
         return buckets.stream().map(b -> new Definitions(whole.hostNode(), b.vms, b.services, b.groups, b.locations,
-                b.orders, whole.otherNodes(), -1, b.colocations)).toList();
+                b.orders, whole.otherNodes(), -1, b.colocations, whole.clones())).toList();
     }
 
     private void into(List<Bucket> buckets, String resource, java.util.function.Consumer<Bucket> add) {

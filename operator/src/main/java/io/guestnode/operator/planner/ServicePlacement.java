@@ -33,8 +33,8 @@ final class ServicePlacement {
     /** Online and coming guest nodes: where services may be placed; fixed once the guests are classified. */
     private final Set<String> pool;
     private Set<String> allGuests;
-    /** Where each service (or group) should run; absent means stopped. */
-    private final Map<String, String> targets = new HashMap<>();
+    /** Where each service, group or clone should run (a clone in several guest nodes); absent means stopped. */
+    private final Map<String, Set<String>> targets = new HashMap<>();
     /** The load each unit's placement added (+1 where it goes) and took away (-1 where it ran), undone when re-placed. */
     private final Map<String, Map<String, Integer>> placedLoad = new HashMap<>();
     private final UnitScores scoring;
@@ -48,9 +48,15 @@ final class ServicePlacement {
         this.scoring = new UnitScores(ctx);
     }
 
-    /** Where a unit should run once {@link #computeTargets} has run; null means stopped. */
+    /** Where a unit that is not a clone should run once {@link #computeTargets} has run; null means stopped. */
     String target(String unit) {
-        return targets.get(unit);
+        Set<String> t = targets.get(unit);
+        return t == null || t.isEmpty() ? null : t.iterator().next();
+    }
+
+    /** Every guest node where a unit should run (several for a clone); empty means stopped. */
+    Set<String> targetsOf(String unit) {
+        return targets.getOrDefault(unit, Set.of());
     }
 
     /**
@@ -82,8 +88,9 @@ final class ServicePlacement {
             }
         }
         preferred.removeAll(banned);
-        if (!ms.isEmpty() && ctx.colocations.involves(ctx.placementUnit(ms.get(0)))) {
-            preferred.clear(); // where it goes depends on other units too: every guest node is a candidate
+        if (!ms.isEmpty() && (ctx.colocations.involves(ctx.placementUnit(ms.get(0)))
+                || ctx.cloneById.containsKey(ctx.placementUnit(ms.get(0))))) {
+            preferred.clear(); // placed by other units too, or in many guest nodes: every one is a candidate
         }
         if (preferred.isEmpty()) {
             ctx.entangle(); // placed among every guest node of the pool: no part of the plan stands alone
@@ -131,14 +138,13 @@ final class ServicePlacement {
                 // placed again in a later round: what its last placement did to the load is undone first
                 placedLoad.getOrDefault(u, Map.of()).forEach((n, delta) -> load.merge(n, -delta, Integer::sum));
                 placedLoad.remove(u);
-                Optional<String> t = place(u, unknown, load);
-                String old = targets.get(u);
-                if (!Optional.ofNullable(old).equals(t)) {
+                Set<String> t = place(u, unknown, load);
+                if (!targetsOf(u).equals(t)) {
                     changed = true;
-                    if (t.isPresent()) {
-                        targets.put(u, t.get());
-                    } else {
+                    if (t.isEmpty()) {
                         targets.remove(u);
+                    } else {
+                        targets.put(u, t);
                     }
                 }
             }
@@ -162,31 +168,39 @@ final class ServicePlacement {
         return load;
     }
 
-    private Optional<String> place(String unit, Set<String> unknown, Map<String, Integer> load) {
+    private Set<String> place(String unit, Set<String> unknown, Map<String, Integer> load) {
         List<Service> ms = ctx.members(unit);
+        boolean clone = ctx.cloneById.containsKey(unit);
         if (ms.isEmpty()) {
-            return Optional.empty();
+            return Set.of();
         }
         if (!ctx.meta(ms.get(0).id(), ms.get(0).meta()).actionable()) {
             // an unmanaged unit stays where it is active, as Pacemaker assigns it to its current node
-            return ctx.stateOf(ms.get(0).id()).entrySet().stream()
-                    .filter(e -> e.getValue().active() && ctx.online.contains(e.getKey()))
-                    .map(Map.Entry::getKey).sorted().findFirst();
+            Set<String> active = new TreeSet<>();
+            ctx.stateOf(ms.get(0).id()).forEach((n, st) -> {
+                if (st.active() && ctx.online.contains(n)) {
+                    active.add(n);
+                }
+            });
+            return clone || active.size() <= 1 ? active : Set.of(active.iterator().next());
         }
         if (ctx.meta(ms.get(0).id(), ms.get(0).meta()).targetRole() == TargetRole.STOPPED) {
             notes.put(ms.get(0).id(), "disabled");
-            return Optional.empty();
+            return Set.of();
         }
         for (Service m : ms) {
             if (unknown.contains(m.id())) {
-                return currentNode(ms);
+                return clone ? ClonePlacement.runningNodes(ctx, ms) : currentNode(ms).map(Set::of).orElse(Set.of());
             }
         }
         // a member stopped after a failure stops what follows it in the group; the first one, the whole group
         if (stoppedAfterFailure(ms.subList(0, 1)) || disabledGroup(unit) || waitsForPredecessor(unit, ms)) {
-            return Optional.empty();
+            return Set.of();
         }
-        return best(unit, ms, load);
+        if (clone) {
+            return new ClonePlacement(ctx, scoring).place(unit, ms, reachable(ms), load, this::targetsOf, placedLoad);
+        }
+        return best(unit, ms, load).map(Set::of).orElse(Set.of());
     }
 
     /** Whether a member failed with on-fail=stop (noted): the unit stays stopped until it is cleaned up. */
@@ -222,7 +236,7 @@ final class ServicePlacement {
                     || unit.equals(r.then()))) {
                 Service firstSvc = ctx.svcById.get(r.first());
                 String firstUnit = firstSvc == null ? r.first() : ctx.placementUnit(firstSvc);
-                if (!targets.containsKey(firstUnit)) {
+                if (targetsOf(firstUnit).isEmpty()) {
                     notes.put(unit, "waits for " + r.first() + " (order " + r.id() + ")");
                     return true;
                 }
@@ -302,7 +316,7 @@ final class ServicePlacement {
         Map<String, Long> own = new HashMap<>();
         for (String g : reachable(judged, pool)) {
             OptionalLong base = scoring.score(judged, g, why);
-            long coloc = ctx.colocations.dependentScore(unit, g, targets, why);
+            long coloc = ctx.colocations.dependentScore(unit, g, this::targetsOf, why);
             if (base.isPresent() && coloc > -Score.INFINITY) {
                 own.put(g, Score.add(new Score(base.getAsLong()), new Score(coloc)).value());
             }

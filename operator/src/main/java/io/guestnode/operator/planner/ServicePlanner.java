@@ -84,12 +84,14 @@ final class ServicePlanner {
         String id = svc.id();
         ResourceMeta meta = ctx.meta(id, svc.meta());
         String unit = ctx.placementUnit(svc);
-        String target = meta.targetRole() == TargetRole.STOPPED || placement.stoppedAfterFailure(List.of(svc)) ? null
-                : placement.target(unit);
-        if (target != null && !unit.equals(id) && placement.memberBanned(svc, target)) {
-            notes.put(id, "may not run in " + target + " after its failures there; what follows it in " + unit
-                    + " stays stopped there too");
-            target = null;
+        Set<String> targets = new TreeSet<>(meta.targetRole() == TargetRole.STOPPED
+                || placement.stoppedAfterFailure(List.of(svc)) ? Set.of() : placement.targetsOf(unit));
+        for (String t : List.copyOf(targets)) {
+            if (!unit.equals(id) && placement.memberBanned(svc, t)) {
+                notes.put(id, "may not run in " + t + " after its failures there; what follows it in " + unit
+                        + " stays stopped there too");
+                targets.remove(t);
+            }
         }
         if (meta.targetRole() == TargetRole.STOPPED) {
             notes.put(id, "disabled");
@@ -108,42 +110,43 @@ final class ServicePlanner {
                 continue;
             }
             if (!s.busy(Planner.key(id, g))) {
-                observedIn(svc, g, e.getValue(), target);
+                observedIn(svc, g, e.getValue(), targets);
             }
         }
-        if (target != null && !online.contains(target)) {
-            notes.putIfAbsent(id, "waits for guest node " + target);
-        }
-        if (target == null || unknownSomewhere || !meta.actionable() || !online.contains(target)) {
-            return;
-        }
-        if (mayStart(svc, unit, target)) {
-            actions.add(new Action.StartService(id, target, "start " + id + " in " + target));
+        for (String target : targets) {
+            if (!online.contains(target)) {
+                notes.putIfAbsent(id, "waits for guest node " + target);
+            } else if (!unknownSomewhere && meta.actionable() && mayStart(svc, unit, target)) {
+                actions.add(new Action.StartService(id, target, "start " + id + " in " + target));
+            }
         }
     }
 
     /** A service as observed on guest node {@code g}, where nothing is in flight on it: kept, recovered or stopped. */
-    private void observedIn(Service svc, String g, Observed.Service obs, String target) {
+    private void observedIn(Service svc, String g, Observed.Service obs, Set<String> targets) {
         switch (obs.status()) {
             case STOP_FAILED -> notes.put(svc.id(), "stop failed in " + g + "; " + g + " is fenced");
             // a failure whose on-fail is ignore leaves it running there: kept, moved or stopped as if running
             case FAILED -> {
                 if (s.failure(svc.id(), g).map(f -> f.onFail().equals("ignore")).orElse(false)) {
-                    runningIn(svc, g, obs, target);
+                    runningIn(svc, g, obs, targets);
                 } else {
                     failedIn(svc, g);
                 }
             }
-            case RUNNING -> runningIn(svc, g, obs, target);
+            case RUNNING -> runningIn(svc, g, obs, targets);
             default -> {
             }
         }
     }
 
     /** A service running in {@code g}: kept (with its monitors), restarted around what it depends on, or stopped. */
-    private void runningIn(Service svc, String g, Observed.Service obs, String target) {
+    private void runningIn(Service svc, String g, Observed.Service obs, Set<String> targets) {
         String id = svc.id();
-        boolean stays = g.equals(target) && !leaving.contains(g);
+        boolean stays = targets.contains(g) && !leaving.contains(g);
+        // where the one copy of a service that is not a clone goes instead
+        String target = targets.size() == 1 && !ctx.cloneById.containsKey(ctx.placementUnit(svc))
+                ? targets.iterator().next() : null;
         java.util.Optional<String> recovered = stays ? recoveredFirst(svc, g) : java.util.Optional.empty();
         if (recovered.isPresent()) {
             if (dependentsStopped(svc, g)) {
@@ -191,7 +194,8 @@ final class ServicePlanner {
         if (s.busy(Planner.key(id, target)) || (known.containsKey(target) && known.get(target).active())) {
             return false;
         }
-        if (!stoppedElsewhere(svc, target) || recoveredFirst(svc, target).isPresent()) {
+        boolean clone = ctx.cloneById.containsKey(unit);
+        if ((!clone && !stoppedElsewhere(svc, target)) || recoveredFirst(svc, target).isPresent()) {
             return false;
         }
         List<Service> unitMembers = ctx.members(unit);
@@ -203,8 +207,9 @@ final class ServicePlanner {
             if (r.kind() != OrderRule.Kind.MANDATORY) {
                 continue;
             }
-            boolean applies = r.then().equals(id) || (r.then().equals(unit) && index == 0);
-            if (applies && !anyRunning(r.first())) {
+            boolean applies = r.then().equals(id) || (r.then().equals(unit) && index == 0)
+                    || (index == 0 && clone && r.then().equals(ctx.cloneById.get(unit).child()));
+            if (applies && !(interleaved(r, unit) ? runningIn(r.first(), target) : anyRunning(r.first()))) {
                 return false;
             }
         }
@@ -238,13 +243,26 @@ final class ServicePlanner {
         return true;
     }
 
+    /** Whether an order is between two clones and its "then" interleaves: instance waits for instance, node by node. */
+    private boolean interleaved(OrderRule r, String thenUnit) {
+        var then = ctx.cloneById.get(thenUnit);
+        return then != null && then.interleave() && ctx.cloneById.containsKey(r.first());
+    }
+
+    /** Whether the last member of {@code resource} (a clone's, for a clone) runs in guest node {@code g}. */
+    private boolean runningIn(String resource, String g) {
+        List<Service> ms = ctx.members(resource);
+        return !ms.isEmpty() && ctx.running(ms.get(ms.size() - 1).id(), g);
+    }
+
     private boolean anyRunning(String resource) {
         Service one = ctx.svcById.get(resource);
         List<Service> ms = ctx.members(one == null ? resource : ctx.placementUnit(one));
         if (ms.isEmpty()) {
             return false;
         }
-        String probe = ctx.groupById.containsKey(resource) ? ms.get(ms.size() - 1).id() : resource;
+        String probe = ctx.groupById.containsKey(resource) || ctx.cloneById.containsKey(resource)
+                ? ms.get(ms.size() - 1).id() : resource;
         return ctx.stateOf(probe).values().stream().anyMatch(x -> x.status() == ServiceStatus.RUNNING);
     }
 
@@ -336,8 +354,8 @@ final class ServicePlanner {
         if (st == null || st.status() != ServiceStatus.RUNNING) {
             return false;
         }
-        String target = placement.target(ctx.placementUnit(svc));
-        return target != null && (!target.equals(g) || leaving.contains(g));
+        Set<String> targets = placement.targetsOf(ctx.placementUnit(svc));
+        return !targets.isEmpty() && (!targets.contains(g) || leaving.contains(g));
     }
 
     /**

@@ -23,7 +23,7 @@ final class UnitScores {
         this.now = ctx.now;
     }
 
-    /** Location rules of a service and of its group. */
+    /** Location rules of a service, of its group and of the clone that holds either. */
     List<LocationRule> rulesOf(Service m) {
         List<LocationRule> own = ctx.locByResource.getOrDefault(m.id(), List.of());
         String unit = ctx.placementUnit(m);
@@ -31,6 +31,8 @@ final class UnitScores {
             return own;
         }
         List<LocationRule> all = new ArrayList<>(own);
+        m.group().filter(g -> !g.equals(unit))
+                .ifPresent(g -> all.addAll(ctx.locByResource.getOrDefault(g, List.of())));
         all.addAll(ctx.locByResource.getOrDefault(unit, List.of()));
         return all;
     }

@@ -263,17 +263,66 @@ class DefinitionsLoaderTest {
 
     @Test
     void unsupportedElementsAreErrorsWithIdAndLine() throws IOException {
-        DefinitionsLoader.Result r = load(resources(dummy("a"), "<clone id=\"c1\">" + dummy("b") + "</clone>",
-                "<bundle id=\"b1\"/>", "<master id=\"m1\"/>"));
-        assertError(r, "<clone id=\"c1\">: clones are not supported");
+        DefinitionsLoader.Result r = load(resources(dummy("a"), "<clone id=\"c1\"><meta_attributes id=\"c1-m\">"
+                + "<nvpair id=\"c1-u\" name=\"globally-unique\" value=\"true\"/></meta_attributes>" + dummy("b")
+                + "</clone>", "<bundle id=\"b1\"/>", "<master id=\"m1\">" + dummy("c") + "</master>"));
+        assertError(r, "<clone id=\"c1\">: globally-unique clones are not supported");
         assertError(r, "<bundle id=\"b1\">: bundles are not supported");
-        assertError(r, "<master id=\"m1\">: clones are not supported");
+        assertError(r, "<master id=\"m1\">: promotable clones are not supported");
         Problem clone = r.problems().stream().filter(p -> p.message().contains("c1")).findFirst().orElseThrow();
         assertEquals(3, clone.at().line(), "line of the <clone>");
         assertError(load(resources(dummy("a")), "<constraints><rsc_location id=\"l\" rsc=\"a\"><rule id=\"r\" score=\"1\"/>"
                 + "</rsc_location></constraints>"), "rules are not supported");
         assertError(load(resources(dummy("a").replace("/>", "><meta_attributes id=\"m\"><rule id=\"r\"/>"
                 + "</meta_attributes></primitive>"))), "rules are not supported");
+    }
+
+    @Test
+    void anonymousClonesOfServicesAndGroups() throws IOException {
+        DefinitionsLoader.Result r = load(resources(vm("vm-a", "guest1", ""),
+                "<clone id=\"ping-clone\"><meta_attributes id=\"pc-m\"><nvpair id=\"pc-max\" name=\"clone-max\" "
+                        + "value=\"2\"/><nvpair id=\"pc-i\" name=\"interleave\" value=\"true\"/><nvpair id=\"pc-r\" "
+                        + "name=\"target-role\" value=\"Stopped\"/></meta_attributes>" + dummy("ping") + "</clone>",
+                "<clone id=\"mon-clone\"><group id=\"mon\">" + dummy("agent") + dummy("shipper") + "</group></clone>"),
+                "<constraints><rsc_order id=\"o\" first=\"ping-clone\" then=\"mon-clone\"/>"
+                        + "<rsc_location id=\"l\" rsc=\"mon-clone\" node=\"guest1\" score=\"-INFINITY\"/></constraints>");
+        assertTrue(r.ok(), messages(r));
+        Definitions d = r.definitions();
+        CloneSet ping = d.clone("ping-clone").orElseThrow();
+        assertEquals("ping", ping.child());
+        assertEquals(2, ping.cloneMax().getAsInt());
+        assertTrue(ping.interleave());
+        assertEquals(ResourceMeta.TargetRole.STOPPED, d.service("ping").orElseThrow().meta().targetRole(),
+                "the clone's meta-attributes pass to what it holds");
+        CloneSet mon = d.clone("mon-clone").orElseThrow();
+        assertEquals("mon", mon.child());
+        assertTrue(mon.cloneMax().isEmpty());
+        assertFalse(mon.interleave());
+        assertEquals(List.of("agent", "shipper"), d.group("mon").orElseThrow().members());
+        assertEquals("mon-clone", d.cloneOf("mon").orElseThrow().id());
+    }
+
+    @Test
+    void clonesThatCannotBeHonouredAreErrors() throws IOException {
+        String[][] cases = {
+            {"<clone id=\"c\">" + vm("vm-a", "guest1", "") + "</clone>", "a VM resource (remote-node) cannot be cloned"},
+            {"<clone id=\"c\">" + dummy("a") + dummy("b") + "</clone>", "must hold exactly one primitive or group"},
+            {"<clone id=\"c\"><meta_attributes id=\"m\"><nvpair id=\"n\" name=\"clone-node-max\" value=\"2\"/>"
+                    + "</meta_attributes>" + dummy("a") + "</clone>", "clone-node-max 2 is not supported"},
+            {"<clone id=\"c\"><meta_attributes id=\"m\"><nvpair id=\"n\" name=\"clone-max\" value=\"many\"/>"
+                    + "</meta_attributes>" + dummy("a") + "</clone>", "clone-max 'many' is not a non-negative integer"},
+            {"<clone id=\"c\"><meta_attributes id=\"m\"><nvpair id=\"n\" name=\"promotable\" value=\"true\"/>"
+                    + "</meta_attributes>" + dummy("a") + "</clone>", "promotable clones are not supported"},
+            {"<group id=\"g\"><clone id=\"c\">" + dummy("a") + "</clone></group>", "a clone inside a group"},
+        };
+        for (String[] c : cases) {
+            DefinitionsLoader.Result r = load(resources(c[0]));
+            assertError(r, c[1]);
+            assertTrue(r.problems().stream().filter(Problem::isError).allMatch(p -> p.at().line() > 0), messages(r));
+        }
+        assertError(load(resources("<clone id=\"c\">" + dummy("a") + "</clone>", dummy("b")),
+                "<constraints><rsc_colocation id=\"co\" rsc=\"b\" with-rsc=\"a\" score=\"INFINITY\"/></constraints>"),
+                "'a' is held by clone 'c', which places it; colocate the clone");
     }
 
     @Test
