@@ -121,7 +121,12 @@ public sealed interface Action permits Action.OnService, Action.OnVm, Action.OnC
         }
     }
 
-    record StopService(String service, String node, String reason) implements OnService {
+    /** A stop; with {@code restart}, the service is to start again in the same guest node (restart, recovery). */
+    record StopService(String service, String node, String reason, boolean restart) implements OnService {
+        public StopService(String service, String node, String reason) {
+            this(service, node, reason, false);
+        }
+
         @Override
         public String toString() {
             return "stop " + service + " on " + node;

@@ -48,7 +48,7 @@ final class ClonePlacement {
             }
             long score = Score.add(new Score(own.getAsLong()), new Score(coloc)).value();
             if (score >= 0) {
-                ok.add(new Candidate(g, score, ctx.running(ms.get(0).id(), g), load.getOrDefault(g, 0)));
+                ok.add(new Candidate(g, score, holds(ms.get(0).id(), g), load.getOrDefault(g, 0)));
             }
         }
         ok.sort(Comparator.comparing(Candidate::running).reversed()
@@ -76,6 +76,12 @@ final class ClonePlacement {
             placedLoad.put(unit, delta);
         }
         return out;
+    }
+
+    /** Whether an instance runs, restarts or failed (and is recovered) in {@code g}: it keeps its guest node. */
+    private boolean holds(String svc, String g) {
+        Observed.Service st = ctx.stateOf(svc).get(g);
+        return ctx.holdsPlace(svc, g) || (st != null && st.status() == ServiceStatus.FAILED);
     }
 
     /** The guest nodes where a clone's first member runs now: kept while its state elsewhere is being found out. */

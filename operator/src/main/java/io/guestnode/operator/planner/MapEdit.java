@@ -64,6 +64,11 @@ public final class MapEdit<K, V> {
         }
     }
 
+    /** The entries from {@code from} (inclusive) to {@code to} (exclusive), as they are now in this edit. */
+    public java.util.List<Map.Entry<K, V>> entries(K from, K to) {
+        return java.util.List.copyOf(map.subMap(from, true, to, false).entrySet());
+    }
+
     /** The keys from {@code from} (inclusive) to {@code to} (exclusive) in the index's order. */
     public java.util.SortedSet<K> indexRange(K from, K to) {
         return index.subSet(from, true, to, false);

@@ -65,17 +65,23 @@ public final class Observed {
     /**
      * A service in one guest node; absent from the map means "not probed since the connection came up".
      *
-     * @param monitors intervals (ms) of the recurring monitors running for it
+     * @param monitors   intervals (ms) of the recurring monitors running for it
+     * @param restarting stopped to be started again in the same guest node (a restart or a recovery in place): it
+     *                   keeps its place there as if it still ran, as Pacemaker decides a restart in one transition
      */
-    public record Service(ServiceStatus status, Set<Long> monitors, Instant since) {
+    public record Service(ServiceStatus status, Set<Long> monitors, Instant since, boolean restarting) {
         public Service {
             monitors = Set.copyOf(new TreeSet<>(monitors));
+        }
+
+        public Service(ServiceStatus status, Set<Long> monitors, Instant since) {
+            this(status, monitors, since, false);
         }
 
         public Service withMonitor(long intervalMs) {
             TreeSet<Long> m = new TreeSet<>(monitors);
             m.add(intervalMs);
-            return new Service(status, m, since);
+            return new Service(status, m, since, restarting);
         }
 
         public boolean active() {

@@ -223,13 +223,31 @@ public final class ObservedState {
         }
 
         /**
-         * A connection came up to a guest whose VM did not stop meanwhile: what was stopped there is forgotten
-         * (probed again where it may be placed); what was active is kept as unverified, to be probed there.
+         * A guest node's VM is down (fenced, or stopped by itself): what was active inside is stopped and keeps its
+         * place there, to be recovered in place if the guest comes back (as Pacemaker recovers it); the rest is
+         * forgotten. Once a connection comes up again, all of it is probed anew.
+         */
+        public void guestDown(String node, Instant now) {
+            for (ResourceNode k : servicesIn(node)) {
+                if (services.get(k).active()) {
+                    services.put(k, new Service(Observed.ServiceStatus.STOPPED, java.util.Set.of(), now, true));
+                } else {
+                    services.remove(k);
+                }
+            }
+        }
+
+        /**
+         * A connection came up to a guest: what was stopped there is forgotten (probed again where it may be placed);
+         * what was active, or is to restart there after a fence, is kept as unverified, to be probed there.
          */
         public void reconnected(String node, Instant now) {
             for (ResourceNode k : servicesIn(node)) {
-                if (services.get(k).active()) {
-                    services.put(k, new Service(Observed.ServiceStatus.UNVERIFIED, java.util.Set.of(), now));
+                Service was = services.get(k);
+                if (was.active() || was.restarting()) {
+                    // what was to restart here may have been started again by the guest itself: probed too
+                    services.put(k, new Service(Observed.ServiceStatus.UNVERIFIED, java.util.Set.of(), now,
+                            was.restarting()));
                 } else {
                     services.remove(k);
                 }

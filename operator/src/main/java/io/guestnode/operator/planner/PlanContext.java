@@ -156,6 +156,13 @@ final class PlanContext {
         return stateBySvc.getOrDefault(svc, Map.of());
     }
 
+    /** Whether a service runs in {@code g}, or was stopped there to start again there (restart, recovery). */
+    boolean holdsPlace(String svc, String g) {
+        Observed.Service x = stateOf(svc).get(g);
+        return x != null && (x.status() == ServiceStatus.RUNNING
+                || (x.status() == ServiceStatus.STOPPED && x.restarting()));
+    }
+
     boolean running(String svc, String g) {
         Observed.Service x = stateOf(svc).get(g);
         return x != null && x.status() == ServiceStatus.RUNNING;

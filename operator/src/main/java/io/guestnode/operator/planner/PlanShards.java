@@ -58,6 +58,8 @@ final class PlanShards {
             byResource.put(v.id(), byNode.get(v.node()));
             byResource.put(v.node(), byNode.get(v.node()));
         }
+        // a clone is where what it holds is (its constraints name the clone)
+        whole.clones().forEach(c -> byResource.put(c.id(), byResource.get(c.child())));
         List<Definitions> defs = restrict(parts.size());
         for (int i = 0; i < out.size(); i++) {
             out.set(i, new Shard(i, defs.get(i), Set.copyOf(parts.get(i).stream().map(g -> vms.get(g).node())

@@ -97,10 +97,10 @@ final class ServicePlacement {
         }
         Set<String> out = new TreeSet<>(preferred.isEmpty() ? pool : preferred);
         out.removeAll(banned);
-        // where it runs now is always a candidate (stickiness)
+        // where it runs now (or restarts) is always a candidate (stickiness)
         for (Service m : ms) {
-            ctx.stateOf(m.id()).forEach((n, st) -> {
-                if (st.status() == ServiceStatus.RUNNING && pool.contains(n) && !banned.contains(n)) {
+            ctx.stateOf(m.id()).keySet().forEach(n -> {
+                if (ctx.holdsPlace(m.id(), n) && pool.contains(n) && !banned.contains(n)) {
                     out.add(n);
                 }
             });
@@ -157,8 +157,8 @@ final class ServicePlacement {
         for (String u : units) {
             Set<String> where = new HashSet<>();
             for (Service m : ctx.members(u)) {
-                ctx.stateOf(m.id()).forEach((n, st) -> {
-                    if (st.status() == ServiceStatus.RUNNING && ctx.online.contains(n)) {
+                ctx.stateOf(m.id()).keySet().forEach(n -> {
+                    if (ctx.holdsPlace(m.id(), n) && ctx.online.contains(n)) {
                         where.add(n);
                     }
                 });
@@ -357,12 +357,14 @@ final class ServicePlacement {
         return scoring.memberBanned(m, g);
     }
 
-    /** Where an unprobed unit runs already, so that it is not moved before its state is known. */
+    /** Where a unit runs already (or restarts), so that it is not moved before its state is known. */
     private Optional<String> currentNode(List<Service> ms) {
         for (Service m : ms) {
-            Optional<String> n = ctx.stateOf(m.id()).entrySet().stream()
-                    .filter(e -> e.getValue().status() == ServiceStatus.RUNNING && ctx.online.contains(e.getKey()))
-                    .map(Map.Entry::getKey).sorted().findFirst();
+            // where it runs comes before where it was to restart
+            Optional<String> n = ctx.stateOf(m.id()).keySet().stream()
+                    .filter(g -> ctx.holdsPlace(m.id(), g) && ctx.online.contains(g))
+                    .min(java.util.Comparator.comparing((String g) -> !ctx.running(m.id(), g))
+                            .thenComparing(java.util.Comparator.naturalOrder()));
             if (n.isPresent()) {
                 return n;
             }

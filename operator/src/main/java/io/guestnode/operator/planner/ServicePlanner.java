@@ -151,7 +151,7 @@ final class ServicePlanner {
         if (recovered.isPresent()) {
             if (dependentsStopped(svc, g)) {
                 actions.add(new Action.StopService(id, g, "restart " + id + " in " + g + ": it depends on "
-                        + recovered.get() + ", which is recovered first"));
+                        + recovered.get() + ", which is recovered first", true));
             }
         } else if (!stays && target != null && !online.contains(target) && !leaving.contains(g)) {
             notes.put(id, "runs in " + g + " until " + target + " is online");
@@ -178,7 +178,7 @@ final class ServicePlanner {
             default -> {
                 if (dependentsStopped(svc, g)) {
                     actions.add(new Action.StopService(id, g, "recover " + id + " in " + g
-                            + " after a failed " + (f == null ? "operation" : f.op())));
+                            + " after a failed " + (f == null ? "operation" : f.op()), true));
                 }
             }
         }
@@ -283,8 +283,12 @@ final class ServicePlanner {
             }
             if (r.first().equals(svc.id()) || (r.first().equals(unit) && index == ms.size() - 1)) {
                 Service thenSvc = ctx.svcById.get(r.then());
-                for (Service t : ctx.members(thenSvc == null ? r.then() : ctx.placementUnit(thenSvc))) {
-                    if (ctx.stateOf(t.id()).values().stream().anyMatch(Observed.Service::active)) {
+                String thenUnit = thenSvc == null ? r.then() : ctx.placementUnit(thenSvc);
+                boolean interleaved = interleaved(r, thenUnit);
+                for (Service t : ctx.members(thenUnit)) {
+                    // interleaved clones: only the instance in the same guest node stops first
+                    if (ctx.stateOf(t.id()).entrySet().stream().anyMatch(e -> e.getValue().active()
+                            && (!interleaved || e.getKey().equals(g)))) {
                         return false;
                     }
                 }
@@ -325,8 +329,12 @@ final class ServicePlanner {
                 continue;
             }
             Service first = ctx.svcById.get(r.first());
+            boolean interleaved = interleaved(r, unit);
             for (Service f : ctx.members(first == null ? r.first() : ctx.placementUnit(first))) {
-                Map<String, Observed.Service> known = ctx.stateOf(f.id());
+                // interleaved clones: an instance depends only on the instance in its own guest node
+                Map<String, Observed.Service> known = interleaved
+                        ? (ctx.stateOf(f.id()).containsKey(g) ? Map.of(g, ctx.stateOf(f.id()).get(g)) : Map.of())
+                        : ctx.stateOf(f.id());
                 if (disabled(f) || known.keySet().stream().anyMatch(n -> recovering(f.id(), n) || moving(f, n))
                         || (!known.isEmpty() && known.values().stream().noneMatch(Observed.Service::active))
                         || known.entrySet().stream().anyMatch(e -> e.getValue().active()

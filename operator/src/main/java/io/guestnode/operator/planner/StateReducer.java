@@ -139,8 +139,11 @@ public final class StateReducer {
                             new Observed.Service(ServiceStatus.FAILED, Set.of(), now));
                     fail(m, a.service(), a.node(), 1, "monitor", 0, f, policy(d, a.service(), "monitor", 0), now);
                 } else {
-                    m.services.put(new ResourceNode(a.service(), a.node()), new Observed.Service(
-                            f.rc() == 0 ? ServiceStatus.RUNNING : ServiceStatus.STOPPED, Set.of(), now));
+                    // found stopped where it was to restart (its guest came back after a fence): it keeps its place
+                    ResourceNode k = new ResourceNode(a.service(), a.node());
+                    boolean restarting = f.rc() == 7 && m.services.get(k) != null && m.services.get(k).restarting();
+                    m.services.put(k, new Observed.Service(f.rc() == 0 ? ServiceStatus.RUNNING : ServiceStatus.STOPPED,
+                            Set.of(), now, restarting));
                 }
             }
             case Action.StartService a -> {
@@ -151,6 +154,13 @@ public final class StateReducer {
                 ResourceNode k = new ResourceNode(a.service(), a.node());
                 if (f.ok() && f.rc() == 0) {
                     m.services.put(k, new Observed.Service(ServiceStatus.RUNNING, Set.of(), now));
+                    // running here now: where it was to restart elsewhere holds no place any more
+                    for (var e : m.services.entries(ResourceNode.first(a.service()), ResourceNode.after(a.service()))) {
+                        if (e.getValue().restarting()) {
+                            Observed.Service was = e.getValue();
+                            m.services.put(e.getKey(), new Observed.Service(was.status(), was.monitors(), was.since()));
+                        }
+                    }
                 } else {
                     m.services.put(k, new Observed.Service(ServiceStatus.FAILED, Set.of(), now));
                     // start-failure-is-fatal: the service may not start in this guest node again until cleanup
@@ -168,7 +178,7 @@ public final class StateReducer {
                 }
                 ResourceNode k = new ResourceNode(a.service(), a.node());
                 if (f.ok() && (f.rc() == 0 || f.rc() == 7)) {
-                    m.services.put(k, new Observed.Service(ServiceStatus.STOPPED, Set.of(), now));
+                    m.services.put(k, new Observed.Service(ServiceStatus.STOPPED, Set.of(), now, a.restart()));
                 } else {
                     String policy = policy(d, a.service(), "stop", 0);
                     m.services.put(k, new Observed.Service(ServiceStatus.STOP_FAILED, Set.of(), now));
@@ -367,7 +377,7 @@ public final class StateReducer {
         int n = g.lastFenceAt().plus(CRASH_LOOP_WINDOW).isAfter(now) ? g.recoveries() + 1 : 1;
         m.guests.put(node, new Guest(false, "", 0, "", n, now, now.plus(Planner.backoff(n)), Instant.EPOCH));
         m.connections.put(node, new Connection(false, now));
-        m.eraseServices(node);
+        m.guestDown(node, now);
     }
 
     private static void fail(ObservedState.Mutable m, String resource, String node, long add, String op, long interval,

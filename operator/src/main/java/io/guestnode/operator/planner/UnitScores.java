@@ -23,6 +23,11 @@ final class UnitScores {
         this.now = ctx.now;
     }
 
+    /** Location rules of the service itself. */
+    private List<LocationRule> ownRules(Service m) {
+        return ctx.locByResource.getOrDefault(m.id(), List.of());
+    }
+
     /** Location rules of a service, of its group and of the clone that holds either. */
     List<LocationRule> rulesOf(Service m) {
         List<LocationRule> own = ctx.locByResource.getOrDefault(m.id(), List.of());
@@ -47,7 +52,8 @@ final class UnitScores {
         boolean allowed = true;
         for (Service m : ms) {
             ResourceMeta meta = ctx.meta(m.id(), m.meta());
-            for (LocationRule l : rulesOf(m)) {
+            // a group's (or clone's) own location scores count once, as Pacemaker gives them to its first member
+            for (LocationRule l : m == ms.get(0) ? rulesOf(m) : ownRules(m)) {
                 if (l.node().equals(g)) {
                     if (l.score().isMinusInfinity()) {
                         allowed = false;
@@ -65,7 +71,7 @@ final class UnitScores {
                 allowed = false;
                 why.add(m.id() + " failed to stop in " + g);
             }
-            if (ctx.running(m.id(), g)) {
+            if (ctx.holdsPlace(m.id(), g)) {
                 score = Score.add(new Score(score), new Score(meta.stickiness())).value();
             }
         }

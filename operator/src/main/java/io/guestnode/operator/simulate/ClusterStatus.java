@@ -1,6 +1,7 @@
 package io.guestnode.operator.simulate;
 
 import io.guestnode.operator.definitions.Agent;
+import io.guestnode.operator.definitions.CloneSet;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.Group;
 import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
@@ -84,7 +85,18 @@ public record ClusterStatus(List<String> online, List<String> guestsOnline, List
     public Set<Shown> listed(Definitions d) {
         Set<String> connections = Set.copyOf(d.guestNodes());
         Set<Shown> out = new java.util.TreeSet<>(Comparator.comparing(Shown::toString));
-        resources.stream().filter(r -> !connections.contains(r.resource())).forEach(out::add);
+        for (Shown r : resources) {
+            if (connections.contains(r.resource())) {
+                continue;
+            }
+            var clone = CloneInstances.cloned(d, r.resource()) ? d.service(r.resource())
+                    .flatMap(x -> d.cloneOf(x.group().orElse(x.id()))) : java.util.Optional.<CloneSet>empty();
+            if (clone.isEmpty() || r.role().equals("FAILED")) {
+                out.add(r);
+            } else if (r.role().equals("Started") && CloneStatus.startedIn(d, this, clone.get(), r.node())) {
+                out.add(new Shown(clone.get().id(), "Started", r.node())); // as crm_mon lists a clone's instances
+            }
+        }
         return out;
     }
 
@@ -103,6 +115,14 @@ public record ClusterStatus(List<String> online, List<String> guestsOnline, List
             if (d.guestNodes().contains(r)) {
                 continue;
             }
+            if (CloneInstances.cloned(d, r)) {
+                Service svc = d.service(r).orElseThrow();
+                CloneSet clone = d.cloneOf(svc.group().orElse(svc.id())).orElseThrow();
+                if (groupsShown.add(clone.id())) {
+                    out.addAll(CloneStatus.text(d, this, clone));
+                }
+                continue;
+            }
             var group = d.service(r).flatMap(Service::group).flatMap(d::group);
             if (group.isPresent()) {
                 if (groupsShown.add(group.get().id())) {
@@ -118,7 +138,7 @@ public record ClusterStatus(List<String> online, List<String> guestsOnline, List
         return out;
     }
 
-    private String resourceLine(Definitions d, String r) {
+    String resourceLine(Definitions d, String r) {
         Agent agent = d.vm(r).map(VmResource::agent).orElseGet(() -> d.service(r).map(Service::agent).orElseThrow());
         List<Shown> mine = resources.stream().filter(s -> s.resource().equals(r)).toList();
         String role;

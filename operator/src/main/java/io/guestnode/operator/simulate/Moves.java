@@ -22,9 +22,9 @@ import java.util.Set;
  */
 record Moves(SequencedMap<String, Change> changes, SequencedMap<String, String> fenced) {
 
-    /** One resource: active where it was, stopped on, started on, failed before. */
+    /** One resource: active where it was, stopped on, started on, failed before (anywhere; and where). */
     record Change(SequencedSet<String> was, SequencedSet<String> stopped, SequencedSet<String> started,
-                  boolean failed) {
+                  boolean failed, SequencedSet<String> failedOn) {
     }
 
     static Moves of(Definitions d, StatusImport.Imported before, List<Action> actions) {
@@ -34,7 +34,11 @@ record Moves(SequencedMap<String, Change> changes, SequencedMap<String, String> 
         for (Placed p : before.placed()) {
             active.add(new ResourceNode(p.resource(), p.node()));
             failed.merge(p.resource(), p.failed(), Boolean::logicalOr);
-            change(changes, p.resource(), failed).was().add(p.node());
+            Change c = change(changes, p.resource(), failed);
+            c.was().add(p.node());
+            if (p.failed()) {
+                c.failedOn().add(p.node());
+            }
         }
         SequencedMap<String, String> fenced = new LinkedHashMap<>();
         String host = d.hostNode();
@@ -67,7 +71,7 @@ record Moves(SequencedMap<String, Change> changes, SequencedMap<String, String> 
 
     private static Change change(Map<String, Change> changes, String resource, Map<String, Boolean> failed) {
         return changes.computeIfAbsent(resource, r -> new Change(new LinkedHashSet<>(), new LinkedHashSet<>(),
-                new LinkedHashSet<>(), failed.getOrDefault(r, false)));
+                new LinkedHashSet<>(), failed.getOrDefault(r, false), new LinkedHashSet<>()));
     }
 
     private static void start(Map<String, Change> changes, Map<String, Boolean> failed, Set<ResourceNode> active,

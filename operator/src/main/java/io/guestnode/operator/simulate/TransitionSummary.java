@@ -34,8 +34,16 @@ public final class TransitionSummary {
                 + (restarted(moves, e.getValue()) ? "reboot" : "off") + ") " + e.getKey() + " (resource: "
                 + e.getValue() + ") 'guest is unclean'"));
         List<Line> lines = new ArrayList<>();
+        java.util.Set<String> clonesListed = new java.util.HashSet<>();
         for (String r : Moves.ordered(declared(d), moves.changes().keySet())) {
-            line(d, r, moves.changes().get(r), moves.changes()).ifPresent(lines::add);
+            if (CloneInstances.cloned(d, r)) {
+                var clone = CloneInstances.cloneOf(d, r);
+                if (clonesListed.add(clone.id())) {
+                    lines.addAll(CloneInstances.lines(d, clone, moves.changes()));
+                }
+            } else {
+                line(d, r, moves.changes().get(r), moves.changes()).ifPresent(lines::add);
+            }
         }
         int rscWidth = 5;
         int detailWidth = 5;

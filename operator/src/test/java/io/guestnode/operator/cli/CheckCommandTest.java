@@ -42,8 +42,7 @@ class CheckCommandTest {
         String[] r = run(defs.toString());
         assertEquals("78", r[0], "invalid configuration (CRM_EX_CONFIG)");
         List<String> lines = r[1].lines().toList();
-        assertEquals(defs + ":2: <clone id=\"c1\">: clones are not supported (guestnode runs one instance of each "
-                + "service)", lines.get(0));
+        assertEquals(defs + ":2: <clone id=\"c1\"> must hold exactly one primitive or group", lines.get(0));
         assertEquals("0 guests, 0 resources, 1 error", lines.get(1));
         assertTrue(r[2].isEmpty(), r[2]);
     }

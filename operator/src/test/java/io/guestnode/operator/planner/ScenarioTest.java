@@ -173,7 +173,8 @@ class ScenarioTest {
                     e.optAttr("monitors").ifPresent(v -> Arrays.stream(v.split(",")).map(String::trim)
                             .filter(x -> !x.isEmpty()).forEach(x -> mons.add(Durations.parse(x).toMillis())));
                     m.services.put(new ResourceNode(e.attr("id"), e.attr("node")), new Observed.Service(
-                            Observed.ServiceStatus.valueOf(e.attr("status").toUpperCase()), mons, since));
+                            Observed.ServiceStatus.valueOf(e.attr("status").toUpperCase()), mons, since,
+                            Boolean.parseBoolean(e.optAttr("restarting").orElse("false"))));
                 }
                 case "failure" -> m.failures.put(new ResourceNode(e.attr("resource"), e.attr("node")), new Failure(
                         "INFINITY".equals(e.attr("count")) ? 1_000_000 : Long.parseLong(e.attr("count")),

@@ -276,7 +276,22 @@ record Agreement(long seed, Path cib, Instant at, List<String> pacemaker, List<S
     static Set<String> revised(List<String> lines) {
         Set<String> out = new TreeSet<>();
         Pattern p = Pattern.compile("\\*\\s+(\\S+)\\s+\\([^)]*\\):\\s+(Started|Stopped|FAILED)\\s*(\\[[^\\]]*\\]|\\S*)");
+        Pattern cloneSet = Pattern.compile("^\\s*\\* Clone Set: (\\S+) \\[");
+        Pattern instances = Pattern.compile("^\\s*\\* Started: \\[ ([^\\]]*) \\]");
+        String clone = null;
         for (String l : lines) {
+            Matcher c = cloneSet.matcher(l);
+            if (c.find()) {
+                clone = c.group(1);
+                continue;
+            }
+            Matcher i = instances.matcher(l);
+            if (clone != null && i.find()) {
+                for (String node : i.group(1).trim().split("\\s+")) {
+                    out.add(clone + " Started " + node); // a clone's started instances, node by node
+                }
+                continue;
+            }
             Matcher m = p.matcher(l.trim());
             if (!m.find() || l.contains("(stonith:")) {
                 continue;

@@ -1,0 +1,107 @@
+package io.guestnode.operator.simulate;
+
+import io.guestnode.operator.definitions.CloneSet;
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.definitions.OrderRule;
+import io.guestnode.operator.definitions.Service;
+import io.guestnode.operator.simulate.Moves.Change;
+import io.guestnode.operator.simulate.TransitionSummary.Line;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The instances of an anonymous clone in a Transition Summary: instance by instance, one line per member that starts,
+ * stops, restarts or recovers, named {@code member:N}. Instances active before are numbered first, by guest node,
+ * then the new ones.
+ */
+final class CloneInstances {
+    private static final Change NONE = new Change(new java.util.LinkedHashSet<>(), new java.util.LinkedHashSet<>(),
+            new java.util.LinkedHashSet<>(), false, new java.util.LinkedHashSet<>());
+
+    private CloneInstances() {
+    }
+
+    /** Whether a service is held by a clone, alone or in a group. */
+    static boolean cloned(Definitions d, String r) {
+        return d.service(r).map(s -> d.cloneOf(s.group().orElse(s.id())).isPresent()).orElse(false);
+    }
+
+    static CloneSet cloneOf(Definitions d, String r) {
+        Service s = d.service(r).orElseThrow();
+        return d.cloneOf(s.group().orElse(s.id())).orElseThrow();
+    }
+
+    /** Each instance's guest node, in the order of their numbers. */
+    static List<String> instances(Definitions d, CloneSet clone, Map<String, Change> all) {
+        TreeSet<String> was = new TreeSet<>();
+        TreeSet<String> added = new TreeSet<>();
+        for (String m : CloneStatus.members(d, clone)) {
+            was.addAll(all.getOrDefault(m, NONE).was());
+        }
+        for (String m : CloneStatus.members(d, clone)) {
+            all.getOrDefault(m, NONE).started().stream().filter(n -> !was.contains(n)).forEach(added::add);
+        }
+        List<String> out = new ArrayList<>(was);
+        out.addAll(added);
+        return out;
+    }
+
+    static List<Line> lines(Definitions d, CloneSet clone, Map<String, Change> all) {
+        List<Line> out = new ArrayList<>();
+        List<String> members = CloneStatus.members(d, clone);
+        if (!members.stream().allMatch(m -> d.service(m).map(s -> s.meta().actionable()).orElse(true))) {
+            return out;
+        }
+        List<String> nodes = instances(d, clone, all);
+        for (int i = 0; i < nodes.size(); i++) {
+            String n = nodes.get(i);
+            for (int k = 0; k < members.size(); k++) {
+                String m = members.get(k);
+                Change c = all.getOrDefault(m, NONE);
+                String instance = m + ":" + i;
+                boolean was = c.was().contains(n);
+                if (was && c.stopped().contains(n) && c.started().contains(n)) {
+                    out.add(c.failedOn().contains(n) ? new Line("Recover", instance, n, "")
+                            : new Line("Restart", instance, n, required(d, clone, members, k, n, i, all)
+                            .map(x -> "due to required " + x + " start").orElse("")));
+                } else if (was && c.stopped().contains(n)) {
+                    out.add(new Line("Stop", instance, n, "due to node availability"));
+                } else if (!was && c.started().contains(n)) {
+                    out.add(new Line("Start", instance, n, ""));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The instance a restart in {@code n} follows: the member before it, or an interleaved clone ordered first. */
+    private static Optional<String> required(Definitions d, CloneSet clone, List<String> members, int k, String n,
+                                             int i, Map<String, Change> all) {
+        if (k > 0 && restarted(all.getOrDefault(members.get(k - 1), NONE), n)) {
+            return Optional.of(members.get(k - 1) + ":" + i);
+        }
+        for (OrderRule o : d.orders()) {
+            if (!o.then().equals(clone.id()) || k > 0) {
+                continue;
+            }
+            Optional<CloneSet> first = d.clone(o.first());
+            if (first.isEmpty()) {
+                continue;
+            }
+            List<String> theirs = CloneStatus.members(d, first.get());
+            String last = theirs.get(theirs.size() - 1);
+            int index = instances(d, first.get(), all).indexOf(n);
+            if (index >= 0 && restarted(all.getOrDefault(last, NONE), n)) {
+                return Optional.of(last + ":" + index);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean restarted(Change c, String n) {
+        return c.stopped().contains(n) && c.started().contains(n);
+    }
+}
