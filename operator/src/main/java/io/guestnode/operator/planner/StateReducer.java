@@ -371,13 +371,25 @@ public final class StateReducer {
     }
 
 
-    /** The guest's VM is down: everything inside is stopped, its history is erased, and a recovery is counted. */
+    /**
+     * The guest's VM is down: everything inside is stopped, its history is erased, and a recovery is counted. When
+     * the guest itself failed (its VM failed or stopped, its connection was lost), what ran inside keeps its place,
+     * to be recovered there once the guest is back, as Pacemaker recovers the resources of a failed container; a
+     * guest fenced for a failed stop inside it (or by the operator) is no place to return to in that same recovery.
+     */
     private static void fenced(ObservedState.Mutable m, String node, Instant now) {
         Guest g = m.guest(node);
+        String why = g.uncleanReason();
+        boolean guestFailed = why.isEmpty() || why.startsWith("its VM failed") || why.startsWith("connection lost")
+                || why.startsWith("resource ") || why.startsWith("connection resource ");
         int n = g.lastFenceAt().plus(CRASH_LOOP_WINDOW).isAfter(now) ? g.recoveries() + 1 : 1;
         m.guests.put(node, new Guest(false, "", 0, "", n, now, now.plus(Planner.backoff(n)), Instant.EPOCH));
         m.connections.put(node, new Connection(false, now));
-        m.guestDown(node, now);
+        if (guestFailed) {
+            m.guestDown(node, now);
+        } else {
+            m.eraseServices(node);
+        }
     }
 
     private static void fail(ObservedState.Mutable m, String resource, String node, long add, String op, long interval,

@@ -34,9 +34,14 @@ final class CloneInstances {
         return d.cloneOf(s.group().orElse(s.id())).orElseThrow();
     }
 
-    /** Each instance's guest node, in the order of their numbers. */
-    static List<String> instances(Definitions d, CloneSet clone, Map<String, Change> all) {
-        TreeSet<String> was = new TreeSet<>();
+    /**
+     * Each instance's guest node, in the order of their numbers: those active before in the order the status lists
+     * their nodes (as Pacemaker numbers the instances it finds), then the new ones.
+     */
+    static List<String> instances(Definitions d, CloneSet clone, Map<String, Change> all, List<String> nodeOrder) {
+        java.util.Comparator<String> byStatus = java.util.Comparator.comparingInt((String n) -> nodeOrder.contains(n)
+                ? nodeOrder.indexOf(n) : Integer.MAX_VALUE).thenComparing(java.util.Comparator.naturalOrder());
+        TreeSet<String> was = new TreeSet<>(byStatus);
         TreeSet<String> added = new TreeSet<>();
         for (String m : CloneStatus.members(d, clone)) {
             was.addAll(all.getOrDefault(m, NONE).was());
@@ -49,15 +54,30 @@ final class CloneInstances {
         return out;
     }
 
-    static List<Line> lines(Definitions d, CloneSet clone, Map<String, Change> all) {
+    static List<Line> lines(Definitions d, CloneSet clone, Map<String, Change> all, List<String> nodeOrder) {
         List<Line> out = new ArrayList<>();
         List<String> members = CloneStatus.members(d, clone);
         if (!members.stream().allMatch(m -> d.service(m).map(s -> s.meta().actionable()).orElse(true))) {
             return out;
         }
-        List<String> nodes = instances(d, clone, all);
+        List<String> nodes = instances(d, clone, all, nodeOrder);
+        // an instance that leaves its guest node while a new one starts elsewhere is a move of that instance
+        List<String> leaving = new ArrayList<>();
+        List<String> arriving = new ArrayList<>();
+        for (String n : nodes) {
+            Change first = all.getOrDefault(members.get(0), NONE);
+            if (first.was().contains(n) && first.stopped().contains(n) && !first.started().contains(n)) {
+                leaving.add(n);
+            } else if (!first.was().contains(n) && first.started().contains(n)) {
+                arriving.add(n);
+            }
+        }
         for (int i = 0; i < nodes.size(); i++) {
             String n = nodes.get(i);
+            int moved = leaving.indexOf(n);
+            if (!nodes.subList(0, i).contains(n) && arriving.contains(n) && arriving.indexOf(n) < leaving.size()) {
+                continue; // listed as the move of an instance that leaves
+            }
             for (int k = 0; k < members.size(); k++) {
                 String m = members.get(k);
                 Change c = all.getOrDefault(m, NONE);
@@ -65,8 +85,11 @@ final class CloneInstances {
                 boolean was = c.was().contains(n);
                 if (was && c.stopped().contains(n) && c.started().contains(n)) {
                     out.add(c.failedOn().contains(n) ? new Line("Recover", instance, n, "")
-                            : new Line("Restart", instance, n, required(d, clone, members, k, n, i, all)
+                            : new Line("Restart", instance, n, required(d, clone, members, k, n, i, all, nodeOrder)
                             .map(x -> "due to required " + x + " start").orElse("")));
+                } else if (was && c.stopped().contains(n) && moved >= 0 && moved < arriving.size()) {
+                    out.add(new Line(c.failedOn().contains(n) ? "Recover" : "Move", instance,
+                            n + " -> " + arriving.get(moved), ""));
                 } else if (was && c.stopped().contains(n)) {
                     out.add(new Line("Stop", instance, n, "due to node availability"));
                 } else if (!was && c.started().contains(n)) {
@@ -77,9 +100,17 @@ final class CloneInstances {
         return out;
     }
 
-    /** The instance a restart in {@code n} follows: the member before it, or an interleaved clone ordered first. */
+    /**
+     * What a restart in {@code n} follows: the guest node's VM, the member before it, or an interleaved clone
+     * ordered first.
+     */
     private static Optional<String> required(Definitions d, CloneSet clone, List<String> members, int k, String n,
-                                             int i, Map<String, Change> all) {
+                                             int i, Map<String, Change> all, List<String> nodeOrder) {
+        Optional<String> vm = d.vmOfNode(n).map(v -> v.id()).filter(v -> restarted(all.getOrDefault(v, NONE),
+                d.hostNode()));
+        if (vm.isPresent()) {
+            return vm;
+        }
         if (k > 0 && restarted(all.getOrDefault(members.get(k - 1), NONE), n)) {
             return Optional.of(members.get(k - 1) + ":" + i);
         }
@@ -93,7 +124,7 @@ final class CloneInstances {
             }
             List<String> theirs = CloneStatus.members(d, first.get());
             String last = theirs.get(theirs.size() - 1);
-            int index = instances(d, first.get(), all).indexOf(n);
+            int index = instances(d, first.get(), all, nodeOrder).indexOf(n);
             if (index >= 0 && restarted(all.getOrDefault(last, NONE), n)) {
                 return Optional.of(last + ":" + index);
             }

@@ -91,10 +91,16 @@ public record ClusterStatus(List<String> online, List<String> guestsOnline, List
             }
             var clone = CloneInstances.cloned(d, r.resource()) ? d.service(r.resource())
                     .flatMap(x -> d.cloneOf(x.group().orElse(x.id()))) : java.util.Optional.<CloneSet>empty();
-            if (clone.isEmpty() || r.role().equals("FAILED")) {
+            if (clone.isEmpty()) {
                 out.add(r);
             } else if (r.role().equals("Started") && CloneStatus.startedIn(d, this, clone.get(), r.node())) {
                 out.add(new Shown(clone.get().id(), "Started", r.node())); // as crm_mon lists a clone's instances
+            } else if (!r.node().isEmpty()) {
+                // an instance not wholly started is listed member by member, a member that does not run as Stopped
+                out.add(r);
+                CloneStatus.members(d, clone.get()).stream().filter(m -> resources.stream().noneMatch(x ->
+                        x.resource().equals(m) && x.node().equals(r.node()))).forEach(m -> out.add(new Shown(m,
+                        "Stopped", "")));
             }
         }
         return out;

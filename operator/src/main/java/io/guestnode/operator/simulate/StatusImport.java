@@ -36,11 +36,13 @@ public final class StatusImport {
 
     /**
      * What the CIB's status says: the observed state, and every resource's role on each node it has a history on
-     * (what the summary compares the outcome with).
+     * (what the summary compares the outcome with), and the nodes in the order the status lists them (the order in
+     * which Pacemaker numbers a clone's instances).
      */
-    public record Imported(ObservedState state, List<Placed> placed) {
+    public record Imported(ObservedState state, List<Placed> placed, List<String> nodeOrder) {
         public Imported {
             placed = List.copyOf(placed);
+            nodeOrder = List.copyOf(nodeOrder);
         }
 
         public List<Placed> of(String resource) {
@@ -89,7 +91,7 @@ public final class StatusImport {
                 services(d, guest, v.node(), containerFailed, m, placed, now);
             }
         }
-        return new Imported(m.done(), placed);
+        return new Imported(m.done(), placed, List.copyOf(status.nodes().keySet()));
     }
 
     /**

@@ -39,7 +39,7 @@ public final class TransitionSummary {
             if (CloneInstances.cloned(d, r)) {
                 var clone = CloneInstances.cloneOf(d, r);
                 if (clonesListed.add(clone.id())) {
-                    lines.addAll(CloneInstances.lines(d, clone, moves.changes()));
+                    lines.addAll(CloneInstances.lines(d, clone, moves.changes(), before.nodeOrder()));
                 }
             } else {
                 line(d, r, moves.changes().get(r), moves.changes()).ifPresent(lines::add);

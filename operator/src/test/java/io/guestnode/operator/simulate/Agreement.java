@@ -200,9 +200,21 @@ record Agreement(long seed, Path cib, Instant at, List<String> pacemaker, List<S
 
     /**
      * {@code rsc_op_interval@~guestN=rc}: the node where rsc runs now, else guestN; {@code @~host1}: host1 if rsc
-     * runs there, else null (no injection).
+     * runs there, else null (no injection); {@code @=guestN}: guestN if rsc runs there, else null.
      */
     static String resolve(String spec, CibStatus status) {
+        int only = spec.indexOf("@=");
+        if (only >= 0) {
+            // a clone's instance on that guest node, if one runs there
+            int eq = spec.indexOf('=', only + 2);
+            String key = spec.substring(0, only);
+            String rsc = key.substring(0, key.lastIndexOf('_', key.lastIndexOf('_') - 1));
+            String node = spec.substring(only + 2, eq);
+            CibStatus.NodeState n = status.nodes().get(node);
+            boolean runs = n != null && RoleInHistory.of(n.history(rsc)).filter(x -> x == RoleInHistory.STARTED)
+                    .isPresent();
+            return runs ? key + "@" + node + spec.substring(eq) : null;
+        }
         int at = spec.indexOf("@~");
         if (at < 0) {
             return spec;

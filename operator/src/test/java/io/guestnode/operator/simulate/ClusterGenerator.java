@@ -96,6 +96,8 @@ public record ClusterGenerator(long seed, String configuration, List<String> inj
             }
         }
         colocations(new Random(seed * 7919 + 17), units, cons);
+        List<String> cloneInjections = new ArrayList<>();
+        clone(new Random(seed * 104729 + 3), guests, units, res, cons, cloneInjections);
         String stickiness = r.nextInt(3) == 0 ? "" : "    <rsc_defaults>\n      <meta_attributes id=\"rsc-options\">\n"
                 + "        <nvpair id=\"rsc-options-stickiness\" name=\"resource-stickiness\" value=\""
                 + (r.nextInt(2) == 0 ? "100" : "1") + "\"/>\n      </meta_attributes>\n    </rsc_defaults>\n";
@@ -113,6 +115,7 @@ public record ClusterGenerator(long seed, String configuration, List<String> inj
         List<String> injections = new ArrayList<>();
         List<Edit> edits = new ArrayList<>();
         happenings(r, vms, services, injections, edits);
+        injections.addAll(cloneInjections);
         return new ClusterGenerator(seed, cib, injections, edits, r.nextInt(4) == 0 ? 3600 : r.nextInt(60));
     }
 
@@ -137,6 +140,57 @@ public record ClusterGenerator(long seed, String configuration, List<String> inj
             cons.append("      <rsc_colocation id=\"coloc-").append(c).append("\" rsc=\"")
                     .append(units.get(dependent).id()).append("\" with-rsc=\"").append(units.get(primary).id())
                     .append("\" score=\"").append(score).append("\"/>\n");
+        }
+    }
+
+    /**
+     * An anonymous clone in a third of the clusters, drawn apart from the rest: of a primitive or of a group of two,
+     * with or without clone-max and interleave; maybe ordered before a unit, maybe a unit colocated with it; and
+     * failures of its instances ({@code @=guestN}: only where an instance runs).
+     */
+    private static void clone(Random r, int guests, List<Unit> units, StringBuilder res, StringBuilder cons,
+                              List<String> injections) {
+        if (r.nextInt(3) != 0) {
+            return;
+        }
+        boolean group = r.nextBoolean();
+        List<String> members = group ? List.of("agent1", "agent2") : List.of("ping");
+        StringBuilder meta = new StringBuilder();
+        if (r.nextInt(3) == 0) {
+            meta.append(nv("cln", "clone-max", Integer.toString(1 + r.nextInt(guests))));
+        }
+        if (r.nextBoolean()) {
+            meta.append(nv("cln", "interleave", "true"));
+        }
+        res.append("      <clone id=\"cln\">\n");
+        if (!meta.isEmpty()) {
+            res.append("        <meta_attributes id=\"cln-meta\">\n").append(meta).append("        </meta_attributes>\n");
+        }
+        if (group) {
+            res.append("        <group id=\"cgrp\">\n");
+        }
+        for (String m : members) {
+            res.append(service(r, m, group ? "    " : "  "));
+        }
+        if (group) {
+            res.append("        </group>\n");
+        }
+        res.append("      </clone>\n");
+        cons.append("      <rsc_location id=\"ban-cln\" rsc=\"cln\" node=\"").append(HOST)
+                .append("\" score=\"-INFINITY\"/>\n");
+        if (!units.isEmpty() && r.nextInt(3) == 0) {
+            cons.append("      <rsc_order id=\"order-cln\" first=\"cln\" then=\"")
+                    .append(units.get(r.nextInt(units.size())).id()).append("\"/>\n");
+        }
+        if (!units.isEmpty() && r.nextInt(4) == 0) {
+            cons.append("      <rsc_colocation id=\"coloc-cln\" rsc=\"").append(units.get(r.nextInt(units.size())).id())
+                    .append("\" with-rsc=\"cln\" score=\"INFINITY\"/>\n");
+        }
+        int failures = r.nextInt(3);
+        for (int i = 0; i < failures; i++) {
+            String m = members.get(r.nextInt(members.size()));
+            injections.add(m + (r.nextInt(4) == 0 ? "_start_0" : "_monitor_10000") + "@=guest" + (1 + r.nextInt(guests))
+                    + "=" + (r.nextInt(3) == 0 ? "7" : "1"));
         }
     }
 

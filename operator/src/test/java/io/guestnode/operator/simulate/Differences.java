@@ -25,7 +25,8 @@ import org.w3c.dom.NodeList;
  *
  * <p>A disagreement is explained when every line only one side prints matches a pattern of some class on that side,
  * and the revised statuses agree or one of those classes says they follow from its lines. Patterns are regular
- * expressions over whitespace-normalised lines; {@code {vm}}, {@code {guest}}, {@code {svc}} and {@code {node}} stand
+ * expressions over whitespace-normalised lines; {@code {vm}}, {@code {guest}}, {@code {svc}}, {@code {clone}} and
+ * {@code {node}} stand
  * for the CIB's VM resources, guest nodes, services and any node.
  */
 record Differences(int floorPercent, List<Kind> kinds) {
@@ -133,8 +134,9 @@ record Differences(int floorPercent, List<Kind> kinds) {
         String vms = alternatives(d.vms().stream().map(VmResource::id));
         String guests = alternatives(d.guestNodes().stream());
         String svcs = alternatives(d.services().stream().map(Service::id));
+        String clones = alternatives(d.clones().stream().map(c -> c.id()));
         String nodes = alternatives(Stream.concat(Stream.of(d.hostNode()), d.guestNodes().stream()));
-        return pattern.replace("{vm}", vms).replace("{guest}", guests).replace("{svc}", svcs)
+        return pattern.replace("{vm}", vms).replace("{guest}", guests).replace("{svc}", svcs).replace("{clone}", clones)
                 .replace("{node}", nodes);
     }
 
