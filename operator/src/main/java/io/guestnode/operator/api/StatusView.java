@@ -68,23 +68,7 @@ public record StatusView(String host, String updated, List<GuestView> guests, Li
                             vm.meta().targetRole())));
         }
         for (Service svc : d.services()) {
-            String role = "Stopped";
-            String node = "";
-            for (Map.Entry<io.guestnode.operator.planner.ResourceNode, Observed.Service> e : s.services().entrySet()) {
-                if (!e.getKey().resource().equals(svc.id())) {
-                    continue;
-                }
-                ServiceStatus st = e.getValue().status();
-                if (st == ServiceStatus.RUNNING) {
-                    role = "Started";
-                    node = e.getKey().node();
-                } else if (st == ServiceStatus.FAILED || st == ServiceStatus.STOP_FAILED) {
-                    role = "FAILED";
-                    node = e.getKey().node();
-                }
-            }
-            resources.add(new ResourceView(svc.id(), svc.agent().toString(), role, node,
-                    disabled(snap, svc.id(), svc.meta().targetRole())));
+            resources.addAll(serviceRows(d, s, svc, disabled(snap, svc.id(), svc.meta().targetRole())));
         }
         List<FailedAction> failed = new ArrayList<>();
         s.failures().forEach((k, f) -> failed.add(new FailedAction(k.resource(), k.node(), f.op(), f.intervalMs(),
@@ -96,6 +80,31 @@ public record StatusView(String host, String updated, List<GuestView> guests, Li
         snap.plan().actions().forEach(a -> pending.add(a.key()));
         return new StatusView(host, snap.at().toString(), guests, resources, failed, snap.plan().notes(), tail,
                 pending.stream().distinct().sorted().toList(), null);
+    }
+
+    /**
+     * A service's rows: where it is started or failed (one row per guest node for an instance of a clone, the last
+     * one found otherwise), or one Stopped row.
+     */
+    static List<ResourceView> serviceRows(Definitions d, ObservedState s, Service svc, boolean disabled) {
+        boolean cloned = d.cloneOf(svc.group().orElse(svc.id())).isPresent();
+        List<ResourceView> rows = new ArrayList<>();
+        for (Map.Entry<io.guestnode.operator.planner.ResourceNode, Observed.Service> e : s.servicesOf(svc.id())
+                .entrySet()) {
+            ServiceStatus st = e.getValue().status();
+            String role = st == ServiceStatus.RUNNING ? "Started"
+                    : st == ServiceStatus.FAILED || st == ServiceStatus.STOP_FAILED ? "FAILED" : null;
+            if (role != null) {
+                if (!cloned) {
+                    rows.clear();
+                }
+                rows.add(new ResourceView(svc.id(), svc.agent().toString(), role, e.getKey().node(), disabled));
+            }
+        }
+        if (rows.isEmpty()) {
+            rows.add(new ResourceView(svc.id(), svc.agent().toString(), "Stopped", "", disabled));
+        }
+        return rows;
     }
 
     private static boolean disabled(Engine.Snapshot snap, String id, TargetRole configured) {
