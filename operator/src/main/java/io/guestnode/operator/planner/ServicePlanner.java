@@ -249,6 +249,15 @@ final class ServicePlanner {
         return then != null && then.interleave() && ctx.cloneById.containsKey(r.first());
     }
 
+    /**
+     * Whether what follows a clone in an order restarts only with the clone's instance in its own guest node: an
+     * interleaving clone, or a service or group (which Pacemaker restarts for the instance beside it, not for one
+     * recovered in another guest node).
+     */
+    private boolean local(OrderRule r, String thenUnit) {
+        return interleaved(r, thenUnit) || (ctx.cloneById.containsKey(r.first()) && !ctx.cloneById.containsKey(thenUnit));
+    }
+
     /** Whether the last member of {@code resource} (a clone's, for a clone) runs in guest node {@code g}. */
     private boolean runningIn(String resource, String g) {
         List<Service> ms = ctx.members(resource);
@@ -284,7 +293,7 @@ final class ServicePlanner {
             if (r.first().equals(svc.id()) || (r.first().equals(unit) && index == ms.size() - 1)) {
                 Service thenSvc = ctx.svcById.get(r.then());
                 String thenUnit = thenSvc == null ? r.then() : ctx.placementUnit(thenSvc);
-                boolean interleaved = interleaved(r, thenUnit);
+                boolean interleaved = local(r, thenUnit);
                 for (Service t : ctx.members(thenUnit)) {
                     // interleaved clones: only the instance in the same guest node stops first
                     if (ctx.stateOf(t.id()).entrySet().stream().anyMatch(e -> e.getValue().active()
@@ -329,21 +338,32 @@ final class ServicePlanner {
                 continue;
             }
             Service first = ctx.svcById.get(r.first());
-            boolean interleaved = interleaved(r, unit);
-            for (Service f : ctx.members(first == null ? r.first() : ctx.placementUnit(first))) {
-                // interleaved clones: an instance depends only on the instance in its own guest node
-                Map<String, Observed.Service> known = interleaved
-                        ? (ctx.stateOf(f.id()).containsKey(g) ? Map.of(g, ctx.stateOf(f.id()).get(g)) : Map.of())
-                        : ctx.stateOf(f.id());
-                if (disabled(f) || known.keySet().stream().anyMatch(n -> recovering(f.id(), n) || moving(f, n))
-                        || (!known.isEmpty() && known.values().stream().noneMatch(Observed.Service::active))
-                        || known.entrySet().stream().anyMatch(e -> e.getValue().active()
+            String firstUnit = first == null ? r.first() : ctx.placementUnit(first);
+            for (Service f : ctx.members(firstUnit)) {
+                if (local(r, unit) ? recoveredHere(f, firstUnit, g, seen) : disabled(f)
+                        || ctx.stateOf(f.id()).keySet().stream().anyMatch(n -> recovering(f.id(), n) || moving(f, n))
+                        || (!ctx.stateOf(f.id()).isEmpty() && ctx.stateOf(f.id()).values().stream()
+                        .noneMatch(Observed.Service::active))
+                        || ctx.stateOf(f.id()).entrySet().stream().anyMatch(e -> e.getValue().active()
                         && recoveredFirst(f, e.getKey(), seen).isPresent())) {
                     return java.util.Optional.of(f.id());
                 }
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /**
+     * Whether the instance of clone member {@code f} in guest node {@code g} is down for what follows it there: it
+     * is disabled, recovered or moving away, or should run there and does not (no instance there otherwise: nothing
+     * to wait for).
+     */
+    private boolean recoveredHere(Service f, String cloneUnit, String g, Set<String> seen) {
+        Observed.Service here = ctx.stateOf(f.id()).get(g);
+        boolean placedHere = placement.targetsOf(cloneUnit).contains(g);
+        return disabled(f) || (here != null && (recovering(f.id(), g) || moving(f, g)))
+                || (placedHere && (here == null || !here.active()))
+                || (here != null && here.active() && recoveredFirst(f, g, seen).isPresent());
     }
 
     /**
