@@ -31,12 +31,9 @@ final class ClonePlacement {
     private record Candidate(String node, long score, boolean running, int load) {
     }
 
-    /**
-     * The guest nodes for the clone's instances among {@code candidates}; the load of each new one is counted (and
-     * recorded in {@code placedLoad}, to be given back if the clone is placed again).
-     */
+    /** The guest nodes for the clone's instances among {@code candidates}, {@code load} what is placed already. */
     Set<String> place(String unit, List<Service> ms, List<String> candidates, Map<String, Integer> load,
-                      Function<String, Set<String>> targetsOf, Map<String, Map<String, Integer>> placedLoad) {
+                      Function<String, Set<String>> targetsOf) {
         CloneSet clone = ctx.cloneById.get(unit);
         List<String> why = new ArrayList<>();
         List<Candidate> ok = new ArrayList<>();
@@ -57,23 +54,15 @@ final class ClonePlacement {
                 .thenComparing(Candidate::node));
         int max = clone.cloneMax().orElse(Integer.MAX_VALUE);
         Set<String> out = new TreeSet<>();
-        Map<String, Integer> delta = new HashMap<>();
         for (Candidate c : ok) {
             if (out.size() >= max) {
                 break;
             }
             out.add(c.node());
-            if (!c.running()) {
-                delta.merge(c.node(), 1, Integer::sum);
-            }
         }
         if (out.isEmpty()) {
             ctx.notes.put(unit, ctx.coming.isEmpty() && ctx.online.isEmpty() ? "no guest node is up or coming up"
                     : "no guest node may run it" + (why.isEmpty() ? "" : " (" + String.join(", ", why) + ")"));
-        }
-        delta.forEach((n, v) -> load.merge(n, v, Integer::sum));
-        if (!delta.isEmpty()) {
-            placedLoad.put(unit, delta);
         }
         return out;
     }

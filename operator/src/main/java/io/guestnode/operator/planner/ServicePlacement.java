@@ -35,8 +35,6 @@ final class ServicePlacement {
     private Set<String> allGuests;
     /** Where each service, group or clone should run (a clone in several guest nodes); absent means stopped. */
     private final Map<String, Set<String>> targets = new HashMap<>();
-    /** The load each unit's placement added (+1 where it goes) and took away (-1 where it ran), undone when re-placed. */
-    private final Map<String, Map<String, Integer>> placedLoad = new HashMap<>();
     private final UnitScores scoring;
 
     ServicePlacement(PlanContext ctx, Set<String> pool) {
@@ -127,18 +125,18 @@ final class ServicePlacement {
         for (Service svc : ctx.d.services()) {
             unitSet.add(ctx.placementUnit(svc));
         }
-        List<String> units = ctx.colocations.primariesFirst(List.copyOf(unitSet));
-        Map<String, Integer> load = currentLoad(units);
+        List<String> units = ctx.colocations.primariesFirst(byPriority(List.copyOf(unitSet)));
         // Orders: a unit starts only where its mandatory predecessors are placed; repeat until stable.
         boolean changed = true;
         int rounds = ctx.d.orders().isEmpty() ? 1 : units.size() + 1;
         for (int round = 0; changed && round < rounds; round++) {
             changed = false;
+            // what each pass has placed so far, member by member: ties go to the guest node with fewest
+            Map<String, Integer> load = new HashMap<>();
             for (String u : units) {
-                // placed again in a later round: what its last placement did to the load is undone first
-                placedLoad.getOrDefault(u, Map.of()).forEach((n, delta) -> load.merge(n, -delta, Integer::sum));
-                placedLoad.remove(u);
                 Set<String> t = place(u, unknown, load);
+                int weight = ctx.members(u).size();
+                t.forEach(n -> load.merge(n, weight, Integer::sum));
                 if (!targetsOf(u).equals(t)) {
                     changed = true;
                     if (t.isEmpty()) {
@@ -151,21 +149,12 @@ final class ServicePlacement {
         }
     }
 
-    /** Units already running keep their load where they are, so that new ones spread out. */
-    private Map<String, Integer> currentLoad(List<String> units) {
-        Map<String, Integer> load = new HashMap<>();
-        for (String u : units) {
-            Set<String> where = new HashSet<>();
-            for (Service m : ctx.members(u)) {
-                ctx.stateOf(m.id()).keySet().forEach(n -> {
-                    if (ctx.holdsPlace(m.id(), n) && ctx.online.contains(n)) {
-                        where.add(n);
-                    }
-                });
-            }
-            where.forEach(n -> load.merge(n, 1, Integer::sum));
-        }
-        return load;
+    /** The units by priority (highest first), else as declared: the order Pacemaker assigns them in. */
+    private List<String> byPriority(List<String> units) {
+        List<String> out = new java.util.ArrayList<>(units);
+        out.sort(java.util.Comparator.comparingInt((String u) -> ctx.members(u).isEmpty() ? 0
+                : -ctx.members(u).get(0).meta().priority()));
+        return out;
     }
 
     private Set<String> place(String unit, Set<String> unknown, Map<String, Integer> load) {
@@ -198,7 +187,7 @@ final class ServicePlacement {
             return Set.of();
         }
         if (clone) {
-            return new ClonePlacement(ctx, scoring).place(unit, ms, reachable(ms), load, this::targetsOf, placedLoad);
+            return new ClonePlacement(ctx, scoring).place(unit, ms, reachable(ms), load, this::targetsOf);
         }
         return best(unit, ms, load).map(Set::of).orElse(Set.of());
     }
@@ -253,8 +242,18 @@ final class ServicePlacement {
     private Optional<String> best(String unit, List<Service> ms, Map<String, Integer> load) {
         List<String> why = new ArrayList<>();
         String cur = currentNode(ms).or(() -> recoveringNode(ms)).orElse(null);
-        String best = best(ms, ms, load, cur, why);
-        if (best == null && ms.size() > 1) {
+        // a member that stays stopped (disabled, or stopped after a failure) and what follows it weigh nothing: the
+        // group is placed by the members that are to run, as Pacemaker ignores a stopped member's colocation
+        List<Service> judged = ms;
+        for (int i = 1; i < ms.size(); i++) {
+            if (stoppedAfterFailure(ms.subList(i, i + 1))
+                    || ctx.meta(ms.get(i).id(), ms.get(i).meta()).targetRole() == TargetRole.STOPPED) {
+                judged = ms.subList(0, i);
+                break;
+            }
+        }
+        String best = best(ms, judged, load, cur, why);
+        if (best == null && judged.size() > 1) {
             // no guest node takes every member: the group goes where its first member may run, and the members
             // that may not run there stay stopped with what follows them, as in Pacemaker
             best = best(ms, ms.subList(0, 1), load, cur, why);
@@ -265,15 +264,6 @@ final class ServicePlacement {
                     : "no guest node may run it" + detail);
             return Optional.empty();
         }
-        if (!best.equals(cur)) {
-            Map<String, Integer> delta = new HashMap<>();
-            delta.put(best, 1);
-            if (cur != null) {
-                delta.put(cur, -1);
-            }
-            delta.forEach((n, v) -> load.merge(n, v, Integer::sum));
-            placedLoad.put(unit, delta);
-        }
         return Optional.of(best);
     }
 
@@ -282,7 +272,7 @@ final class ServicePlacement {
                         List<String> why) {
         String best = null;
         long bestScore = Long.MIN_VALUE;
-        java.util.function.ToIntFunction<String> others = g -> load.getOrDefault(g, 0) - (g.equals(cur) ? 1 : 0);
+        java.util.function.ToIntFunction<String> others = g -> load.getOrDefault(g, 0);
         Map<String, Long> scores = scores(judged, why);
         for (String g : reachable(judged, pool)) {
             Long found = scores.get(g);

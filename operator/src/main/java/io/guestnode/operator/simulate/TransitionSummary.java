@@ -109,12 +109,13 @@ public final class TransitionSummary {
     }
 
     /**
-     * What {@code r} depends on that was restarted too: its VM (for a connection), the group member before it, the
-     * first of an order constraint, or the VM of the guest it runs in.
+     * What {@code r} depends on that was restarted too: its VM (for a connection), the VM of the guest it runs in,
+     * the group member before it, or the first of an order constraint (a clone: its instance in the same guest node).
      */
     private static Optional<String> required(Definitions d, String r, String node, Map<String, Change> all) {
         List<String> candidates = new ArrayList<>();
         d.vmOfNode(r).map(VmResource::id).ifPresent(candidates::add);
+        d.vmOfNode(node).filter(v -> d.service(r).isPresent()).map(VmResource::id).ifPresent(candidates::add);
         d.service(r).flatMap(Service::group).flatMap(d::group).map(Group::members).ifPresent(ms -> {
             int i = ms.indexOf(r);
             if (i > 0) {
@@ -127,8 +128,18 @@ public final class TransitionSummary {
                 candidates.add(o.first());
             }
         }
-        d.vmOfNode(node).filter(v -> d.service(r).isPresent()).map(VmResource::id).ifPresent(candidates::add);
-        return candidates.stream().filter(x -> restarted(d, x, all)).findFirst().map(x -> lastMember(d, x));
+        return candidates.stream().filter(x -> restarted(d, x, node, all)).findFirst().map(x -> lastMember(d, x));
+    }
+
+    private static boolean restarted(Definitions d, String r, String node, Map<String, Change> all) {
+        Optional<io.guestnode.operator.definitions.CloneSet> clone = d.clone(r);
+        if (clone.isPresent()) {
+            return CloneStatus.members(d, clone.get()).stream().anyMatch(m -> {
+                Change c = all.get(m);
+                return c != null && c.stopped().contains(node) && c.started().contains(node);
+            });
+        }
+        return restarted(d, r, all);
     }
 
     private static boolean restarted(Definitions d, String r, Map<String, Change> all) {
@@ -140,8 +151,8 @@ public final class TransitionSummary {
         return c != null && !c.stopped().isEmpty() && !c.started().isEmpty();
     }
 
-    /** What a reason names: a primitive's start, a group's "running" (all its members started). */
+    /** What a reason names: a primitive's start, a group's or a clone's "running" (all its members started). */
     private static String lastMember(Definitions d, String r) {
-        return d.group(r).isPresent() ? r + " running" : r + " start";
+        return d.group(r).isPresent() || d.clone(r).isPresent() ? r + " running" : r + " start";
     }
 }

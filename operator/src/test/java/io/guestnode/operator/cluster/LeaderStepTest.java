@@ -61,6 +61,11 @@ class LeaderStepTest {
                 // h1 is not a candidate (standby): the guest goes to h2, which claims it
                 LeaderStep.Outcome placed = leader.run(d, Overrides.NONE, F, HostOverrides.NONE.withStandby("h1", true), Set.of(), Set.of(), t);
                 assertEquals("[assign guest1 to h2]", placed.written().toString());
+                // h2's session may read from a server that has not applied h1's write yet: it sees it in a moment
+                long seen = System.nanoTime() + 10_000_000_000L;
+                while (h2.guest("guest1").isEmpty() && System.nanoTime() < seen) {
+                    Thread.sleep(20);
+                }
                 Versioned<GuestRecord> r = h2.guest("guest1").orElseThrow();
                 assertInstanceOf(ClaimResult.Claimed.class, h2.claim("guest1", r.version(),
                         r.value().claimedBy("h2", GuestRecord.Phase.RUNNING)));

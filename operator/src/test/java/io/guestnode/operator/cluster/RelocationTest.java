@@ -135,6 +135,8 @@ class RelocationTest {
             h1.attach(engine);
             await("h1 leads and holds both", 10_000, () -> h1.held().equals(Set.of("g1", "g2")));
             h2.join(HostFacts.of(DefinitionsDigest.of(d)));
+            // h1 learns of h2's arrival through its own session, a moment later
+            await("h1 sees h2 as a member", 10_000, () -> h1.verbs().standby("h9", true, "t").message().contains("h2"));
             assertEquals(io.guestnode.operator.api.Refusal.noSuch("'h9' is not a host of the cluster (members: h1, "
                     + "h2)"), h1.verbs().standby("h9", true, "t"));
             assertNull(h1.verbs().standby("h1", true, "test"));
