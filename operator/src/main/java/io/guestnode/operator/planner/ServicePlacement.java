@@ -187,6 +187,10 @@ final class ServicePlacement {
             return Set.of();
         }
         if (clone) {
+            // on-fail=stop stops the resource, and the instances of an anonymous clone are one resource: all of them
+            if (stoppedAfterFailure(ms)) {
+                return Set.of();
+            }
             return new ClonePlacement(ctx, scoring).place(unit, ms, reachable(ms), load, this::targetsOf);
         }
         return best(unit, ms, load).map(Set::of).orElse(Set.of());

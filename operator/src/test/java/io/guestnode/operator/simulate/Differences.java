@@ -133,7 +133,8 @@ record Differences(int floorPercent, List<Kind> kinds) {
     static String expand(String pattern, Definitions d) {
         String vms = alternatives(d.vms().stream().map(VmResource::id));
         String guests = alternatives(d.guestNodes().stream());
-        String svcs = alternatives(d.services().stream().map(Service::id));
+        // a service, or an instance of a cloned one (member:N)
+        String svcs = "(?:" + alternatives(d.services().stream().map(Service::id)) + "(?::\\d+)?)";
         String clones = alternatives(d.clones().stream().map(c -> c.id()));
         String nodes = alternatives(Stream.concat(Stream.of(d.hostNode()), d.guestNodes().stream()));
         return pattern.replace("{vm}", vms).replace("{guest}", guests).replace("{svc}", svcs).replace("{clone}", clones)
