@@ -30,6 +30,7 @@ final class ServicePlanner {
     /** Online and coming guest nodes: where services may be placed; fixed once the guests are classified. */
     private final Set<String> pool;
     private final ServicePlacement placement;
+    private final ServiceDependencies deps;
 
     ServicePlanner(PlanContext ctx) {
         this.ctx = ctx;
@@ -41,6 +42,7 @@ final class ServicePlanner {
         this.pool = new HashSet<>(online);
         pool.addAll(ctx.coming);
         this.placement = new ServicePlacement(ctx, pool);
+        this.deps = new ServiceDependencies(ctx, placement);
     }
 
     void plan() {
@@ -147,7 +149,7 @@ final class ServicePlanner {
         // where the one copy of a service that is not a clone goes instead
         String target = targets.size() == 1 && !ctx.cloneById.containsKey(ctx.placementUnit(svc))
                 ? targets.iterator().next() : null;
-        java.util.Optional<String> recovered = stays ? recoveredFirst(svc, g) : java.util.Optional.empty();
+        java.util.Optional<String> recovered = stays ? deps.recoveredFirst(svc, g) : java.util.Optional.empty();
         if (recovered.isPresent()) {
             if (dependentsStopped(svc, g)) {
                 actions.add(new Action.StopService(id, g, "restart " + id + " in " + g + ": it depends on "
@@ -195,7 +197,7 @@ final class ServicePlanner {
             return false;
         }
         boolean clone = ctx.cloneById.containsKey(unit);
-        if ((!clone && !stoppedElsewhere(svc, target)) || recoveredFirst(svc, target).isPresent()) {
+        if ((!clone && !stoppedElsewhere(svc, target)) || deps.recoveredFirst(svc, target).isPresent()) {
             return false;
         }
         List<Service> unitMembers = ctx.members(unit);
@@ -209,7 +211,7 @@ final class ServicePlanner {
             }
             boolean applies = r.then().equals(id) || (r.then().equals(unit) && index == 0)
                     || (index == 0 && clone && r.then().equals(ctx.cloneById.get(unit).child()));
-            if (applies && !(interleaved(r, unit) ? runningIn(r.first(), target) : anyRunning(r.first()))) {
+            if (applies && !(deps.interleaved(r, unit) ? runningIn(r.first(), target) : anyRunning(r.first()))) {
                 return false;
             }
         }
@@ -241,21 +243,6 @@ final class ServicePlanner {
             }
         }
         return true;
-    }
-
-    /** Whether an order is between two clones and its "then" interleaves: instance waits for instance, node by node. */
-    private boolean interleaved(OrderRule r, String thenUnit) {
-        var then = ctx.cloneById.get(thenUnit);
-        return then != null && then.interleave() && ctx.cloneById.containsKey(r.first());
-    }
-
-    /**
-     * Whether what follows a clone in an order restarts only with the clone's instance in its own guest node: an
-     * interleaving clone, or a service or group (which Pacemaker restarts for the instance beside it, not for one
-     * recovered in another guest node).
-     */
-    private boolean local(OrderRule r, String thenUnit) {
-        return interleaved(r, thenUnit) || (ctx.cloneById.containsKey(r.first()) && !ctx.cloneById.containsKey(thenUnit));
     }
 
     /** Whether the last member of {@code resource} (a clone's, for a clone) runs in guest node {@code g}. */
@@ -293,7 +280,7 @@ final class ServicePlanner {
             if (r.first().equals(svc.id()) || (r.first().equals(unit) && index == ms.size() - 1)) {
                 Service thenSvc = ctx.svcById.get(r.then());
                 String thenUnit = thenSvc == null ? r.then() : ctx.placementUnit(thenSvc);
-                boolean interleaved = local(r, thenUnit);
+                boolean interleaved = deps.local(r, thenUnit);
                 for (Service t : ctx.members(thenUnit)) {
                     // interleaved clones: only the instance in the same guest node stops first
                     if (ctx.stateOf(t.id()).entrySet().stream().anyMatch(e -> e.getValue().active()
@@ -304,101 +291,6 @@ final class ServicePlanner {
             }
         }
         return true;
-    }
-
-    /**
-     * What {@code svc} depends on that is disabled, known not to run, failed and is recovered, moving to another
-     * guest node, or itself depends on such: an earlier member of its group in {@code g}, or the first of a mandatory order constraint, anywhere (not
-     * yet probed is not known). What depends on a resource stops while it is
-     * down and restarts with it, as in Pacemaker.
-     */
-    private java.util.Optional<String> recoveredFirst(Service svc, String g) {
-        return recoveredFirst(svc, g, new HashSet<>());
-    }
-
-    private java.util.Optional<String> recoveredFirst(Service svc, String g, Set<String> seen) {
-        if (!seen.add(svc.id() + "@" + g)) {
-            return java.util.Optional.empty();
-        }
-        String unit = ctx.placementUnit(svc);
-        List<Service> ms = ctx.members(unit);
-        int index = ms.indexOf(svc);
-        for (int i = 0; i < index; i++) {
-            Service before = ms.get(i);
-            Observed.Service st = ctx.stateOf(before.id()).get(g);
-            if (recovering(before.id(), g) || (st != null && !st.active()) || disabled(before)
-                    || (i > 0 && placement.memberBanned(before, g))
-                    || recoveredFirst(before, g, seen).isPresent()) {
-                return java.util.Optional.of(before.id());
-            }
-        }
-        for (OrderRule r : ctx.d.orders()) {
-            if (r.kind() != OrderRule.Kind.MANDATORY || !(r.then().equals(svc.id()) || (r.then().equals(unit)
-                    && index == 0))) {
-                continue;
-            }
-            Service first = ctx.svcById.get(r.first());
-            String firstUnit = first == null ? r.first() : ctx.placementUnit(first);
-            for (Service f : ctx.members(firstUnit)) {
-                if (local(r, unit) ? recoveredHere(f, firstUnit, g, seen) : disabled(f)
-                        || ctx.stateOf(f.id()).keySet().stream().anyMatch(n -> recovering(f.id(), n) || moving(f, n))
-                        || (!ctx.stateOf(f.id()).isEmpty() && ctx.stateOf(f.id()).values().stream()
-                        .noneMatch(Observed.Service::active))
-                        || ctx.stateOf(f.id()).entrySet().stream().anyMatch(e -> e.getValue().active()
-                        && recoveredFirst(f, e.getKey(), seen).isPresent())) {
-                    return java.util.Optional.of(f.id());
-                }
-            }
-        }
-        return java.util.Optional.empty();
-    }
-
-    /**
-     * Whether the instance of clone member {@code f} in guest node {@code g} is down for what follows it there: it
-     * is disabled, recovered or moving away, or should run there and does not (no instance there otherwise: nothing
-     * to wait for).
-     */
-    private boolean recoveredHere(Service f, String cloneUnit, String g, Set<String> seen) {
-        Observed.Service here = ctx.stateOf(f.id()).get(g);
-        boolean placedHere = placement.targetsOf(cloneUnit).contains(g);
-        return disabled(f) || (here != null && (recovering(f.id(), g) || moving(f, g)))
-                || (placedHere && (here == null || !here.active()))
-                || (here != null && here.active() && recoveredFirst(f, g, seen).isPresent());
-    }
-
-    /**
-     * Whether a managed service is to stay stopped: disabled (target-role Stopped, itself or through an override),
-     * or stopped after a failure whose on-fail is stop. An unmanaged one is left as it is, running or not.
-     */
-    private boolean disabled(Service svc) {
-        ResourceMeta meta = ctx.meta(svc.id(), svc.meta());
-        return meta.actionable() && (meta.targetRole() == TargetRole.STOPPED
-                || placement.stoppedAfterFailure(List.of(svc)));
-    }
-
-    /** Whether {@code svc} runs in {@code g} and is to leave it: placed elsewhere, or {@code g} is going down. */
-    private boolean moving(Service svc, String g) {
-        Observed.Service st = ctx.stateOf(svc.id()).get(g);
-        if (st == null || st.status() != ServiceStatus.RUNNING) {
-            return false;
-        }
-        Set<String> targets = placement.targetsOf(ctx.placementUnit(svc));
-        return !targets.isEmpty() && (!targets.contains(g) || leaving.contains(g));
-    }
-
-    /**
-     * Whether {@code id} failed in {@code g} and cannot be counted on there: it is recovered, or blocked (what
-     * depends on it stops, as Pacemaker stops what follows a first whose start cannot run); a failure whose on-fail
-     * is ignore leaves it running.
-     */
-    private boolean recovering(String id, String g) {
-        Observed.Service st = ctx.stateOf(id).get(g);
-        Service svc = ctx.svcById.get(id);
-        if (st == null || st.status() != ServiceStatus.FAILED
-                || (svc != null && !ctx.meta(id, svc.meta()).actionable())) {
-            return false; // an unmanaged service is left as it is, failed or not
-        }
-        return !s.failure(id, g).map(Failure::onFail).orElse("restart").equals("ignore");
     }
 
     private void monitors(Service svc, String g, Observed.Service obs) {
