@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.libvirt.Connect;
@@ -29,7 +28,13 @@ public final class QemuWatch implements AutoCloseable {
     private final List<String> hosts;
     private final String domain;
     private final String addr;
-    private final Map<String, Connect> libvirt = new LinkedHashMap<>();
+    /** A host's libvirt connection; one that stopped answering (its host was powered off) is dropped, not reused. */
+    private final Map<String, Connect> libvirt = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Runs each libvirt call, so that a call to a host that went away cannot hold up the watch or the test. */
+    private final java.util.concurrent.ExecutorService calls = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> Thread.ofPlatform().daemon().name("qemu watch call").unstarted(r));
+    /** How long one libvirt call may take before its host counts as not answering. */
+    static final Duration CALL_LIMIT = Duration.ofSeconds(2);
     private final List<String> overlaps = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean running = true;
     private volatile Instant lastRunning = Instant.now();
@@ -82,16 +87,45 @@ public final class QemuWatch implements AutoCloseable {
                 + " ms), longest its remoted port did not answer " + longestSilence + " ms";
     }
 
-    /** Whether {@code host}'s libvirt has the domain defined (running or not). */
+    /** Whether {@code host}'s libvirt has the domain defined (running or not); fails when it does not answer. */
     public boolean definedOn(String host) {
-        synchronized (libvirt) {
+        java.util.Optional<Boolean> defined = call(host, c -> {
+            Domain d = c.domainLookupByName(domain);
+            d.free();
+            return true;
+        });
+        if (defined == null) {
+            throw new IllegalStateException("libvirt on " + host + " did not answer within " + CALL_LIMIT);
+        }
+        return defined.orElse(false);
+    }
+
+    private interface LibvirtCall<T> {
+        T on(Connect c) throws LibvirtException;
+    }
+
+    /**
+     * Runs {@code call} on {@code host}'s libvirt within {@link #CALL_LIMIT}: its answer, empty when libvirt answered
+     * with an error (no such domain), or null when it did not answer in time (its connection is then dropped).
+     */
+    private <T> java.util.Optional<T> call(String host, LibvirtCall<T> call) {
+        java.util.concurrent.Future<java.util.Optional<T>> f = calls.submit(() -> {
             try {
-                Domain d = connect(host).domainLookupByName(domain);
-                d.free();
-                return true;
+                return java.util.Optional.ofNullable(call.on(connect(host)));
             } catch (LibvirtException e) {
-                return false;
+                return java.util.Optional.empty();
             }
+        });
+        try {
+            return f.get(CALL_LIMIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            libvirt.remove(host); // stuck on a host that went away: the next call connects anew
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
         }
     }
 
@@ -109,19 +143,17 @@ public final class QemuWatch implements AutoCloseable {
             Instant t = Instant.now();
             List<String> on = new ArrayList<>();
             for (String h : hosts) {
-                synchronized (libvirt) {
+                // not there, or that host's libvirt does not answer (powered off): not running there
+                java.util.Optional<Boolean> running = call(h, c -> {
+                    Domain d = c.domainLookupByName(domain);
                     try {
-                        Domain d = connect(h).domainLookupByName(domain);
-                        try {
-                            if (d.getInfo().state == DomainInfo.DomainState.VIR_DOMAIN_RUNNING) {
-                                on.add(h);
-                            }
-                        } finally {
-                            d.free();
-                        }
-                    } catch (LibvirtException e) {
-                        // not there, or that host's libvirt does not answer
+                        return d.getInfo().state == DomainInfo.DomainState.VIR_DOMAIN_RUNNING;
+                    } finally {
+                        d.free();
                     }
+                });
+                if (running != null && running.orElse(false)) {
+                    on.add(h);
                 }
             }
             if (on.size() > 1) {
@@ -162,14 +194,13 @@ public final class QemuWatch implements AutoCloseable {
         running = false;
         states.join(2000);
         pokes.join(2000);
-        synchronized (libvirt) {
-            libvirt.values().forEach(c -> {
-                try {
-                    c.close();
-                } catch (LibvirtException e) {
-                    // closing anyway
-                }
-            });
-        }
+        calls.shutdownNow();
+        libvirt.values().forEach(c -> {
+            try {
+                c.close();
+            } catch (LibvirtException e) {
+                // closing anyway
+            }
+        });
     }
 }
