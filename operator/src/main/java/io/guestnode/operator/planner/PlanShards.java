@@ -82,8 +82,8 @@ final class PlanShards {
 
     /** The parts of {@code d}, in the order of their first guest node; one part when nothing stands alone. */
     static PlanShards of(Definitions d) {
-        if (!d.colocations().isEmpty() || !d.clones().isEmpty()) {
-            return single(d); // a colocation places one unit by where another goes, a clone runs in many: together
+        if (!d.clones().isEmpty()) {
+            return single(d); // a clone runs in many guest nodes: everything is planned together
         }
         List<VmResource> vms = d.vms();
         Map<String, Integer> nodeIndex = new HashMap<>();
@@ -115,11 +115,13 @@ final class PlanShards {
             }
         }
         for (OrderRule r : d.orders()) {
-            Integer a = end(r.first(), unitOf, unitIndex, vmIndex, nodeIndex);
-            Integer b = end(r.then(), unitOf, unitIndex, vmIndex, nodeIndex);
-            if (a != null && b != null) {
-                uf.union(a, b);
-            }
+            union(uf, end(r.first(), unitOf, unitIndex, vmIndex, nodeIndex),
+                    end(r.then(), unitOf, unitIndex, vmIndex, nodeIndex));
+        }
+        // a colocation places one unit by where the other goes: both in one part
+        for (var c : d.colocations()) {
+            union(uf, end(c.resource(), unitOf, unitIndex, vmIndex, nodeIndex),
+                    end(c.withResource(), unitOf, unitIndex, vmIndex, nodeIndex));
         }
         Map<Integer, Integer> partOfRoot = new HashMap<>();
         List<List<Integer>> parts = new ArrayList<>();
@@ -136,6 +138,12 @@ final class PlanShards {
         Map<String, Integer> unitPart = new HashMap<>();
         unitIndex.forEach((u, i) -> unitPart.put(u, partOfRoot.get(uf.find(i))));
         return new PlanShards(d, parts, unitPart);
+    }
+
+    private static void union(UnionFind uf, Integer a, Integer b) {
+        if (a != null && b != null) {
+            uf.union(a, b);
+        }
     }
 
     /** What an order's end stands for: a service's or group's unit, or a VM resource's or guest node's node. */

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The incremental planner gives exactly what planning everything gives, after every step of random histories on
- * random clusters: pinned services, groups, orders across guests, services that prefer no guest, failures,
+ * random clusters: pinned services, groups, orders and colocations across guests, services that prefer no guest, failures,
  * maintenance and disabled resources, tight limits.
  */
 class IncrementalPlannerTest {
@@ -183,6 +183,15 @@ class IncrementalPlannerTest {
             String then = services.get(services.size() - 1).id();
             orders.add(new OrderRule("o1", first, then, OrderRule.Kind.MANDATORY, true, AT));
         }
-        return new Definitions("host1", vms, services, groups, locations, orders, Set.of());
+        // a colocation across two guests' services in some clusters (its own draw: the rest stays as it was)
+        List<io.guestnode.operator.definitions.ColocationRule> colocations = new ArrayList<>();
+        Random rc = new Random(services.size() * 7919L + guests);
+        if (guests > 1 && rc.nextInt(3) == 0) {
+            Score score = List.of(Score.PLUS_INFINITY, Score.MINUS_INFINITY, new Score(50)).get(rc.nextInt(3));
+            colocations.add(new io.guestnode.operator.definitions.ColocationRule("c1",
+                    services.get(services.size() - 1).group().orElse(services.get(services.size() - 1).id()),
+                    services.get(0).group().orElse(services.get(0).id()), score, AT));
+        }
+        return new Definitions("host1", vms, services, groups, locations, orders, Set.of(), -1, colocations, List.of());
     }
 }
