@@ -199,10 +199,28 @@ class QemuMigrationIT {
         long end = System.nanoTime() + within.toNanos();
         while (Files.readAllLines(log).stream().skip(before).noneMatch(l -> l.contains(line))) {
             if (System.nanoTime() > end) {
-                throw new AssertionError(host + ": no '" + line + "' within " + within.toSeconds() + " s");
+                List<String> since = Files.readAllLines(log).stream().skip(before).filter(l -> l.contains(QEMU))
+                        .toList();
+                throw new AssertionError(host + ": no '" + line + "' within " + within.toSeconds() + " s; its log "
+                        + "of " + QEMU + " since:\n" + String.join("\n", since.subList(Math.max(0, since.size() - 30),
+                        since.size())));
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * The QEMU guest's migration bandwidth on {@code host} (libvirt's, in MiB/s): sets it to {@code restore}, or, with
+     * null, to 1 MiB/s; returns what it was.
+     */
+    static String migrationSpeed(String host, String restore) throws Exception {
+        Shell.Result was = MultiHostIT.lab("exec", host, "virsh", "-q", "-c", "qemu:///system", "migrate-getspeed",
+                PREFIX + QEMU);
+        assertEquals(0, was.exitCode(), was.output());
+        Shell.Result set = MultiHostIT.lab("exec", host, "virsh", "-q", "-c", "qemu:///system", "migrate-setspeed",
+                PREFIX + QEMU, "--bandwidth", restore == null ? "1" : restore);
+        assertEquals(0, set.exitCode(), set.output());
+        return was.output().strip();
     }
 
     static long logLines(String host) throws Exception {
@@ -299,12 +317,18 @@ class QemuMigrationIT {
         String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
         long epoch = CLUSTER.record(QEMU).epoch();
         long before = logLines(from);
+        // the migration is slowed to 1 MiB/s on its source, so that the target goes while memory is still copied
+        String speed = migrationSpeed(from, null);
         Instant t0 = Instant.now();
-        assertEquals(0, CLUSTER.cli(from, "move", QEMU, to).exitCode());
-        awaitLog(from, QEMU + ": migrating live to " + to, before, Duration.ofSeconds(30));
-        Thread.sleep(1_000);
-        assertEquals(0, MultiHostIT.lab("power-off", to).exitCode());
-        awaitLog(from, QEMU + ": live migration to " + to + " failed", before, Duration.ofSeconds(150));
+        try {
+            assertEquals(0, CLUSTER.cli(from, "move", QEMU, to).exitCode());
+            awaitLog(from, QEMU + ": migrating live to " + to, before, Duration.ofSeconds(30));
+            Thread.sleep(1_000);
+            assertEquals(0, MultiHostIT.lab("power-off", to).exitCode());
+            awaitLog(from, QEMU + ": live migration to " + to + " failed", before, Duration.ofSeconds(150));
+        } finally {
+            migrationSpeed(from, speed);
+        }
         Map<String, JsonNode> s = CLUSTER.await(x -> LabCluster.runningOn(x, QEMU).equals(List.of(from)),
                 Duration.ofSeconds(60));
         System.out.printf("target %s powered off mid-migration: %s runs on on %s (%.1f s)%n", to, QEMU, from,
