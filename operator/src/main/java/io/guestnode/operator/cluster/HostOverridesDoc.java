@@ -4,14 +4,15 @@ import io.guestnode.agents.coordination.CoordinationException;
 import io.guestnode.agents.coordination.SharedDocument;
 import io.guestnode.agents.coordination.Versioned;
 import io.guestnode.operator.planner.HostOverrides;
+import io.guestnode.operator.planner.Placements;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -19,7 +20,9 @@ import java.util.regex.Pattern;
 /**
  * The operators' host overrides ({@link HostOverrides}) as one document in ZooKeeper, so that every host (and the
  * leader, whichever host that is) sees the same, and they survive a restart of any host. One line each:
- * {@code prefer GUEST HOST}, {@code ban GUEST HOST}, {@code standby HOST}. Changed only by a conditional write from the
+ * {@code prefer GUEST HOST [UNTIL]}, {@code ban GUEST HOST [UNTIL]}, the same of services on guest nodes
+ * ({@code prefer-service SERVICE GUEST [UNTIL]}, {@code ban-service ...}), {@code standby HOST}; UNTIL is when a
+ * lifetime ends (ISO 8601, UTC). Changed only by a conditional write from the
  * version read; a document that cannot be read is reported with its line and never acted on (the last good one
  * stays).
  */
@@ -78,11 +81,18 @@ public final class HostOverridesDoc {
 
     static byte[] encode(HostOverrides o) {
         StringBuilder b = new StringBuilder();
-        new TreeMap<>(o.prefer()).forEach((g, h) -> b.append("prefer ").append(g).append(' ').append(h).append('\n'));
-        new TreeMap<>(o.bans()).forEach((g, hs) -> new TreeSet<>(hs).forEach(h -> b.append("ban ").append(g)
-                .append(' ').append(h).append('\n')));
+        rules(b, o.guests(), "prefer", "ban");
+        rules(b, o.services(), "prefer-service", "ban-service");
         new TreeSet<>(o.standby()).forEach(h -> b.append("standby ").append(h).append('\n'));
         return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void rules(StringBuilder b, Placements p, String prefer, String ban) {
+        for (Placements.Rule r : p.rules()) {
+            b.append(r.ban() ? ban : prefer).append(' ').append(r.resource()).append(' ').append(r.node());
+            r.until().ifPresent(t -> b.append(' ').append(t));
+            b.append('\n');
+        }
     }
 
     /** Reads the document; the error names the line at fault. */
@@ -91,8 +101,8 @@ public final class HostOverridesDoc {
             throw new IllegalArgumentException("host overrides of " + data.length + " bytes (at most " + MAX_BYTES
                     + ")");
         }
-        Map<String, String> prefer = new HashMap<>();
-        Map<String, Set<String>> bans = new HashMap<>();
+        List<Placements.Rule> guests = new ArrayList<>();
+        List<Placements.Rule> services = new ArrayList<>();
         Set<String> standby = new HashSet<>();
         String[] lines = new String(data, StandardCharsets.UTF_8).split("\n");
         for (int n = 0; n < lines.length; n++) {
@@ -100,21 +110,51 @@ public final class HostOverridesDoc {
                 continue;
             }
             String[] f = lines[n].split(" ", -1);
-            for (String x : f) {
-                if (!NAME.matcher(x).matches()) {
-                    throw new IllegalArgumentException("host overrides, line " + (n + 1) + ": '" + cut(lines[n])
-                            + "' is not 'prefer GUEST HOST', 'ban GUEST HOST' or 'standby HOST'");
+            boolean rule = f.length == 3 || f.length == 4;
+            for (int i = 0; i < Math.min(f.length, 3); i++) {
+                if (!NAME.matcher(f[i]).matches()) {
+                    throw bad(n, lines[n]);
                 }
             }
-            switch (f[0] + "/" + f.length) {
-                case "prefer/3" -> prefer.put(f[1], f[2]);
-                case "ban/3" -> bans.computeIfAbsent(f[1], k -> new HashSet<>()).add(f[2]);
-                case "standby/2" -> standby.add(f[1]);
-                default -> throw new IllegalArgumentException("host overrides, line " + (n + 1) + ": '"
-                        + cut(lines[n]) + "' is not 'prefer GUEST HOST', 'ban GUEST HOST' or 'standby HOST'");
+            Optional<Instant> until = f.length == 4 ? Optional.of(instant(n, lines[n], f[3])) : Optional.empty();
+            switch (f[0]) {
+                case "prefer", "ban" -> {
+                    if (!rule) {
+                        throw bad(n, lines[n]);
+                    }
+                    guests.add(new Placements.Rule(f[1], f[2], f[0].equals("ban"), until));
+                }
+                case "prefer-service", "ban-service" -> {
+                    if (!rule) {
+                        throw bad(n, lines[n]);
+                    }
+                    services.add(new Placements.Rule(f[1], f[2], f[0].equals("ban-service"), until));
+                }
+                case "standby" -> {
+                    if (f.length != 2) {
+                        throw bad(n, lines[n]);
+                    }
+                    standby.add(f[1]);
+                }
+                default -> throw bad(n, lines[n]);
             }
         }
-        return new HostOverrides(prefer, bans, standby);
+        return new HostOverrides(new Placements(guests), new Placements(services), standby);
+    }
+
+    private static Instant instant(int n, String line, String text) {
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("host overrides, line " + (n + 1) + ": '" + cut(line) + "': its end '"
+                    + cut(text) + "' is not a time such as 2026-01-01T00:00:00Z");
+        }
+    }
+
+    private static IllegalArgumentException bad(int n, String line) {
+        return new IllegalArgumentException("host overrides, line " + (n + 1) + ": '" + cut(line) + "' is not 'prefer "
+                + "GUEST HOST [UNTIL]', 'ban GUEST HOST [UNTIL]', 'prefer-service SERVICE GUEST [UNTIL]', 'ban-service "
+                + "SERVICE GUEST [UNTIL]' or 'standby HOST'");
     }
 
     private static String cut(String s) {

@@ -40,6 +40,12 @@ public record Definitions(String hostNode, List<VmResource> vms, List<Service> s
                 colocations, clones);
     }
 
+    /** The same definitions with these location constraints added after the declared ones. */
+    public Definitions withLocations(List<LocationRule> more) {
+        return new Definitions(hostNode, vms, services, groups, Stream.concat(locations.stream(), more.stream())
+                .toList(), orders, otherNodes, migrationLimit, colocations, clones);
+    }
+
     public static Definitions empty(String hostNode) {
         return new Definitions(hostNode, List.of(), List.of(), List.of(), List.of(), List.of(), Set.of());
     }

@@ -82,7 +82,8 @@ public final class HostPlanner {
             this.load = load(d, c);
             d.locations().forEach(l -> locs.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(l));
             d.vms().forEach(v -> locs.computeIfAbsent(v.id(), k -> new ArrayList<>()).addAll(h.rules(v.id(),
-                    v.node())));
+                    v.node(), now)));
+            this.wake = h.guests().nextExpiry(now).orElse(null); // a move's or ban's lifetime ends: plan again
             this.migrationLimit = d.migrationLimit();
             c.guests().values().stream().map(Ownership::record).filter(r -> r.phase() == GuestRecord.Phase.MIGRATING
                     || r.phase() == GuestRecord.Phase.STOPPING).forEach(r -> {
@@ -164,7 +165,7 @@ public final class HostPlanner {
                 relocate(vm, own, from, best(rules, c, load, Optional.of(from)), why, true);
                 return;
             }
-            String pref = h.prefer().get(g);
+            String pref = h.guests().preferred(g, now).orElse(null);
             if (pref == null || pref.equals(from)) {
                 return;
             }

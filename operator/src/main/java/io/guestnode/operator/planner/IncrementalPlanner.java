@@ -51,8 +51,19 @@ public final class IncrementalPlanner {
     /** The notes of the settled parts, by part. */
     private final Map<Integer, Map<String, String>> settledNotes = new HashMap<>();
     private final Map<String, String> notes = new HashMap<>();
+    private final OperatorLocations operatorLocations = new OperatorLocations();
 
-    public Plan plan(Definitions d, ObservedState s, Overrides o, HostPolicy p, Instant now, Touched touched) {
+    /**
+     * The plan now. The operators' moves and bans of services ({@link Overrides#placements}) count as location
+     * constraints while their lifetime lasts; the plan wakes when one ends.
+     */
+    public Plan plan(Definitions declared, ObservedState s, Overrides o, HostPolicy p, Instant now,
+                     Touched touched) {
+        Plan plan = planOf(operatorLocations.apply(declared, o.placements(), now), s, o, p, now, touched);
+        return o.placements().nextExpiry(now).map(plan::wakingBy).orElse(plan);
+    }
+
+    private Plan planOf(Definitions d, ObservedState s, Overrides o, HostPolicy p, Instant now, Touched touched) {
         if (shards == null || shards.whole() != d || overrides != o || policy != p || touched.all
                 || shards.single()) {
             return everything(d, s, o, p, now);

@@ -6,13 +6,14 @@ import java.util.Set;
 
 /**
  * What operators said at run time, on top of the definitions: enable/disable (target role), maintenance of
- * a guest node or of the whole host; the guest nodes migrating live away from this host, which are observed and
- * never acted on while libvirt moves them; and the guest nodes whose connection is stopped around such a migration
- * ({@code remote-allow-migrate=false}: the services in it stopped first, the VM kept running). The last two are never
- * saved: a restart forgets them.
+ * a guest node or of the whole host, where services are moved or banned ({@code placements}: guest nodes as their
+ * nodes); the guest nodes migrating live away from this host, which are observed and never acted on while libvirt
+ * moves them; and the guest nodes whose connection is stopped around such a migration ({@code remote-allow-migrate=
+ * false}: the services in it stopped first, the VM kept running). The last two are never saved: a restart forgets
+ * them.
  */
 public record Overrides(Map<String, TargetRole> targetRoles, Set<String> maintenanceGuests, boolean hostMaintenance,
-                        Set<String> migrating, Set<String> connectionsStopped) {
+                        Set<String> migrating, Set<String> connectionsStopped, Placements placements) {
     public static final Overrides NONE = new Overrides(Map.of(), Set.of(), false);
 
     public Overrides {
@@ -20,16 +21,22 @@ public record Overrides(Map<String, TargetRole> targetRoles, Set<String> mainten
         maintenanceGuests = Set.copyOf(maintenanceGuests);
         migrating = Set.copyOf(migrating);
         connectionsStopped = Set.copyOf(connectionsStopped);
+        java.util.Objects.requireNonNull(placements);
     }
 
     public Overrides(Map<String, TargetRole> targetRoles, Set<String> maintenanceGuests, boolean hostMaintenance) {
-        this(targetRoles, maintenanceGuests, hostMaintenance, Set.of(), Set.of());
+        this(targetRoles, maintenanceGuests, hostMaintenance, Set.of(), Set.of(), Placements.NONE);
+    }
+
+    /** The services' moves and bans replaced by {@code p}. */
+    public Overrides withPlacements(Placements p) {
+        return new Overrides(targetRoles, maintenanceGuests, hostMaintenance, migrating, connectionsStopped, p);
     }
 
     /** The guest node migrates live away from this host ({@code on}), or no longer. */
     public Overrides withMigrating(String guest, boolean on) {
         return new Overrides(targetRoles, maintenanceGuests, hostMaintenance, toggled(migrating, guest, on),
-                connectionsStopped);
+                connectionsStopped, placements);
     }
 
     /**
@@ -38,18 +45,18 @@ public record Overrides(Map<String, TargetRole> targetRoles, Set<String> mainten
      */
     public Overrides withConnectionStopped(String guest, boolean on) {
         return new Overrides(targetRoles, maintenanceGuests, hostMaintenance, migrating,
-                toggled(connectionsStopped, guest, on));
+                toggled(connectionsStopped, guest, on), placements);
     }
 
     public Overrides withTargetRole(String resource, TargetRole role) {
         var m = new java.util.HashMap<>(targetRoles);
         m.put(resource, role);
-        return new Overrides(m, maintenanceGuests, hostMaintenance, migrating, connectionsStopped);
+        return new Overrides(m, maintenanceGuests, hostMaintenance, migrating, connectionsStopped, placements);
     }
 
     public Overrides withMaintenance(String guest, boolean on) {
         return new Overrides(targetRoles, toggled(maintenanceGuests, guest, on), hostMaintenance, migrating,
-                connectionsStopped);
+                connectionsStopped, placements);
     }
 
     /** {@code set} with {@code guest} in it ({@code on}) or not. */
@@ -64,6 +71,6 @@ public record Overrides(Map<String, TargetRole> targetRoles, Set<String> mainten
     }
 
     public Overrides withHostMaintenance(boolean on) {
-        return new Overrides(targetRoles, maintenanceGuests, on, migrating, connectionsStopped);
+        return new Overrides(targetRoles, maintenanceGuests, on, migrating, connectionsStopped, placements);
     }
 }

@@ -8,6 +8,7 @@ import io.guestnode.operator.planner.Observed.Failure;
 import io.guestnode.operator.planner.Observed.Guest;
 import io.guestnode.operator.planner.ObservedState;
 import io.guestnode.operator.planner.Overrides;
+import io.guestnode.operator.planner.Placements;
 import io.guestnode.operator.planner.ResourceNode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -52,9 +53,13 @@ public final class StateStore {
                               int recoveries, String lastFenceAt, String backoffUntil) {
     }
 
+    /** An operator's move or ban of a service ({@code until}: when its lifetime ends, or null). */
+    public record PlacementRecord(String resource, String node, boolean ban, String until) {
+    }
+
     public record Persisted(int version, List<FailureRecord> failures, Map<String, String> targetRoles,
                             List<String> maintenance, boolean hostMaintenance, List<JournalRecord> journal,
-                            List<GuestRecord> guests, List<String> fences) {
+                            List<GuestRecord> guests, List<String> fences, List<PlacementRecord> placements) {
     }
 
     /**
@@ -88,7 +93,7 @@ public final class StateStore {
                 p.targetRoles().forEach((k, v) -> roles.put(k, TargetRole.valueOf(v)));
             }
             Overrides o = new Overrides(roles, Set.copyOf(p.maintenance() == null ? List.of() : p.maintenance()),
-                    p.hostMaintenance());
+                    p.hostMaintenance()).withPlacements(placements(p.placements()));
             for (GuestRecord g : p.guests() == null ? List.<GuestRecord>of() : p.guests()) {
                 m.guests.put(g.node(), new Guest(g.unclean(), g.uncleanReason(), g.fenceFailures(), g.fenceError(),
                         g.recoveries(), Instant.parse(g.lastFenceAt()), Instant.parse(g.backoffUntil()), Instant.EPOCH));
@@ -104,6 +109,15 @@ public final class StateStore {
         } catch (IOException | RuntimeException e) {
             return unreadable(e);
         }
+    }
+
+    private static Placements placements(List<PlacementRecord> saved) {
+        List<Placements.Rule> rules = new ArrayList<>();
+        for (PlacementRecord r : saved == null ? List.<PlacementRecord>of() : saved) {
+            rules.add(new Placements.Rule(r.resource(), r.node(), r.ban(),
+                    Optional.ofNullable(r.until()).map(Instant::parse)));
+        }
+        return new Placements(rules);
     }
 
     /**
@@ -142,9 +156,11 @@ public final class StateStore {
         s.state().guests().forEach((n, g) -> guests.add(new GuestRecord(n, g.unclean(), g.uncleanReason(),
                 g.fenceFailures(), g.fenceError(), g.recoveries(), g.lastFenceAt().toString(),
                 g.backoffUntil().toString())));
+        List<PlacementRecord> placements = s.overrides().placements().rules().stream().map(r -> new PlacementRecord(
+                r.resource(), r.node(), r.ban(), r.until().map(Instant::toString).orElse(null))).toList();
         Persisted p = new Persisted(2, fails, roles, List.copyOf(s.overrides().maintenanceGuests()),
                 s.overrides().hostMaintenance(), j, guests,
-                s.state().fences().stream().map(Instant::toString).toList());
+                s.state().fences().stream().map(Instant::toString).toList(), placements);
         String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(p);
         if (text.equals(lastWritten)) {
             return;

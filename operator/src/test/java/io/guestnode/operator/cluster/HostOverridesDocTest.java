@@ -9,7 +9,8 @@ import io.guestnode.agents.coordination.Timing;
 import io.guestnode.agents.coordination.ZkCoordination;
 import io.guestnode.operator.planner.HostOverrides;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
@@ -26,12 +27,17 @@ class HostOverridesDocTest {
             assertEquals(HostOverrides.NONE, onB.read(), "nothing written yet");
             assertNull(onA.update(o -> o.withPrefer("guest1", "h2")));
             assertNull(onB.update(o -> o.withStandby("h1", true).withBan("guest2", "h3")));
-            HostOverrides both = new HostOverrides(Map.of("guest1", "h2"), Map.of("guest2", Set.of("h3")),
-                    Set.of("h1"));
+            HostOverrides both = HostOverrides.NONE.withPrefer("guest1", "h2").withBan("guest2", "h3")
+                    .withStandby("h1", true);
             assertEquals(both, onA.read(), "b's write is made on top of a's");
             assertEquals(both, onB.read());
             assertNull(onA.update(o -> o.cleared("guest1").withStandby("h1", false)));
-            assertEquals(new HostOverrides(Map.of(), Map.of("guest2", Set.of("h3")), Set.of()), onB.read());
+            assertEquals(HostOverrides.NONE.withBan("guest2", "h3"), onB.read());
+            // a service's move with its lifetime, written on one host, read on the other
+            Instant end = Instant.parse("2026-12-03T12:00:00Z");
+            assertNull(onB.update(o -> o.withServices(p -> p.withMove("dummy1", "guest2", Optional.of(end)))));
+            assertEquals(Optional.of("guest2"), onA.read().services().preferred("dummy1", end.minusSeconds(1)));
+            assertEquals(Optional.empty(), onA.read().services().preferred("dummy1", end), "its lifetime ended");
         }
     }
 
@@ -55,14 +61,23 @@ class HostOverridesDocTest {
 
     @Test
     void decodeNamesWhatIsWrong() {
-        assertEquals("host overrides, line 1: 'standby ../x' is not 'prefer GUEST HOST', 'ban GUEST HOST' or "
-                + "'standby HOST'", assertThrows(IllegalArgumentException.class,
+        assertEquals("host overrides, line 1: 'standby ../x' is not 'prefer GUEST HOST [UNTIL]', 'ban GUEST HOST "
+                + "[UNTIL]', 'prefer-service SERVICE GUEST [UNTIL]', 'ban-service SERVICE GUEST [UNTIL]' or 'standby "
+                + "HOST'", assertThrows(IllegalArgumentException.class,
                 () -> HostOverridesDoc.decode("standby ../x\n".getBytes(StandardCharsets.UTF_8))).getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> HostOverridesDoc.decode("prefer guest1\n".getBytes(StandardCharsets.UTF_8)));
         assertThrows(IllegalArgumentException.class,
                 () -> HostOverridesDoc.decode(new byte[HostOverridesDoc.MAX_BYTES + 1]));
-        HostOverrides o = new HostOverrides(Map.of("g", "h1"), Map.of("g", Set.of("h2", "h3")), Set.of("h4"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> HostOverridesDoc.decode(
+                "ban-service dummy1 guest2 tomorrow\n".getBytes(StandardCharsets.UTF_8))).getMessage()
+                .contains("its end 'tomorrow' is not a time"));
+        HostOverrides o = HostOverrides.NONE.withPrefer("g", "h1").withBan("g", "h2", Optional.of(Instant.EPOCH))
+                .withBan("g", "h3").withStandby("h4", true).withServices(p -> p.withBan("s", "g", Optional.of(
+                        Instant.parse("2026-12-03T12:00:00Z"))).withMove("s", "g2", Optional.empty()));
         assertEquals(o, HostOverridesDoc.decode(HostOverridesDoc.encode(o)));
+        // a document written before lifetimes and services existed reads as it did
+        assertEquals(HostOverrides.NONE.withPrefer("g", "h1").withStandby("h2", true), HostOverridesDoc.decode(
+                "prefer g h1\nstandby h2\n".getBytes(StandardCharsets.UTF_8)));
     }
 }

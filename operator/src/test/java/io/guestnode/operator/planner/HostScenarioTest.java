@@ -79,13 +79,13 @@ class HostScenarioTest {
         }
     }
 
-    /** {@code <prefer guest= host=/>}, {@code <ban guest= host=/>}, {@code <standby host=/>}. */
+    /** {@code <prefer guest= host= [until=]/>}, {@code <ban guest= host= [until=]/>}, {@code <standby host=/>}. */
     static HostOverrides hostOverrides(Optional<Element> el) {
         HostOverrides h = HostOverrides.NONE;
         for (Element e : el.map(Element::children).orElse(List.of())) {
             h = switch (e.name()) {
-                case "prefer" -> h.withPrefer(e.attr("guest"), e.attr("host"));
-                case "ban" -> h.withBan(e.attr("guest"), e.attr("host"));
+                case "prefer" -> h.withPrefer(e.attr("guest"), e.attr("host"), e.optAttr("until").map(Instant::parse));
+                case "ban" -> h.withBan(e.attr("guest"), e.attr("host"), e.optAttr("until").map(Instant::parse));
                 case "standby" -> h.withStandby(e.attr("host"), true);
                 default -> throw new AssertionError("unknown <" + e.name() + "> in <host-overrides>");
             };

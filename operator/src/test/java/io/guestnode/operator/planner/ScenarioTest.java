@@ -208,6 +208,11 @@ class ScenarioTest {
                 case "host-maintenance" -> o = o.withHostMaintenance(true);
                 case "migrating" -> o = o.withMigrating(e.attr("guest"), true);
                 case "connection-stopped" -> o = o.withConnectionStopped(e.attr("guest"), true);
+                // an operator's move or ban of a service (crm_resource --move/--ban), with its lifetime's end
+                case "move" -> o = o.withPlacements(o.placements().withMove(e.attr("resource"), e.attr("node"),
+                        e.optAttr("until").map(Instant::parse)));
+                case "ban" -> o = o.withPlacements(o.placements().withBan(e.attr("resource"), e.attr("node"),
+                        e.optAttr("until").map(Instant::parse)));
                 default -> throw new AssertionError("unknown override <" + e.name() + ">");
             }
         }

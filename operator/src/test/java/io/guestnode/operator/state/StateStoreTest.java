@@ -11,6 +11,7 @@ import io.guestnode.operator.planner.Observed.Failure;
 import io.guestnode.operator.planner.Observed.Guest;
 import io.guestnode.operator.planner.ObservedState;
 import io.guestnode.operator.planner.Overrides;
+import io.guestnode.operator.planner.Placements;
 import io.guestnode.operator.planner.Plan;
 import io.guestnode.operator.planner.ResourceNode;
 import java.nio.file.Files;
@@ -31,7 +32,9 @@ class StateStoreTest {
         m.guests.put("guest1", new Guest(true, "connection lost", 2, "libvirt did not answer", 3,
                 Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:04Z"), Instant.EPOCH));
         m.fenceBegan(Instant.parse("2026-01-01T00:00:00Z"));
-        Overrides o = Overrides.NONE.withTargetRole("vm-guest2", TargetRole.STOPPED).withMaintenance("guest3", true);
+        Overrides o = Overrides.NONE.withTargetRole("vm-guest2", TargetRole.STOPPED).withMaintenance("guest3", true)
+                .withPlacements(Placements.NONE.withMove("dummy1", "guest2", Optional.empty())
+                        .withBan("dummy2", "guest1", Optional.of(Instant.parse("2026-01-01T01:00:00Z"))));
         return new Engine.Snapshot(Definitions.empty("host1"), m.done(), o, new Plan(List.of(), Optional.empty(), Map.of()),
                 List.of(new Engine.Journal.Entry(Instant.parse("2026-01-01T00:00:01Z"), "fence guest1")),
                 Instant.parse("2026-01-01T00:00:02Z"), 1);
@@ -46,6 +49,8 @@ class StateStoreTest {
         assertEquals("gone", f.reason());
         assertEquals(TargetRole.STOPPED, l.overrides().targetRoles().get("vm-guest2"));
         assertEquals(Set.of("guest3"), l.overrides().maintenanceGuests());
+        assertEquals(snapshot().overrides().placements(), l.overrides().placements(), "moves and bans, with lifetimes");
+        assertEquals(2, l.overrides().placements().rules().size());
         assertEquals("fence guest1", l.journal().get(0).what());
         assertTrue(Files.notExists(dir.resolve("state.json.tmp")), "written through a temporary file, renamed");
         assertTrue(l.problem().isEmpty());
