@@ -1,15 +1,37 @@
 package io.guestnode.operator.api;
 
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.planner.Placements;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
 /**
  * The verbs that place guests on hosts: they need several hosts. Each returns null when done, else why not (nothing
- * changed then).
+ * changed then). With several hosts the cluster also keeps the moves and bans of services ({@link #services}).
  */
 public interface ClusterVerbs {
-    /** A lasting preference of a guest node (or its VM resource) for {@code host}, until {@link #clear}. */
-    Refusal move(String resource, String host, String who);
+    /**
+     * A preference of a guest node (or its VM resource) for {@code host}, until {@link #clear} or until
+     * {@code until}.
+     */
+    Refusal move(String resource, String host, Optional<Instant> until, String who);
 
-    /** A guest node (or its VM resource) must not run on {@code host}, until {@link #clear}. */
-    Refusal ban(String resource, String host, String who);
+    /** A guest node (or its VM resource) must not run on {@code host}, until {@link #clear} or until {@code until}. */
+    Refusal ban(String resource, String host, Optional<Instant> until, String who);
+
+    /** The cluster's definitions, when this host is one of several (services are placed among all guest nodes). */
+    default Optional<Definitions> definitions() {
+        return Optional.empty();
+    }
+
+    /**
+     * Changes the moves and bans of services the cluster keeps, when this host is one of several; null when done,
+     * else why not.
+     */
+    default Refusal services(UnaryOperator<Placements> change, String what, String who) {
+        return Refusal.refused("this host runs alone: its own engine keeps the moves and bans of services");
+    }
 
     /** Forgets the guest's preference and bans. */
     Refusal clear(String resource, String who);
@@ -18,8 +40,8 @@ public interface ClusterVerbs {
     Refusal standby(String host, boolean on, String who);
 
     /** The guest node a resource names (a guest node's name or its VM resource's id), if it names one. */
-    default java.util.Optional<String> guestOf(String resource) {
-        return java.util.Optional.empty();
+    default Optional<String> guestOf(String resource) {
+        return Optional.empty();
     }
 
     /** This host runs alone: there is nowhere to move anything. */
@@ -28,12 +50,12 @@ public interface ClusterVerbs {
                 + "several hosts (guestnode run --zookeeper)");
 
         @Override
-        public Refusal move(String resource, String host, String who) {
+        public Refusal move(String resource, String host, Optional<Instant> until, String who) {
             return WHY;
         }
 
         @Override
-        public Refusal ban(String resource, String host, String who) {
+        public Refusal ban(String resource, String host, Optional<Instant> until, String who) {
             return WHY;
         }
 

@@ -4,8 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
 import io.guestnode.operator.engine.Engine;
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.planner.Placements;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /** Carries out the control socket's requests on the engine; every change is acknowledged once saved. */
 final class Commands {
@@ -76,19 +81,83 @@ final class Commands {
                 }, timeout), what);
             }
             case ControlRequest.Reload r -> result(reply, reload.get(), "definitions reloaded");
-            case ControlRequest.Place p -> {
-                placing.guestOf(p.resource()).ifPresent(g -> reply.put("guest", g));
-                result(reply, p.ban() ? placing.ban(p.resource(), p.host(), who)
-                    : placing.move(p.resource(), p.host(), who), p.ban()
-                    ? p.resource() + " banned from " + p.host() + " (until 'guestnode clear " + p.resource() + "')"
-                    : p.resource() + " moves to " + p.host() + " (a lasting preference until 'guestnode clear "
-                    + p.resource() + "')");
-            }
-            case ControlRequest.Clear c -> result(reply, placing.clear(c.resource(), who),
-                    "cleared the host preference and bans of " + c.resource());
+            case ControlRequest.Place p -> place(p, who, reply);
+            case ControlRequest.Clear c -> clear(c.resource(), who, reply);
             case ControlRequest.Standby b -> result(reply, placing.standby(b.host(), b.on(), who), b.host()
                     + (b.on() ? " in standby: its guests move away" : " back from standby"));
         }
+    }
+
+    /** A move or ban: of a guest node among hosts (the cluster's), or of a service among guest nodes. */
+    private void place(ControlRequest.Place p, String who, ObjectNode reply) throws InterruptedException {
+        Optional<Instant> until = p.lifetime().map(l -> Instant.now().plus(l));
+        String lasting = until.map(t -> " until " + t).orElse(" (until 'guestnode clear " + p.resource() + "')");
+        String message = p.resource() + (p.ban() ? " banned from " : " moves to ") + p.node() + lasting;
+        Optional<Definitions> services = serviceDefinitions(p.resource());
+        if (services.isEmpty()) {
+            placing.guestOf(p.resource()).ifPresent(g -> reply.put("guest", g));
+            Refusal unknown = unknownAlone(p.resource());
+            result(reply, unknown != null ? unknown : p.ban() ? placing.ban(p.resource(), p.node(), until, who)
+                    : placing.move(p.resource(), p.node(), until, who), message);
+            return;
+        }
+        reply.put("kind", "service");
+        ServiceMoves.members(services.get(), p.resource()).forEach(reply.putArray("members")::add);
+        String what = (p.ban() ? "ban " + p.resource() + " from " : "move " + p.resource() + " to ") + p.node()
+                + until.map(t -> " until " + t).orElse("");
+        result(reply, services(services.get(), p.resource(), Optional.of(p.node()), !p.ban(),
+                ServiceMoves.change(p.resource(), p.node(), p.ban(), until), what, who), message);
+    }
+
+    private void clear(String resource, String who, ObjectNode reply) throws InterruptedException {
+        Optional<Definitions> services = serviceDefinitions(resource);
+        if (services.isEmpty()) {
+            Refusal unknown = unknownAlone(resource);
+            result(reply, unknown != null ? unknown : placing.clear(resource, who),
+                    "cleared the host preference and bans of " + resource);
+            return;
+        }
+        reply.put("kind", "service");
+        result(reply, services(services.get(), resource, Optional.empty(), false, x -> x.cleared(resource),
+                "clear " + resource, who), "cleared the moves and bans of " + resource);
+    }
+
+    /**
+     * The definitions that place {@code resource} among guest nodes when it names a service, group or clone (the
+     * cluster's with several hosts, else this host's); empty for anything else (a guest node, or unknown).
+     */
+    private Optional<Definitions> serviceDefinitions(String resource) throws InterruptedException {
+        Optional<Definitions> d = placing.definitions();
+        if (d.isEmpty()) {
+            d = Optional.of(engine.command(Engine::definitions, timeout));
+        }
+        return d.filter(x -> ServiceMoves.names(x, resource));
+    }
+
+    /** On a host that runs alone, a name that is neither a service nor a guest node: nothing to place. */
+    private Refusal unknownAlone(String resource) throws InterruptedException {
+        if (placing.definitions().isPresent()) {
+            return null;
+        }
+        Definitions d = engine.command(Engine::definitions, timeout);
+        return d.vmOfNode(resource).isPresent() || d.vm(resource).isPresent() ? null : unknownResource(resource);
+    }
+
+    /** Checks and makes a change of the services' moves and bans: the cluster's, or this host's engine's. */
+    private Refusal services(Definitions d, String resource, Optional<String> node, boolean move,
+                             UnaryOperator<Placements> change, String what, String who) throws InterruptedException {
+        if (placing.definitions().isPresent()) {
+            Refusal bad = ServiceMoves.check(d, resource, node, move);
+            return bad != null ? bad : placing.services(change, what, who);
+        }
+        return engine.command(e -> {
+            Refusal bad = ServiceMoves.check(e.definitions(), resource, node, move);
+            if (bad == null) {
+                e.setOverrides(e.overrides().withPlacements(change.apply(e.overrides().placements())), what + " by "
+                        + who);
+            }
+            return bad;
+        }, timeout);
     }
 
     private static boolean known(Engine e, String id) {

@@ -3,7 +3,9 @@ package io.guestnode.operator.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.guestnode.operator.definitions.Durations;
 import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -12,6 +14,8 @@ import java.util.Optional;
  */
 public sealed interface ControlRequest {
     int MAX_NAME = 256;
+    /** The longest lifetime of a move or ban: ten years (a longer one is a mistake; leave it out to keep it). */
+    Duration MAX_LIFETIME = Duration.ofDays(3650);
 
     record Status(int journal) implements ControlRequest {
     }
@@ -32,8 +36,11 @@ public sealed interface ControlRequest {
     record Reload() implements ControlRequest {
     }
 
-    /** {@code move} (a lasting preference) or {@code ban} of a guest node on a host. */
-    record Place(String resource, String host, boolean ban) implements ControlRequest {
+    /**
+     * {@code move} (a lasting preference) or {@code ban}: of a guest node (or its VM resource) on a host, or of a
+     * service, group or clone on a guest node; for {@code lifetime} when given, else until cleared.
+     */
+    record Place(String resource, String node, boolean ban, Optional<Duration> lifetime) implements ControlRequest {
     }
 
     record Clear(String resource) implements ControlRequest {
@@ -68,12 +75,34 @@ public sealed interface ControlRequest {
             case "fence" -> new Fence(name(req, "guest"));
             case "maintenance" -> new Maintenance(flag(req, "on"), text(req, "guest", false).filter(g -> !g.isEmpty()));
             case "reload" -> new Reload();
-            case "move" -> new Place(name(req, "resource"), name(req, "host"), false);
-            case "ban" -> new Place(name(req, "resource"), name(req, "host"), true);
+            case "move" -> new Place(name(req, "resource"), node(req), false, lifetime(req));
+            case "ban" -> new Place(name(req, "resource"), node(req), true, lifetime(req));
             case "clear" -> new Clear(name(req, "resource"));
             case "standby" -> new Standby(name(req, "host"), flag(req, "on"));
             default -> throw new BadRequest("unknown verb '" + printable(verb) + "'");
         };
+    }
+
+    /** Where a move or ban places: {@code node} (a host or a guest node), or {@code host} as earlier clients say. */
+    private static String node(JsonNode req) throws BadRequest {
+        return req.hasNonNull("node") || !req.hasNonNull("host") ? name(req, "node") : name(req, "host");
+    }
+
+    private static Optional<Duration> lifetime(JsonNode req) throws BadRequest {
+        Optional<String> t = text(req, "lifetime", false);
+        if (t.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Duration d = Durations.parse(t.get());
+            if (d.isZero() || d.compareTo(MAX_LIFETIME) > 0) {
+                throw new BadRequest("field 'lifetime' must be more than 0 and at most " + MAX_LIFETIME.toDays()
+                        + " days");
+            }
+            return Optional.of(d);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("field 'lifetime': " + e.getMessage());
+        }
     }
 
     private static String name(JsonNode req, String field) throws BadRequest {

@@ -1,13 +1,21 @@
 package io.guestnode.operator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The verbs that place guest nodes on the cluster's hosts (several hosts only). */
+/**
+ * The verbs that place resources: guest nodes on the cluster's hosts (several hosts), services, groups and clones on
+ * guest nodes.
+ */
 final class PlacementVerbs {
     private PlacementVerbs() {
     }
@@ -54,57 +62,107 @@ final class PlacementVerbs {
         }
     }
 
-    @Command(name = "move", mixinStandardHelpOptions = true,
-            description = "Moves a guest node (its name or its VM resource) to HOST and keeps it there: a lasting "
-                    + "preference (as crm_resource --move) until 'guestnode clear'. A QEMU/KVM guest with "
-                    + "allow-migrate=true migrates live; any other is relocated: stopped with the services in it, "
-                    + "handed over, started on HOST.")
-    static final class Move extends Waiting implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "GUEST")
+    /** move and ban: a resource, where, and how long. */
+    abstract static class Placing extends Waiting {
+        @Parameters(index = "0", paramLabel = "RESOURCE",
+                description = "A guest node (its name or its VM resource), or a service, group or clone.")
         String resource;
 
-        @Parameters(index = "1", paramLabel = "HOST")
-        String host;
+        @Parameters(index = "1", paramLabel = "NODE", description = "A host for a guest node; a guest node for a "
+                + "service, group or clone.")
+        String node;
 
+        @Option(names = {"-u", "--lifetime"}, paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "How long it lasts (as crm_resource --lifetime: PT1H, 30min, 2h); without it, until "
+                        + "'guestnode clear'.")
+        Duration lifetime;
+
+        Map<String, Object> request(String verb) {
+            Map<String, Object> r = new LinkedHashMap<>(Map.of("verb", verb, "resource", resource, "node", node));
+            if (lifetime != null) {
+                r.put("lifetime", lifetime.toString());
+            }
+            return r;
+        }
+
+        /** Whether the daemon said the resource is a service, group or clone (placed among guest nodes). */
+        boolean service() {
+            return lastReply.path("kind").asText().equals("service");
+        }
+
+        /** The services whose status rows show where the resource runs. */
+        List<String> members() {
+            List<String> out = new ArrayList<>();
+            lastReply.path("members").forEach(m -> out.add(m.asText()));
+            return out;
+        }
+
+        /** Whether, in this host's status, settled, {@code member} has a row Started in {@code guest}. */
+        static boolean startedIn(JsonNode status, String member, String guest) {
+            for (JsonNode r : status.path("resources")) {
+                if (r.path("id").asText().equals(member) && r.path("role").asText().equals("Started")
+                        && r.path("node").asText().equals(guest)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    @Command(name = "move", mixinStandardHelpOptions = true,
+            description = {"Moves RESOURCE to NODE and keeps it there: a preference (as crm_resource --move, "
+                    + "cli-prefer-RESOURCE) until 'guestnode clear' or until its lifetime ends.",
+                    "A guest node goes to a host (several hosts): a QEMU/KVM guest with allow-migrate=true migrates "
+                            + "live; any other is relocated: stopped with the services in it, handed over, started "
+                            + "on NODE.",
+                    "A service or a group goes to a guest node: stopped where it runs, started in NODE. A clone is "
+                            + "not moved (ban it instead)."})
+    static final class Move extends Placing implements Callable<Integer> {
         @Override
         public Integer call() {
-            return placeAndWait(Map.of("verb", "move", "resource", resource, "host", host),
-                    "move " + resource + " to " + host, g -> runsOn(g, guest(resource), host));
+            return sendAndWait(request("move"), "move " + resource + " to " + node, s -> service()
+                    ? settled(s) && members().stream().allMatch(m -> startedIn(s, m, node))
+                    : !s.path("cluster").isMissingNode() && runsOn(s.path("cluster").path("guests"), guest(resource),
+                    node));
         }
     }
 
     @Command(name = "ban", mixinStandardHelpOptions = true,
-            description = "Keeps a guest node off HOST (as crm_resource --ban) until 'guestnode clear'; if it runs "
-                    + "there, it migrates live or is relocated, as with move.")
-    static final class Ban extends Waiting implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "GUEST")
-        String resource;
-
-        @Parameters(index = "1", paramLabel = "HOST")
-        String host;
-
+            description = {"Keeps RESOURCE off NODE (as crm_resource --ban, cli-ban-RESOURCE-on-NODE) until "
+                    + "'guestnode clear' or until its lifetime ends.",
+                    "A guest node running on the host NODE migrates live or is relocated, as with move; a service, "
+                            + "group or clone instance in the guest node NODE stops there (and starts elsewhere "
+                            + "when it may)."})
+    static final class Ban extends Placing implements Callable<Integer> {
         @Override
         public Integer call() {
-            return placeAndWait(Map.of("verb", "ban", "resource", resource, "host", host),
-                    "ban " + resource + " from " + host, g -> {
-                        JsonNode r = record(g, guest(resource));
-                        String claim = r.path("claim").asText();
-                        return !claim.isEmpty() && !claim.equals(host) && r.path("phase").asText().equals("running");
-                    });
+            return sendAndWait(request("ban"), "ban " + resource + " from " + node, s -> {
+                if (service()) {
+                    return settled(s) && members().stream().noneMatch(m -> startedIn(s, m, node));
+                }
+                if (s.path("cluster").isMissingNode()) {
+                    return false;
+                }
+                JsonNode r = record(s.path("cluster").path("guests"), guest(resource));
+                String claim = r.path("claim").asText();
+                return !claim.isEmpty() && !claim.equals(node) && r.path("phase").asText().equals("running");
+            });
         }
     }
 
     @Command(name = "clear", mixinStandardHelpOptions = true,
-            description = "Forgets a guest node's host preference and bans (as crm_resource --clear). The guest stays "
-                    + "where it runs.")
+            description = "Forgets the moves and bans of RESOURCE (as crm_resource --clear): of a guest node among "
+                    + "hosts, or of a service, group or clone among guest nodes. It stays where it runs unless its "
+                    + "constraints send it elsewhere.")
     static final class Clear extends Waiting implements Callable<Integer> {
-        @Parameters(paramLabel = "GUEST")
+        @Parameters(paramLabel = "RESOURCE")
         String resource;
 
         @Override
         public Integer call() {
-            return placeAndWait(Map.of("verb", "clear", "resource", resource), "clear " + resource,
-                    Waiting::nothingMoving);
+            return sendAndWait(Map.of("verb", "clear", "resource", resource), "clear " + resource,
+                    s -> lastReply.path("kind").asText().equals("service") ? settled(s)
+                            : !s.path("cluster").isMissingNode() && nothingMoving(s.path("cluster").path("guests")));
         }
     }
 

@@ -5,6 +5,7 @@ import io.guestnode.operator.engine.Engine;
 import io.guestnode.operator.planner.Event;
 import io.guestnode.operator.planner.Observed.Failure;
 import io.guestnode.operator.planner.Overrides;
+import io.guestnode.operator.planner.Placements;
 import io.guestnode.operator.planner.ResourceNode;
 import java.time.Duration;
 import java.util.Collections;
@@ -71,6 +72,17 @@ public interface EnginePort {
     default void note(String what) {
     }
 
+    /** The moves and bans of services the cluster keeps: the engine plans with them from now on. */
+    default void placements(Placements p) {
+    }
+
+    /** Gives the engine the cluster's moves and bans of services when they differ from those it plans with. */
+    default void follow(Placements p) {
+        if (!overrides().placements().equals(p)) {
+            placements(p);
+        }
+    }
+
     static EnginePort of(Engine e) {
         return new EnginePort() {
             @Override
@@ -126,6 +138,17 @@ public interface EnginePort {
                     x.departures().stayed(guest);
                     return true;
                 }, why -> false);
+            }
+
+            @Override
+            public void placements(Placements p) {
+                onLoop(e, x -> {
+                    if (!x.overrides().placements().equals(p)) {
+                        x.setOverrides(x.overrides().withPlacements(p), "moves and bans of services as the cluster "
+                                + "keeps them: " + (p.isEmpty() ? "none" : p.rules().size()));
+                    }
+                    return null;
+                }, why -> null);
             }
 
             @Override

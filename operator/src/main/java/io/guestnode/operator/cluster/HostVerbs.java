@@ -9,11 +9,14 @@ import io.guestnode.operator.api.Refusal;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.planner.HostOverrides;
+import io.guestnode.operator.planner.Placements;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +39,16 @@ final class HostVerbs implements ClusterVerbs {
     }
 
     @Override
-    public Refusal move(String resource, String host, String who) {
+    public Refusal move(String resource, String host, Optional<Instant> until, String who) {
         if (guest(resource).isPresent() && member(host) == null) {
             forgetFailedMigration(guest(resource).get()); // first: the move written next may be planned at once
         }
-        return onGuest(resource, host, g -> o -> o.withPrefer(g, host), "move " + resource + " to " + host, who);
+        return onGuest(resource, host, g -> o -> o.withPrefer(g, host, until), "move " + resource + " to " + host
+                + lasting(until), who);
+    }
+
+    private static String lasting(Optional<Instant> until) {
+        return until.map(t -> " until " + t).orElse("");
     }
 
     /** A move asked again tries a live migration again: the mark of the last failed one goes. */
@@ -59,8 +67,19 @@ final class HostVerbs implements ClusterVerbs {
     }
 
     @Override
-    public Refusal ban(String resource, String host, String who) {
-        return onGuest(resource, host, g -> o -> o.withBan(g, host), "ban " + resource + " from " + host, who);
+    public Refusal ban(String resource, String host, Optional<Instant> until, String who) {
+        return onGuest(resource, host, g -> o -> o.withBan(g, host, until), "ban " + resource + " from " + host
+                + lasting(until), who);
+    }
+
+    @Override
+    public Optional<Definitions> definitions() {
+        return Optional.of(definitions.get());
+    }
+
+    @Override
+    public Refusal services(UnaryOperator<Placements> change, String what, String who) {
+        return write(o -> o.withServices(change), what, who);
     }
 
     @Override
@@ -105,11 +124,6 @@ final class HostVerbs implements ClusterVerbs {
     }
 
     private Refusal unknown(String resource) {
-        Definitions d = definitions.get();
-        if (d.service(resource).isPresent() || d.group(resource).isPresent()) {
-            return Refusal.refused("'" + resource + "' is a service: move, ban and clear place guest nodes (or their "
-                    + "VM resource) on hosts");
-        }
         return Refusal.noSuch("unknown guest node or VM resource '" + resource + "'");
     }
 

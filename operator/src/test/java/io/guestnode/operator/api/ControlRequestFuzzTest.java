@@ -29,7 +29,7 @@ class ControlRequestFuzzTest {
                 case ControlRequest.Fence f -> f.guest();
                 case ControlRequest.Maintenance m -> m.guest().orElse("");
                 case ControlRequest.Reload x -> "";
-                case ControlRequest.Place p -> p.resource() + p.host();
+                case ControlRequest.Place p -> p.resource() + p.node() + p.lifetime();
                 case ControlRequest.Clear c -> c.resource();
                 case ControlRequest.Standby b -> b.host();
             };

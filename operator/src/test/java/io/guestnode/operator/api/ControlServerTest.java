@@ -58,6 +58,11 @@ class ControlServerTest {
     }
 
     JsonNode request(String line) throws IOException {
+        return request(socket, line);
+    }
+
+    /** One request on the control socket at {@code socket}, and its reply. */
+    static JsonNode request(Path socket, String line) throws IOException {
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             c.connect(UnixDomainSocketAddress.of(socket));
             c.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));

@@ -121,7 +121,7 @@ class ExitCodesTest {
                     assertEquals("105", r[0], String.join(" ", args) + ": " + r[2]);
                     assertTrue(r[2].contains("'nope'"), r[2]);
                 }
-                assertEquals("1", cli("move", "g1", "h2", "--socket", s)[0], "refused: this host runs alone");
+                assertEquals("105", cli("move", "g1", "h2", "--socket", s)[0], "neither a guest node nor a service");
                 assertEquals("0", cli("maintenance", "on", "--socket", s)[0]);
                 assertEquals("0", cli("reload", "--socket", s)[0]);
                 reload.set(Refusal.invalidConfiguration("invalid definitions, the running configuration stays: x"));

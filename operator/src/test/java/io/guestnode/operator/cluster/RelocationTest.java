@@ -27,6 +27,8 @@ import java.util.Set;
 import org.apache.curator.test.TestingCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.guestnode.operator.planner.Overrides;
+import io.guestnode.operator.planner.Placements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +70,18 @@ class RelocationTest {
         public void note(String what) {
             notes.add(what);
         }
+
+        volatile Placements placements = Placements.NONE;
+
+        @Override
+        public Overrides overrides() {
+            return Overrides.NONE.withPlacements(placements);
+        }
+
+        @Override
+        public void placements(Placements p) {
+            placements = p;
+        }
     }
 
     @Test
@@ -86,7 +100,7 @@ class RelocationTest {
             assertTrue(guard.start(DomainSpecs.of(g1), Duration.ofSeconds(5)).isRunning());
             long epoch = h2.guest("g1").orElseThrow().value().epoch();
 
-            assertNull(h1.verbs().move("vm-g1", "h2", "test"));
+            assertNull(h1.verbs().move("vm-g1", "h2", java.util.Optional.empty(), "test"));
             await("the leader marks g1 stopping, bound for h2", 5_000, () -> record(h2, "g1").phase()
                     == GuestRecord.Phase.STOPPING && record(h2, "g1").target().equals(Optional.of("h2")));
             await("the engine is no longer given g1", 5_000, () -> engine.last.guestNodes().equals(
@@ -145,7 +159,15 @@ class RelocationTest {
             await("h1 holds nothing", 2_000, () -> h1.held().isEmpty());
             assertNull(h1.verbs().standby("h1", false, "test"));
             assertEquals(io.guestnode.operator.api.Refusal.noSuch("unknown guest node or VM resource 'nope'"),
-                    h1.verbs().move("nope", "h2", "t"));
+                    h1.verbs().move("nope", "h2", java.util.Optional.empty(), "t"));
+
+            // a service's move written on another host reaches this host's engine; its clear too
+            HostOverridesDoc onH2 = new HostOverridesDoc(h2.document("host-overrides"));
+            assertNull(onH2.update(o -> o.withServices(p -> p.withMove("web", "g2", Optional.empty()))));
+            await("h1's engine plans with the move", 5_000, () -> engine.placements.preferred("web",
+                    java.time.Instant.now()).equals(Optional.of("g2")));
+            assertNull(h1.verbs().services(p -> p.cleared("web"), "clear web", "t"));
+            await("and without it once cleared", 5_000, () -> engine.placements.isEmpty());
         }
     }
 

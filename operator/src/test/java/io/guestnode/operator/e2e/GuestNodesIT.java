@@ -371,6 +371,43 @@ class GuestNodesIT {
         }
     }
 
+    /**
+     * move, ban and clear of a service among guest nodes (crm_resource --move/--ban/--clear): a ban with a lifetime
+     * sends dummy2 off its guest node until the lifetime ends, then its own INFINITY brings it back; a move sends mover
+     * to another guest node until cleared.
+     */
+    @Test
+    @Order(15)
+    void moveBanAndClearPlaceAServiceAmongGuestNodes() throws Exception {
+        lab.await("both guests online", 60_000, x -> online(x, "guest1") && online(x, "guest2")
+                && role(x, "dummy2").equals("Started guest2"));
+        java.time.Instant t0 = java.time.Instant.now();
+        String[] r = lab.cli("ban", "dummy2", "guest2", "--lifetime", "15s", "--wait=60s");
+        assertEquals("0", r[0], r[1] + r[2]);
+        assertEquals("Started guest1", role(lab.status(), "dummy2"), "banned from guest2, it runs in guest1");
+        assertTrue(journalSince(lab.status(), t0).stream().anyMatch(l -> l.startsWith("ban dummy2 from guest2 until ")),
+                journalSince(lab.status(), t0).toString());
+        JsonNode s = lab.await("dummy2 back in guest2 once the ban's lifetime ended", 60_000,
+                x -> role(x, "dummy2").equals("Started guest2"));
+        double back = java.time.Duration.between(t0, java.time.Instant.now()).toMillis() / 1000.0;
+        assertTrue(back >= 15, "not before the lifetime ended: " + back + " s");
+        assertTrue(journalSince(s, t0).stream().anyMatch(l -> l.startsWith("stop dummy2 on guest1 (")),
+                journalSince(s, t0).toString());
+
+        assertEquals("0", lab.cli("cleanup", "mover", "--wait=60s")[0]);
+        lab.await("mover in guest1, which it prefers", 60_000, x -> role(x, "mover").equals("Started guest1"));
+        r = lab.cli("move", "mover", "guest2", "--wait=60s");
+        assertEquals("0", r[0], r[1] + r[2]);
+        assertEquals("Started guest2", role(lab.status(), "mover"), "moved when move --wait returns");
+        r = lab.cli("clear", "mover", "--wait=60s");
+        assertEquals("0", r[0], r[1] + r[2]);
+        assertEquals("Started guest1", role(lab.status(), "mover"), "its own preference counts again once cleared");
+
+        assertEquals("105", lab.cli("move", "mover", "guest9")[0], "no such guest node");
+        assertEquals("64", lab.cli("move", "mover", "guest2", "--lifetime", "soon")[0], "bad usage");
+        assertEquals("1", lab.cli("move", "guest1", "host2")[0], "a guest moves between hosts only with several");
+    }
+
     static int lastIndex(List<String> j, String prefix) {
         for (int i = j.size() - 1; i >= 0; i--) {
             if (j.get(i).startsWith(prefix)) {
