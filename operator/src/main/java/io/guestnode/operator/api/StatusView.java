@@ -19,13 +19,14 @@ import java.util.Map;
  */
 public record StatusView(String host, String updated, List<GuestView> guests, List<ResourceView> resources,
                          List<FailedAction> failedActions, Map<String, String> notes, List<JournalLine> journal,
-                         List<String> pending,
+                         List<String> pending, List<PlacementView> placements,
                          @com.fasterxml.jackson.annotation.JsonInclude(
                                  com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) ClusterView cluster) {
 
     /** The same, with what this host last read of the cluster it is one of. */
     public StatusView withCluster(ClusterView c) {
-        return new StatusView(host, updated, guests, resources, failedActions, notes, journal, pending, c);
+        return new StatusView(host, updated, guests, resources, failedActions, notes, journal, pending, placements,
+                c);
     }
 
     public record GuestView(String node, String vm, String addr, boolean online, boolean unclean, boolean maintenance) {
@@ -39,6 +40,14 @@ public record StatusView(String host, String updated, List<GuestView> guests, Li
     }
 
     public record JournalLine(String at, String what) {
+    }
+
+    /**
+     * An operator's move or ban of a service, group or clone, as crm_resource names its constraint: {@code score}
+     * INFINITY or -INFINITY on {@code node}; {@code until} when its lifetime ends ("" for none), {@code expired} once
+     * it no longer counts.
+     */
+    public record PlacementView(String id, String resource, String node, String score, String until, boolean expired) {
     }
 
     public static StatusView of(Engine.Snapshot snap, int journalLines) {
@@ -78,8 +87,11 @@ public record StatusView(String host, String updated, List<GuestView> guests, Li
                 .map(e -> new JournalLine(e.at().toString(), e.what())).toList();
         List<String> pending = new ArrayList<>(s.inFlight());
         snap.plan().actions().forEach(a -> pending.add(a.key()));
+        List<PlacementView> placements = snap.overrides().placements().rules().stream().map(r -> new PlacementView(
+                r.location(r.resource()).id(), r.resource(), r.node(), r.ban() ? "-INFINITY" : "INFINITY",
+                r.until().map(Object::toString).orElse(""), !r.activeAt(snap.at()))).toList();
         return new StatusView(host, snap.at().toString(), guests, resources, failed, snap.plan().notes(), tail,
-                pending.stream().distinct().sorted().toList(), null);
+                pending.stream().distinct().sorted().toList(), placements, null);
     }
 
     /**

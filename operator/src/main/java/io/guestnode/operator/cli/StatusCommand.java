@@ -144,6 +144,13 @@ final class StatusCommand extends DaemonVerb implements Callable<Integer> {
                         .append(")\n");
             }
         }
+        if (v.placements() != null && !v.placements().isEmpty()) {
+            sb.append("\nMoves and Bans (guestnode clear RESOURCE):\n");
+            v.placements().forEach(m -> sb.append("  * ").append(m.id()).append(": ").append(m.resource())
+                    .append(m.score().startsWith("-") ? " banned from " : " prefers ").append(m.node())
+                    .append(m.until().isEmpty() ? "" : (m.expired() ? " (expired " : " (until ") + m.until() + ")")
+                    .append('\n'));
+        }
         if (!v.notes().isEmpty()) {
             sb.append("\nNotes:\n");
             v.notes().forEach((k, n) -> sb.append("  * ").append(k).append(": ").append(n).append('\n'));

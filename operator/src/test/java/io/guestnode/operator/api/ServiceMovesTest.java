@@ -96,6 +96,9 @@ class ServiceMovesTest {
         }
         assertTrue(status.path("status").path("journal").toString().contains("move app to guest3 by " + user),
                 "the journal names who moved it: " + status.path("status").path("journal"));
+        JsonNode shown = status.path("status").path("placements").path(0);
+        assertEquals("cli-prefer-app app guest3 INFINITY", shown.path("id").asText() + " " + shown.path("resource")
+                .asText() + " " + shown.path("node").asText() + " " + shown.path("score").asText(), "status shows it");
 
         JsonNode banned = request("{\"verb\":\"ban\",\"resource\":\"mon-clone\",\"node\":\"guest1\"}");
         assertTrue(banned.get("ok").asBoolean(), banned.toString());

@@ -39,7 +39,7 @@ class CrmMonXmlTest {
                                 "not \"running\" <at all> & more", 2, "2026-12-01T06:59:00Z"),
                         new StatusView.FailedAction("lg2", "h1", "monitor", 0, 1, "Error",
                                 "unexpected client takeover", 1, "2026-12-01T06:58:00Z")),
-                Map.of(), List.of(), List.of(), null);
+                Map.of(), List.of(), List.of(), List.of(), null);
     }
 
     static void valid(String xml, Path dir) throws Exception {

@@ -12,7 +12,24 @@ import org.junit.jupiter.api.Test;
 class StatusTextTest {
     static StatusView view() {
         return new StatusView("h1", "2026-12-01T07:00:00Z", List.of(new StatusView.GuestView("lg1", "vm-lg1",
-                "10.251.1.1", true, false, false)), List.of(), List.of(), Map.of(), List.of(), List.of(), null);
+                "10.251.1.1", true, false, false)), List.of(), List.of(), Map.of(), List.of(), List.of(), List.of(), null);
+    }
+
+    @Test
+    void movesAndBansAreListedWithTheirLifetimes() {
+        StatusView v = view();
+        v = new StatusView(v.host(), v.updated(), v.guests(), v.resources(), v.failedActions(), v.notes(),
+                v.journal(), v.pending(), List.of(
+                        new StatusView.PlacementView("cli-prefer-web", "web", "lg1", "INFINITY", "", false),
+                        new StatusView.PlacementView("cli-ban-db-on-lg1", "db", "lg1", "-INFINITY",
+                                "2026-12-01T08:00:00Z", false),
+                        new StatusView.PlacementView("cli-ban-db-on-lg2", "db", "lg2", "-INFINITY",
+                                "2026-12-01T06:00:00Z", true)), null);
+        String t = StatusCommand.text(v, 0);
+        assertTrue(t.contains("Moves and Bans (guestnode clear RESOURCE):\n  * cli-prefer-web: web prefers lg1\n"
+                + "  * cli-ban-db-on-lg1: db banned from lg1 (until 2026-12-01T08:00:00Z)\n"
+                + "  * cli-ban-db-on-lg2: db banned from lg2 (expired 2026-12-01T06:00:00Z)\n"), t);
+        assertFalse(StatusCommand.text(view(), 0).contains("Moves and Bans"), "no section without any");
     }
 
     @Test
