@@ -26,11 +26,17 @@ public interface ClusterVerbs {
     }
 
     /**
-     * Changes the moves and bans of services the cluster keeps, when this host is one of several; null when done,
-     * else why not.
+     * Changes the moves and bans of services the cluster keeps, when this host is one of several; {@code movedTo} is
+     * the guest node a move names. Null when done, else why not.
      */
-    default Refusal services(UnaryOperator<Placements> change, String what, String who) {
+    default Refusal services(String resource, Optional<String> movedTo, UnaryOperator<Placements> change, String what,
+                             String who) {
         return Refusal.refused("this host runs alone: its own engine keeps the moves and bans of services");
+    }
+
+    /** The host that decides where a service, group or clone runs, when this host is one of several. */
+    default Optional<String> decidedBy(String resource) {
+        return Optional.empty();
     }
 
     /** Forgets the guest's preference and bans. */

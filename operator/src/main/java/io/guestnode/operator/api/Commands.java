@@ -103,6 +103,7 @@ final class Commands {
         }
         reply.put("kind", "service");
         ServiceMoves.members(services.get(), p.resource()).forEach(reply.putArray("members")::add);
+        placing.decidedBy(p.resource()).ifPresent(h -> reply.put("decidedBy", h));
         String what = (p.ban() ? "ban " + p.resource() + " from " : "move " + p.resource() + " to ") + p.node()
                 + until.map(t -> " until " + t).orElse("");
         result(reply, services(services.get(), p.resource(), Optional.of(p.node()), !p.ban(),
@@ -111,6 +112,15 @@ final class Commands {
 
     private void clear(String resource, String who, ObjectNode reply) throws InterruptedException {
         Optional<Definitions> services = serviceDefinitions(resource);
+        UnaryOperator<Placements> forget = x -> x.cleared(resource);
+        if (services.isEmpty() && engine.command(e -> !forget.apply(e.overrides().placements())
+                .equals(e.overrides().placements()), timeout)) {
+            // moves and bans of a resource no longer defined: they can still be forgotten
+            reply.put("kind", "service");
+            result(reply, changeServices(resource, Optional.empty(), forget, "clear " + resource, who),
+                    "cleared the moves and bans of " + resource);
+            return;
+        }
         if (services.isEmpty()) {
             Refusal unknown = unknownAlone(resource);
             result(reply, unknown != null ? unknown : placing.clear(resource, who),
@@ -118,8 +128,8 @@ final class Commands {
             return;
         }
         reply.put("kind", "service");
-        result(reply, services(services.get(), resource, Optional.empty(), false, x -> x.cleared(resource),
-                "clear " + resource, who), "cleared the moves and bans of " + resource);
+        result(reply, services(services.get(), resource, Optional.empty(), false, forget, "clear " + resource, who),
+                "cleared the moves and bans of " + resource);
     }
 
     /**
@@ -143,20 +153,26 @@ final class Commands {
         return d.vmOfNode(resource).isPresent() || d.vm(resource).isPresent() ? null : unknownResource(resource);
     }
 
-    /** Checks and makes a change of the services' moves and bans: the cluster's, or this host's engine's. */
+    /**
+     * Checks {@code resource} and {@code node} against {@code d} (the cluster's definitions, or this host's), then
+     * makes the change of the services' moves and bans.
+     */
     private Refusal services(Definitions d, String resource, Optional<String> node, boolean move,
                              UnaryOperator<Placements> change, String what, String who) throws InterruptedException {
+        Refusal bad = ServiceMoves.check(d, resource, node, move);
+        return bad != null ? bad : changeServices(resource, move ? node : Optional.empty(), change, what, who);
+    }
+
+    /** Makes a change of the services' moves and bans without checking names: the cluster's, or the engine's. */
+    private Refusal changeServices(String resource, Optional<String> node, UnaryOperator<Placements> change,
+                                   String what, String who) throws InterruptedException {
         if (placing.definitions().isPresent()) {
-            Refusal bad = ServiceMoves.check(d, resource, node, move);
-            return bad != null ? bad : placing.services(change, what, who);
+            return placing.services(resource, node, change, what, who);
         }
         return engine.command(e -> {
-            Refusal bad = ServiceMoves.check(e.definitions(), resource, node, move);
-            if (bad == null) {
-                e.setOverrides(e.overrides().withPlacements(change.apply(e.overrides().placements())), what + " by "
-                        + who);
-            }
-            return bad;
+            e.setOverrides(e.overrides().withPlacements(change.apply(e.overrides().placements())), what + " by "
+                    + who);
+            return null;
         }, timeout);
     }
 

@@ -85,6 +85,51 @@ final class PlacementVerbs {
             return r;
         }
 
+        /**
+         * Sends the request and, when asked to, waits: for a service, group or clone until this host's status
+         * satisfies {@code service}; for a guest node until the cluster's records satisfy {@code guest}. A service
+         * whose placement another host decides cannot be waited for here: that is said at once (exit 124).
+         */
+        int sendPlacement(String verb, String what, Predicate<JsonNode> service, Predicate<JsonNode> guest) {
+            sent = java.time.Instant.now();
+            int rc = send(request(verb));
+            if (rc != ExitCodes.OK || wait == null) {
+                return rc;
+            }
+            if (!service()) {
+                return await(what, s -> !s.path("cluster").isMissingNode() && guest.test(s.path("cluster")
+                        .path("guests")));
+            }
+            String by = lastReply.path("decidedBy").asText("");
+            if (!by.isEmpty() && !by.equals(ownHost())) {
+                spec.commandLine().getErr().println("guestnode " + spec.name() + ": " + what + ": " + resource
+                        + " is placed by " + by + ", so this host's status cannot show it done; the change is made "
+                        + "('guestnode status' on " + by + " shows it)");
+                return ExitCodes.TIMEOUT;
+            }
+            return await(what, service);
+        }
+
+        /** This host's name, as its status says it ("" when it cannot be asked). */
+        private String ownHost() {
+            try {
+                return ControlClient.request(socket, Map.of("verb", "status", "journal", 0)).path("status")
+                        .path("host").asText("");
+            } catch (ControlClient.NotRunning | java.io.IOException e) {
+                return "";
+            }
+        }
+
+        /** Whether {@code member} has a row in this host's status (a service this host places). */
+        static boolean shown(JsonNode status, String member) {
+            for (JsonNode r : status.path("resources")) {
+                if (r.path("id").asText().equals(member)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** Whether the daemon said the resource is a service, group or clone (placed among guest nodes). */
         boolean service() {
             return lastReply.path("kind").asText().equals("service");
@@ -120,10 +165,9 @@ final class PlacementVerbs {
     static final class Move extends Placing implements Callable<Integer> {
         @Override
         public Integer call() {
-            return sendAndWait(request("move"), "move " + resource + " to " + node, s -> service()
-                    ? settled(s) && members().stream().allMatch(m -> startedIn(s, m, node))
-                    : !s.path("cluster").isMissingNode() && runsOn(s.path("cluster").path("guests"), guest(resource),
-                    node));
+            return sendPlacement("move", "move " + resource + " to " + node,
+                    s -> settled(s) && members().stream().allMatch(m -> startedIn(s, m, node)),
+                    g -> runsOn(g, guest(resource), node));
         }
     }
 
@@ -136,17 +180,13 @@ final class PlacementVerbs {
     static final class Ban extends Placing implements Callable<Integer> {
         @Override
         public Integer call() {
-            return sendAndWait(request("ban"), "ban " + resource + " from " + node, s -> {
-                if (service()) {
-                    return settled(s) && members().stream().noneMatch(m -> startedIn(s, m, node));
-                }
-                if (s.path("cluster").isMissingNode()) {
-                    return false;
-                }
-                JsonNode r = record(s.path("cluster").path("guests"), guest(resource));
-                String claim = r.path("claim").asText();
-                return !claim.isEmpty() && !claim.equals(node) && r.path("phase").asText().equals("running");
-            });
+            return sendPlacement("ban", "ban " + resource + " from " + node,
+                    s -> settled(s) && members().stream().allMatch(m -> shown(s, m) && !startedIn(s, m, node)),
+                    g -> {
+                        JsonNode r = record(g, guest(resource));
+                        String claim = r.path("claim").asText();
+                        return !claim.isEmpty() && !claim.equals(node) && r.path("phase").asText().equals("running");
+                    });
         }
     }
 
@@ -161,8 +201,18 @@ final class PlacementVerbs {
         @Override
         public Integer call() {
             return sendAndWait(Map.of("verb", "clear", "resource", resource), "clear " + resource,
-                    s -> lastReply.path("kind").asText().equals("service") ? settled(s)
+                    s -> lastReply.path("kind").asText().equals("service") ? settled(s) && noRuleOf(s, resource)
                             : !s.path("cluster").isMissingNode() && nothingMoving(s.path("cluster").path("guests")));
+        }
+
+        /** Whether this host's status lists no move or ban of {@code resource} (its engine plans without them). */
+        static boolean noRuleOf(JsonNode status, String resource) {
+            for (JsonNode p : status.path("placements")) {
+                if (p.path("resource").asText().equals(resource)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -262,7 +262,10 @@ public final class ClusterMode implements AutoCloseable {
                 Set<String> differ = DefinitionsAgreement.differ(read.hosts(), digests,
                         agreement.reference(digests, lead.holder()));
                 HostOverrides ho = hostOverrides.read();
-                java.util.Optional.ofNullable(engine).ifPresent(e -> e.follow(ho.services()));
+                EnginePort port = engine;
+                if (port != null && hostOverrides.known()) { // never a broken document's word
+                    port.follow(ho.services());
+                }
                 if (lead.mine()) {
                     leader.run(read, all, overrides(), timing.fenceDelay(), ho, differ,
                             fencing.confirmedOff(read), Instant.now());

@@ -35,6 +35,8 @@ public final class HostOverridesDoc {
     private final SharedDocument doc;
     private HostOverrides last = HostOverrides.NONE;
     private int lastVersion = -1;
+    /** Whether a read found the document absent or readable: only then is {@link #read} the cluster's word. */
+    private boolean known;
 
     public HostOverridesDoc(SharedDocument doc) {
         this.doc = doc;
@@ -43,6 +45,9 @@ public final class HostOverridesDoc {
     /** The overrides now: read again only when the document's version changed since the last read. */
     public synchronized HostOverrides read() throws CoordinationException {
         OptionalInt v = doc.version();
+        if (v.isEmpty()) {
+            known = true; // nothing written yet
+        }
         if (v.isEmpty() || v.getAsInt() == lastVersion) {
             return last;
         }
@@ -51,11 +56,20 @@ public final class HostOverridesDoc {
             lastVersion = r.get().version(); // a broken version is reported once, not read again every step
             try {
                 last = decode(r.get().value());
+                known = true;
             } catch (IllegalArgumentException e) {
                 LOG.error("{}; the overrides read before stay in force", e.getMessage());
             }
         }
         return last;
+    }
+
+    /**
+     * Whether the overrides {@link #read} gives are the cluster's: the document was found absent or read; false while
+     * only a broken one was seen (what this host kept of its own then stays).
+     */
+    public synchronized boolean known() {
+        return known;
     }
 
     /**
@@ -71,7 +85,16 @@ public final class HostOverridesDoc {
             } catch (IllegalArgumentException e) {
                 return "the cluster's host overrides cannot be read (" + e.getMessage() + "); nothing changed";
             }
-            HostOverrides next = change.apply(now);
+            HostOverrides next;
+            try {
+                next = change.apply(now);
+                if (!decode(encode(next)).equals(next)) {
+                    return "the change cannot be kept in the cluster's host overrides; nothing changed";
+                }
+            } catch (IllegalArgumentException e) {
+                return "the change cannot be kept in the cluster's host overrides (" + e.getMessage()
+                        + "); nothing changed";
+            }
             if (next.equals(now) || doc.write(r.map(Versioned::version).orElse(-1), encode(next))) {
                 return null;
             }

@@ -9,6 +9,7 @@ import io.guestnode.operator.api.Refusal;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.VmResource;
 import io.guestnode.operator.planner.HostOverrides;
+import io.guestnode.operator.planner.HostShare;
 import io.guestnode.operator.planner.Placements;
 import java.time.Instant;
 import java.util.Optional;
@@ -77,9 +78,36 @@ final class HostVerbs implements ClusterVerbs {
         return Optional.of(definitions.get());
     }
 
+    /**
+     * A service runs among the guests of the host that runs the first guest node of its part of the cluster
+     * ({@link HostShare}): a move to a guest node another host runs is refused, naming both.
+     */
     @Override
-    public Refusal services(UnaryOperator<Placements> change, String what, String who) {
+    public Refusal services(String resource, Optional<String> movedTo, UnaryOperator<Placements> change, String what,
+                            String who) {
+        if (movedTo.isPresent()) {
+            Optional<String> by = decidedBy(resource);
+            Optional<String> there = ownerOf(movedTo.get());
+            if (by.isPresent() && there.isPresent() && !by.equals(there)) {
+                return Refusal.refused(resource + " runs among the guest nodes of " + by.get() + ", and "
+                        + movedTo.get() + " runs on " + there.get() + ": move " + movedTo.get() + " to " + by.get()
+                        + " first (guestnode move " + movedTo.get() + " " + by.get() + ")");
+            }
+        }
         return write(o -> o.withServices(change), what, who);
+    }
+
+    @Override
+    public Optional<String> decidedBy(String resource) {
+        return HostShare.leadGuest(definitions.get(), resource).flatMap(this::ownerOf);
+    }
+
+    private Optional<String> ownerOf(String guest) {
+        try {
+            return zk.guest(guest).flatMap(r -> r.value().owner());
+        } catch (CoordinationException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

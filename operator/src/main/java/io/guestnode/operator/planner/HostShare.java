@@ -61,6 +61,24 @@ public final class HostShare {
                 all.otherNodes(), -1, tied, cloned);
     }
 
+    /**
+     * The lead guest of the part of the cluster that places {@code resource} (a service, group or clone): the host
+     * that runs it decides where the resource runs, among its own guests. Empty when the part has no guest node.
+     */
+    public static java.util.Optional<String> leadGuest(Definitions all, String resource) {
+        String unit = all.clone(resource).map(CloneSet::child).orElse(resource);
+        for (PlanShards.Shard s : PlanShards.of(all).shards()) {
+            Definitions part = s.defs();
+            boolean here = part.services().stream().anyMatch(x -> x.id().equals(unit))
+                    || part.groups().stream().anyMatch(g -> g.id().equals(unit));
+            if (here) {
+                return part.vms().isEmpty() ? java.util.Optional.empty()
+                        : java.util.Optional.of(part.vms().get(0).node());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** {@code some} in the order of {@code all}. */
     private static <T> List<T> order(List<T> all, List<T> some) {
         Set<T> in = new HashSet<>(some);

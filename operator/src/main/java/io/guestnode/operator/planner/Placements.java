@@ -31,6 +31,12 @@ public record Placements(List<Placements.Rule> rules) {
      * @param until when it stops counting; empty: until cleared
      */
     public record Rule(String resource, String node, boolean ban, Optional<Instant> until) {
+        public Rule {
+            checkName("resource", resource);
+            checkName("node", node);
+            java.util.Objects.requireNonNull(until, "until");
+        }
+
         public boolean activeAt(Instant now) {
             return until.isEmpty() || now.isBefore(until.get());
         }
@@ -47,6 +53,25 @@ public record Placements(List<Placements.Rule> rules) {
     public Placements {
         rules = rules.stream().sorted(Comparator.comparing(Rule::resource).thenComparing(Rule::ban)
                 .thenComparing(Rule::node)).toList();
+        Set<String> seen = new java.util.HashSet<>();
+        for (Rule r : rules) {
+            if (!seen.add(r.resource() + " " + r.node()) || (!r.ban() && !seen.add(r.resource() + " prefers"))) {
+                throw new IllegalArgumentException("two moves or bans of " + r.resource() + (r.ban() ? " on " + r.node()
+                        : " (a resource prefers one node at a time)"));
+            }
+        }
+    }
+
+    /** The longest name of a resource or node in a rule. */
+    static final int MAX_NAME = 256;
+
+    private static void checkName(String what, String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_NAME
+                || !name.chars().allMatch(c -> c > 0x20 && c != 0x7f)) {
+            throw new IllegalArgumentException("a move or ban's " + what + " '" + (name == null ? "(none)"
+                    : name.length() > 40 ? name.substring(0, 40) + "..." : name).replaceAll("\\p{Cntrl}", "?")
+                    + "' is not a name (1 to " + MAX_NAME + " printable characters, no space)");
+        }
     }
 
     /**

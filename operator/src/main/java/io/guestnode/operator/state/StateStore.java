@@ -54,7 +54,7 @@ public final class StateStore {
     }
 
     /** An operator's move or ban of a service ({@code until}: when its lifetime ends, or null). */
-    public record PlacementRecord(String resource, String node, boolean ban, String until) {
+    public record PlacementRecord(String resource, String node, Boolean ban, String until) {
     }
 
     public record Persisted(int version, List<FailureRecord> failures, Map<String, String> targetRoles,
@@ -114,6 +114,9 @@ public final class StateStore {
     private static Placements placements(List<PlacementRecord> saved) {
         List<Placements.Rule> rules = new ArrayList<>();
         for (PlacementRecord r : saved == null ? List.<PlacementRecord>of() : saved) {
+            if (r == null || r.ban() == null) {
+                throw new IllegalArgumentException("a move or ban without its kind (ban true or false)");
+            }
             rules.add(new Placements.Rule(r.resource(), r.node(), r.ban(),
                     Optional.ofNullable(r.until()).map(Instant::parse)));
         }

@@ -119,6 +119,19 @@ class ServiceMovesTest {
         assertEquals(1, placements().rules().size(), "the clone's ban stays: " + placements());
     }
 
+    /** Moves and bans of a resource no longer defined can still be cleared (else they would stay for ever). */
+    @Test
+    void theMovesOfARemovedServiceCanBeCleared() throws Exception {
+        engine.command(e -> {
+            e.setOverrides(e.overrides().withPlacements(Placements.NONE.withMove("gone", "guest1", Optional.empty())
+                    .withMove("app", "guest2", Optional.empty())), "test");
+            return null;
+        }, Duration.ofSeconds(5));
+        JsonNode cleared = request("{\"verb\":\"clear\",\"resource\":\"gone\"}");
+        assertTrue(cleared.get("ok").asBoolean(), cleared.toString());
+        assertEquals(List.of("app"), placements().rules().stream().map(Placements.Rule::resource).toList());
+    }
+
     @Test
     void aLifetimeEndsTheMoveAtItsTime() throws Exception {
         Instant before = Instant.now();

@@ -1,6 +1,7 @@
 package io.guestnode.operator.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,28 @@ class HostOverridesDocTest {
             assertTrue(why.contains("line 2: 'move guest1 h2' is not"), why);
             assertEquals("move guest1 h2", new String(raw.read().orElseThrow().value(), StandardCharsets.UTF_8)
                     .split("\n")[1], "nothing changed");
+        }
+    }
+
+    /** What the document cannot hold is refused before it is written: one bad name would break it for every host. */
+    @Test
+    void aChangeTheDocumentCannotHoldIsRefusedAndABrokenOneIsNotTheClustersWord() throws Exception {
+        try (TestingServer zk = new TestingServer();
+             ZkCoordination a = new ZkCoordination(zk.getConnectString(), "/guestnode/o3", "h1", Timing.FAST)) {
+            HostOverridesDoc doc = new HostOverridesDoc(a.document("host-overrides"));
+            doc.read();
+            assertTrue(doc.known(), "no document yet: no overrides, known");
+            String why = doc.update(o -> o.withServices(p -> p.withMove("_web", "guest1", Optional.empty())));
+            assertTrue(why.startsWith("the change cannot be kept in the cluster's host overrides"), why);
+            assertNull(doc.update(o -> o.withStandby("h2", true)), "the document still takes good changes");
+            assertEquals(Set.of("h2"), doc.read().standby());
+
+            HostOverridesDoc fresh = new HostOverridesDoc(a.document("host-overrides"));
+            var raw = a.document("host-overrides");
+            assertTrue(raw.write(raw.read().orElseThrow().version(),
+                    "prefer-service web guest1\nprefer-service web guest2\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(HostOverrides.NONE, fresh.read(), "two moves of one service: not read");
+            assertFalse(fresh.known(), "a host that only saw a broken document does not follow it");
         }
     }
 

@@ -166,7 +166,7 @@ class RelocationTest {
             assertNull(onH2.update(o -> o.withServices(p -> p.withMove("web", "g2", Optional.empty()))));
             await("h1's engine plans with the move", 5_000, () -> engine.placements.preferred("web",
                     java.time.Instant.now()).equals(Optional.of("g2")));
-            assertNull(h1.verbs().services(p -> p.cleared("web"), "clear web", "t"));
+            assertNull(h1.verbs().services("web", Optional.empty(), p -> p.cleared("web"), "clear web", "t"));
             await("and without it once cleared", 5_000, () -> engine.placements.isEmpty());
         }
     }

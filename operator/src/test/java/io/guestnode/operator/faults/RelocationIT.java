@@ -103,8 +103,8 @@ class RelocationIT {
         assertEquals(105, host.exitCode(), "no such host (CRM_EX_NOSUCH)");
         assertTrue(host.output().contains("'h9' is not a host of the cluster (members: h1, h2, h3)"), host.output());
         Shell.Result service = CLUSTER.cli("h1", "ban", "dummy-lg2", "h1");
-        assertEquals(1, service.exitCode(), "refused: a service is not placed on hosts");
-        assertTrue(service.output().contains("'dummy-lg2' is a service"), service.output());
+        assertEquals(105, service.exitCode(), "a service is placed on guest nodes, not on hosts");
+        assertTrue(service.output().contains("'h1' is not a guest node"), service.output());
     }
 
     @Test

@@ -81,6 +81,21 @@ class StateStoreTest {
         StateDirLock.acquire(dir).close();
     }
 
+    /** A move or ban without a node, or without its kind, is no state to act on: the host observes only. */
+    @Test
+    void aBrokenMoveOrBanInTheFileIsNotActedOn(@TempDir Path dir) throws Exception {
+        for (String rule : List.of("{\"resource\":\"dummy1\",\"ban\":false}",
+                "{\"resource\":\"dummy1\",\"node\":\"guest2\"}",
+                "{\"resource\":\"dummy1\",\"node\":\"guest2\",\"ban\":false},"
+                        + "{\"resource\":\"dummy1\",\"node\":\"guest3\",\"ban\":false}")) {
+            Files.writeString(dir.resolve("state.json"), "{\"version\":2,\"placements\":[" + rule + "]}");
+            StateStore.Loaded l = new StateStore(dir).load();
+            assertTrue(l.problem().isPresent(), rule);
+            assertTrue(l.overrides().hostMaintenance(), rule);
+            assertTrue(l.overrides().placements().isEmpty(), rule);
+        }
+    }
+
     @Test
     void aTornOrCorruptFileIsSetAsideAndTheHostObservesOnly(@TempDir Path dir) throws Exception {
         new StateStore(dir).save(snapshot());
