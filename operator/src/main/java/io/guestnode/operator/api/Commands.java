@@ -93,64 +93,55 @@ final class Commands {
         Optional<Instant> until = p.lifetime().map(l -> Instant.now().plus(l));
         String lasting = until.map(t -> " until " + t).orElse(" (until 'guestnode clear " + p.resource() + "')");
         String message = p.resource() + (p.ban() ? " banned from " : " moves to ") + p.node() + lasting;
-        Optional<Definitions> services = serviceDefinitions(p.resource());
-        if (services.isEmpty()) {
+        Definitions d = definitions();
+        if (!ServiceMoves.names(d, p.resource())) {
             placing.guestOf(p.resource()).ifPresent(g -> reply.put("guest", g));
-            Refusal unknown = unknownAlone(p.resource());
+            Refusal unknown = unknownAlone(d, p.resource());
             result(reply, unknown != null ? unknown : p.ban() ? placing.ban(p.resource(), p.node(), until, who)
                     : placing.move(p.resource(), p.node(), until, who), message);
             return;
         }
         reply.put("kind", "service");
-        ServiceMoves.members(services.get(), p.resource()).forEach(reply.putArray("members")::add);
+        ServiceMoves.members(d, p.resource()).forEach(reply.putArray("members")::add);
         placing.decidedBy(p.resource()).ifPresent(h -> reply.put("decidedBy", h));
         String what = (p.ban() ? "ban " + p.resource() + " from " : "move " + p.resource() + " to ") + p.node()
                 + until.map(t -> " until " + t).orElse("");
-        result(reply, services(services.get(), p.resource(), Optional.of(p.node()), !p.ban(),
+        result(reply, services(d, p.resource(), Optional.of(p.node()), !p.ban(),
                 ServiceMoves.change(p.resource(), p.node(), p.ban(), until), what, who), message);
     }
 
     private void clear(String resource, String who, ObjectNode reply) throws InterruptedException {
-        Optional<Definitions> services = serviceDefinitions(resource);
+        Definitions d = definitions();
         UnaryOperator<Placements> forget = x -> x.cleared(resource);
-        if (services.isEmpty() && engine.command(e -> !forget.apply(e.overrides().placements())
-                .equals(e.overrides().placements()), timeout)) {
+        if (ServiceMoves.names(d, resource)) {
+            reply.put("kind", "service");
+            result(reply, services(d, resource, Optional.empty(), false, forget, "clear " + resource, who),
+                    "cleared the moves and bans of " + resource);
+        } else if (engine.command(e -> !forget.apply(e.overrides().placements()).equals(e.overrides().placements()),
+                timeout)) {
             // moves and bans of a resource no longer defined: they can still be forgotten
             reply.put("kind", "service");
             result(reply, changeServices(resource, Optional.empty(), forget, "clear " + resource, who),
                     "cleared the moves and bans of " + resource);
-            return;
-        }
-        if (services.isEmpty()) {
-            Refusal unknown = unknownAlone(resource);
+        } else {
+            Refusal unknown = unknownAlone(d, resource);
             result(reply, unknown != null ? unknown : placing.clear(resource, who),
                     "cleared the host preference and bans of " + resource);
-            return;
         }
-        reply.put("kind", "service");
-        result(reply, services(services.get(), resource, Optional.empty(), false, forget, "clear " + resource, who),
-                "cleared the moves and bans of " + resource);
     }
 
-    /**
-     * The definitions that place {@code resource} among guest nodes when it names a service, group or clone (the
-     * cluster's with several hosts, else this host's); empty for anything else (a guest node, or unknown).
-     */
-    private Optional<Definitions> serviceDefinitions(String resource) throws InterruptedException {
+    /** The definitions that name what a placement verb places: the cluster's with several hosts, else this host's. */
+    private Definitions definitions() throws InterruptedException {
         Optional<Definitions> d = placing.definitions();
-        if (d.isEmpty()) {
-            d = Optional.of(engine.command(Engine::definitions, timeout));
-        }
-        return d.filter(x -> ServiceMoves.names(x, resource));
+        return d.isPresent() ? d.get() : engine.command(Engine::definitions, timeout);
     }
 
     /** On a host that runs alone, a name that is neither a service nor a guest node: nothing to place. */
-    private Refusal unknownAlone(String resource) throws InterruptedException {
-        if (placing.definitions().isPresent()) {
+    private Refusal unknownAlone(Definitions d, String resource) {
+        if (placing.definitions().isPresent() || d.vmOfNode(resource).isPresent() || d.vm(resource).isPresent()) {
             return null;
         }
-        Definitions d = engine.command(Engine::definitions, timeout);
-        return d.vmOfNode(resource).isPresent() || d.vm(resource).isPresent() ? null : unknownResource(resource);
+        return unknownResource(resource);
     }
 
     /**

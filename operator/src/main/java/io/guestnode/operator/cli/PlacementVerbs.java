@@ -29,8 +29,12 @@ final class PlacementVerbs {
 
         /** Sends the request, then waits for {@code done} over the cluster's guest records when asked to. */
         int placeAndWait(Map<String, Object> request, String what, Predicate<JsonNode> done) {
-            return sendAndWait(request, what, s -> !s.path("cluster").isMissingNode()
-                    && done.test(s.path("cluster").path("guests")));
+            return sendAndWait(request, what, overGuests(done));
+        }
+
+        /** {@code done} over the cluster's guest records in a status (false on a host that runs alone). */
+        static Predicate<JsonNode> overGuests(Predicate<JsonNode> done) {
+            return s -> !s.path("cluster").isMissingNode() && done.test(s.path("cluster").path("guests"));
         }
 
         /** No guest is on its way between hosts (migrating live or relocating). */
@@ -97,8 +101,7 @@ final class PlacementVerbs {
                 return rc;
             }
             if (!service()) {
-                return await(what, s -> !s.path("cluster").isMissingNode() && guest.test(s.path("cluster")
-                        .path("guests")));
+                return await(what, overGuests(guest));
             }
             String by = lastReply.path("decidedBy").asText("");
             if (!by.isEmpty() && !by.equals(ownHost())) {
@@ -122,12 +125,13 @@ final class PlacementVerbs {
 
         /** Whether {@code member} has a row in this host's status (a service this host places). */
         static boolean shown(JsonNode status, String member) {
-            for (JsonNode r : status.path("resources")) {
-                if (r.path("id").asText().equals(member)) {
-                    return true;
-                }
-            }
-            return false;
+            return rows(status, member).findAny().isPresent();
+        }
+
+        /** The rows of {@code member} in this host's status (one per clone instance). */
+        private static java.util.stream.Stream<JsonNode> rows(JsonNode status, String member) {
+            return java.util.stream.StreamSupport.stream(status.path("resources").spliterator(), false)
+                    .filter(r -> r.path("id").asText().equals(member));
         }
 
         /** Whether the daemon said the resource is a service, group or clone (placed among guest nodes). */
@@ -144,13 +148,8 @@ final class PlacementVerbs {
 
         /** Whether, in this host's status, settled, {@code member} has a row Started in {@code guest}. */
         static boolean startedIn(JsonNode status, String member, String guest) {
-            for (JsonNode r : status.path("resources")) {
-                if (r.path("id").asText().equals(member) && r.path("role").asText().equals("Started")
-                        && r.path("node").asText().equals(guest)) {
-                    return true;
-                }
-            }
-            return false;
+            return rows(status, member).anyMatch(r -> r.path("role").asText().equals("Started")
+                    && r.path("node").asText().equals(guest));
         }
     }
 
@@ -202,7 +201,7 @@ final class PlacementVerbs {
         public Integer call() {
             return sendAndWait(Map.of("verb", "clear", "resource", resource), "clear " + resource,
                     s -> lastReply.path("kind").asText().equals("service") ? settled(s) && noRuleOf(s, resource)
-                            : !s.path("cluster").isMissingNode() && nothingMoving(s.path("cluster").path("guests")));
+                            : overGuests(Waiting::nothingMoving).test(s));
         }
 
         /** Whether this host's status lists no move or ban of {@code resource} (its engine plans without them). */

@@ -8,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.guestnode.agents.domain.LibvirtDomainAgent;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.engine.Engine;
-import io.guestnode.operator.planner.ObservedState;
-import io.guestnode.operator.planner.Overrides;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -23,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,25 +32,20 @@ class ControlServerTest {
 
     @TempDir
     Path dir;
-    LibvirtDomainAgent domains;
+    EngineOnSocket at;
     Engine engine;
-    ControlServer server;
     Path socket;
 
     @BeforeEach
     void start() throws IOException {
-        domains = new LibvirtDomainAgent();
-        engine = new Engine(Definitions.empty("host1"), ObservedState.EMPTY, Overrides.NONE, List.of(), domains,
-                () -> null, Clock.systemUTC(), s -> { });
-        socket = dir.resolve("run").resolve("guestnode.sock");
-        server = new ControlServer(socket, engine, () -> null);
+        at = new EngineOnSocket(dir, Definitions.empty("host1"));
+        engine = at.engine;
+        socket = at.socket;
     }
 
     @AfterEach
     void stop() {
-        server.close();
-        engine.close();
-        domains.close();
+        at.close();
     }
 
     JsonNode request(String line) throws IOException {

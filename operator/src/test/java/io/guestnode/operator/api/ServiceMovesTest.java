@@ -5,18 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.guestnode.agents.domain.LibvirtDomainAgent;
 import io.guestnode.operator.definitions.Definitions;
-import io.guestnode.operator.definitions.DefinitionsLoader;
 import io.guestnode.operator.engine.Engine;
-import io.guestnode.operator.planner.ObservedState;
-import io.guestnode.operator.planner.Overrides;
 import io.guestnode.operator.planner.Placements;
+import io.guestnode.operator.planner.ScenarioCibs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,41 +28,25 @@ import org.junit.jupiter.api.io.TempDir;
 class ServiceMovesTest {
     @TempDir
     Path dir;
-    LibvirtDomainAgent domains;
+    EngineOnSocket at;
     Engine engine;
-    ControlServer server;
     Path socket;
 
     @BeforeEach
     void start() throws IOException {
-        domains = new LibvirtDomainAgent();
-        engine = new Engine(cloned(dir), ObservedState.EMPTY, Overrides.NONE, List.of(), domains, () -> null,
-                Clock.systemUTC(), s -> { });
-        socket = dir.resolve("run").resolve("guestnode.sock");
-        server = new ControlServer(socket, engine, () -> null);
+        at = new EngineOnSocket(dir, cloned(dir));
+        engine = at.engine;
+        socket = at.socket;
     }
 
     @AfterEach
     void stop() {
-        server.close();
-        engine.close();
-        domains.close();
+        at.close();
     }
 
     /** Three guest nodes, ping-clone, mon-clone (a cloned group: agent, shipper) and app (the scenarios' CIB). */
     static Definitions cloned(Path dir) throws IOException {
-        String cib;
-        try (var in = ServiceMovesTest.class.getResourceAsStream("/scenarios/_cloned.xml")) {
-            cib = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        Path domains = Files.createDirectories(dir.resolve("domains"));
-        for (String g : List.of("guest1", "guest2", "guest3")) {
-            Files.writeString(domains.resolve(g + ".xml"), "<domain type='lxc'><name>" + g + "</name></domain>");
-        }
-        Path file = Files.writeString(dir.resolve("cib.xml"), cib.replace("@DOMAINS@", domains.toString()));
-        DefinitionsLoader.Result r = new DefinitionsLoader("host1").load(List.of(file));
-        assertTrue(r.ok(), r.problems().toString());
-        return r.definitions();
+        return ScenarioCibs.named("_cloned.xml", "host1", dir);
     }
 
     JsonNode request(String line) throws IOException {

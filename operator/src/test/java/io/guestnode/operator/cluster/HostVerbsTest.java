@@ -9,12 +9,9 @@ import io.guestnode.agents.coordination.Timing;
 import io.guestnode.agents.coordination.ZkCoordination;
 import io.guestnode.operator.api.Refusal;
 import io.guestnode.operator.definitions.Definitions;
-import io.guestnode.operator.definitions.DefinitionsLoader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.guestnode.operator.planner.ScenarioCibs;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
@@ -27,18 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HostVerbsTest {
     /** guest1 and guest2, dummy1 pinned to guest1 and dummy2 to guest2 (the scenarios' CIB). */
     static Definitions twoGuests(Path dir) throws Exception {
-        String cib;
-        try (var in = HostVerbsTest.class.getResourceAsStream("/scenarios/_two-guests.xml")) {
-            cib = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        Path domains = Files.createDirectories(dir.resolve("domains"));
-        for (String g : List.of("guest1", "guest2")) {
-            Files.writeString(domains.resolve(g + ".xml"), "<domain type='lxc'><name>" + g + "</name></domain>");
-        }
-        Path file = Files.writeString(dir.resolve("cib.xml"), cib.replace("@DOMAINS@", domains.toString()));
-        DefinitionsLoader.Result r = new DefinitionsLoader("h1").load(List.of(file));
-        assertTrue(r.ok(), r.problems().toString());
-        return r.definitions();
+        return ScenarioCibs.named("_two-guests.xml", "h1", dir);
     }
 
     @Test

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.guestnode.operator.definitions.Definitions;
-import io.guestnode.operator.definitions.DefinitionsLoader;
 import io.guestnode.operator.definitions.Durations;
-import io.guestnode.operator.definitions.Problem;
 import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
 import io.guestnode.operator.definitions.XmlTree;
 import io.guestnode.operator.definitions.XmlTree.Element;
@@ -24,9 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -143,18 +139,7 @@ class ScenarioTest {
 
     /** The CIB of a scenario, with its domain files written under {@code tmp}. */
     static Definitions load(Path cibFile, String host, Path tmp) throws IOException {
-        String text = Files.readString(cibFile);
-        Path domains = Files.createDirectories(tmp.resolve("domains"));
-        Matcher m = DOMAIN_REF.matcher(text);
-        while (m.find()) {
-            Files.writeString(domains.resolve(m.group(1) + ".xml"), "<domain type='lxc'><name>" + m.group(1)
-                    + "</name></domain>");
-        }
-        Path copy = tmp.resolve(cibFile.getFileName());
-        Files.writeString(copy, text.replace("@DOMAINS@", domains.toString()));
-        DefinitionsLoader.Result r = new DefinitionsLoader(host).load(List.of(copy));
-        assertTrue(r.ok(), r.problems().stream().map(Problem::toString).collect(Collectors.joining("\n")));
-        return r.definitions();
+        return ScenarioCibs.load(cibFile, host, tmp);
     }
 
     static ObservedState observed(Element obs, Instant now) {
