@@ -99,7 +99,7 @@ public record StatusView(String host, String updated, List<GuestView> guests, Li
      * one found otherwise), or one Stopped row.
      */
     static List<ResourceView> serviceRows(Definitions d, ObservedState s, Service svc, boolean disabled) {
-        boolean cloned = d.cloneOf(svc.group().orElse(svc.id())).isPresent();
+        boolean cloned = d.cloneHolding(svc.id()).isPresent();
         List<ResourceView> rows = new ArrayList<>();
         for (Map.Entry<io.guestnode.operator.planner.ResourceNode, Observed.Service> e : s.servicesOf(svc.id())
                 .entrySet()) {

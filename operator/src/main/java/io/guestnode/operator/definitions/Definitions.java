@@ -88,6 +88,11 @@ public record Definitions(String hostNode, List<VmResource> vms, List<Service> s
         return clones.stream().filter(c -> c.child().equals(child)).findFirst();
     }
 
+    /** The clone that holds a service, alone or with its group, if any. */
+    public Optional<CloneSet> cloneHolding(String serviceId) {
+        return service(serviceId).flatMap(s -> cloneOf(s.group().orElse(s.id())));
+    }
+
     public Optional<CloneSet> clone(String id) {
         return clones.stream().filter(c -> c.id().equals(id)).findFirst();
     }

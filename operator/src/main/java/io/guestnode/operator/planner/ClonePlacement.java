@@ -6,7 +6,6 @@ import io.guestnode.operator.definitions.Service;
 import io.guestnode.operator.planner.Observed.ServiceStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;

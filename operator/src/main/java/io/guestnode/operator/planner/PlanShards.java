@@ -15,7 +15,7 @@ import java.util.TreeMap;
 
 /**
  * The parts of a cluster that a plan can decide apart: guest nodes together with the services that prefer them
- * (a positive location score) and what mandatory orders tie to those. A part is planned on its own, and a settled
+ * (a positive location score) and what mandatory orders and colocations tie to those. A part is planned on its own, and a settled
  * part's answer is kept until one of its resources changes ({@link IncrementalPlanner}); that is why one event among
  * thousands of guests costs what its own part costs.
  *

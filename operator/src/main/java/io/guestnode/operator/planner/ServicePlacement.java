@@ -239,9 +239,9 @@ final class ServicePlacement {
     }
 
     /**
-     * The best guest node for a unit: highest score, then least load not counting the unit itself, then where it runs
-     * (as Pacemaker keeps a resource on its current node among equals); noted when there is none. Counting the unit
-     * where it runs would move it away, and once stopped, start it there again: a loop.
+     * The best guest node for a unit: highest score, then least load (what this pass placed before it, as Pacemaker
+     * counts its assignments), then where it runs (as Pacemaker keeps a resource on its current node among equals);
+     * noted when there is none.
      */
     private Optional<String> best(String unit, List<Service> ms, Map<String, Integer> load) {
         List<String> why = new ArrayList<>();

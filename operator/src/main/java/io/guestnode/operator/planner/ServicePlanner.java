@@ -280,11 +280,11 @@ final class ServicePlanner {
             if (r.first().equals(svc.id()) || (r.first().equals(unit) && index == ms.size() - 1)) {
                 Service thenSvc = ctx.svcById.get(r.then());
                 String thenUnit = thenSvc == null ? r.then() : ctx.placementUnit(thenSvc);
-                boolean interleaved = deps.local(r, thenUnit);
+                boolean local = deps.local(r, thenUnit);
                 for (Service t : ctx.members(thenUnit)) {
                     // interleaved clones: only the instance in the same guest node stops first
                     if (ctx.stateOf(t.id()).entrySet().stream().anyMatch(e -> e.getValue().active()
-                            && (!interleaved || e.getKey().equals(g)))) {
+                            && (!local || e.getKey().equals(g)))) {
                         return false;
                     }
                 }

@@ -3,7 +3,6 @@ package io.guestnode.operator.simulate;
 import io.guestnode.operator.definitions.CloneSet;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.OrderRule;
-import io.guestnode.operator.definitions.Service;
 import io.guestnode.operator.simulate.Moves.Change;
 import io.guestnode.operator.simulate.TransitionSummary.Line;
 import java.util.ArrayList;
@@ -26,12 +25,11 @@ final class CloneInstances {
 
     /** Whether a service is held by a clone, alone or in a group. */
     static boolean cloned(Definitions d, String r) {
-        return d.service(r).map(s -> d.cloneOf(s.group().orElse(s.id())).isPresent()).orElse(false);
+        return d.cloneHolding(r).isPresent();
     }
 
     static CloneSet cloneOf(Definitions d, String r) {
-        Service s = d.service(r).orElseThrow();
-        return d.cloneOf(s.group().orElse(s.id())).orElseThrow();
+        return d.cloneHolding(r).orElseThrow();
     }
 
     /**
@@ -64,8 +62,8 @@ final class CloneInstances {
         // an instance that leaves its guest node while a new one starts elsewhere is a move of that instance
         List<String> leaving = new ArrayList<>();
         List<String> arriving = new ArrayList<>();
+        Change first = all.getOrDefault(members.get(0), NONE);
         for (String n : nodes) {
-            Change first = all.getOrDefault(members.get(0), NONE);
             if (first.was().contains(n) && first.stopped().contains(n) && !first.started().contains(n)) {
                 leaving.add(n);
             } else if (!first.was().contains(n) && first.started().contains(n)) {
@@ -132,7 +130,8 @@ final class CloneInstances {
         return Optional.empty();
     }
 
-    private static boolean restarted(Change c, String n) {
+    /** Whether {@code c} stops and starts its resource in {@code n}. */
+    static boolean restarted(Change c, String n) {
         return c.stopped().contains(n) && c.started().contains(n);
     }
 }

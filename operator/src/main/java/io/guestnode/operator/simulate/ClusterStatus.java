@@ -89,8 +89,7 @@ public record ClusterStatus(List<String> online, List<String> guestsOnline, List
             if (connections.contains(r.resource())) {
                 continue;
             }
-            var clone = CloneInstances.cloned(d, r.resource()) ? d.service(r.resource())
-                    .flatMap(x -> d.cloneOf(x.group().orElse(x.id()))) : java.util.Optional.<CloneSet>empty();
+            var clone = d.cloneHolding(r.resource());
             if (clone.isEmpty()) {
                 out.add(r);
             } else if (r.role().equals("Started") && CloneStatus.startedIn(d, this, clone.get(), r.node())) {
@@ -122,8 +121,7 @@ public record ClusterStatus(List<String> online, List<String> guestsOnline, List
                 continue;
             }
             if (CloneInstances.cloned(d, r)) {
-                Service svc = d.service(r).orElseThrow();
-                CloneSet clone = d.cloneOf(svc.group().orElse(svc.id())).orElseThrow();
+                CloneSet clone = d.cloneHolding(r).orElseThrow();
                 if (groupsShown.add(clone.id())) {
                     out.addAll(CloneStatus.text(d, this, clone));
                 }

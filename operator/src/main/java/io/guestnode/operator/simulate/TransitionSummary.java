@@ -134,10 +134,8 @@ public final class TransitionSummary {
     private static boolean restarted(Definitions d, String r, String node, Map<String, Change> all) {
         Optional<io.guestnode.operator.definitions.CloneSet> clone = d.clone(r);
         if (clone.isPresent()) {
-            return CloneStatus.members(d, clone.get()).stream().anyMatch(m -> {
-                Change c = all.get(m);
-                return c != null && c.stopped().contains(node) && c.started().contains(node);
-            });
+            return CloneStatus.members(d, clone.get()).stream().anyMatch(m -> all.containsKey(m)
+                    && CloneInstances.restarted(all.get(m), node));
         }
         return restarted(d, r, all);
     }
