@@ -95,21 +95,21 @@ public record StatusView(String host, String updated, List<GuestView> guests, Li
     }
 
     /**
-     * A service's rows: where it is started or failed (one row per guest node for an instance of a clone, the last
-     * one found otherwise), or one Stopped row.
+     * A service's rows: one for every guest node where it is started, failed, or may be active (last seen active
+     * there and not probed since the connection came back: "Unknown", never "Stopped"), so that a service active in
+     * two guest nodes shows both; or one Stopped row when it is known active nowhere.
      */
     static List<ResourceView> serviceRows(Definitions d, ObservedState s, Service svc, boolean disabled) {
-        boolean cloned = d.cloneHolding(svc.id()).isPresent();
         List<ResourceView> rows = new ArrayList<>();
         for (Map.Entry<io.guestnode.operator.planner.ResourceNode, Observed.Service> e : s.servicesOf(svc.id())
                 .entrySet()) {
-            ServiceStatus st = e.getValue().status();
-            String role = st == ServiceStatus.RUNNING ? "Started"
-                    : st == ServiceStatus.FAILED || st == ServiceStatus.STOP_FAILED ? "FAILED" : null;
+            String role = switch (e.getValue().status()) {
+                case RUNNING -> "Started";
+                case FAILED, STOP_FAILED -> "FAILED";
+                case UNVERIFIED -> "Unknown";
+                case STOPPED -> null;
+            };
             if (role != null) {
-                if (!cloned) {
-                    rows.clear();
-                }
                 rows.add(new ResourceView(svc.id(), svc.agent().toString(), role, e.getKey().node(), disabled));
             }
         }

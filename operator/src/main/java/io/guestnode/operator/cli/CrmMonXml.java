@@ -118,7 +118,9 @@ final class CrmMonXml {
     private void resources(StatusView v) {
         open("resources", Map.of());
         for (StatusView.ResourceView r : v.resources()) {
-            boolean active = r.role().equals("Started") || r.role().equals("FAILED") || r.role().equals("Stopping");
+            // a service last seen active and not probed since ("Unknown" in a guest node) may be active there
+            boolean active = r.role().equals("Started") || r.role().equals("FAILED") || r.role().equals("Stopping")
+                    || (r.role().equals("Unknown") && !r.node().isEmpty());
             Map<String, String> a = attrs("id", r.id(), "resource_agent", r.agent(), "role", r.role());
             if (r.disabled()) {
                 a.put("target_role", "Stopped");

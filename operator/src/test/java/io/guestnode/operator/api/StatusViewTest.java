@@ -54,4 +54,23 @@ class StatusViewTest {
         assertEquals(List.of(new StatusView.ResourceView("ping", "ocf:pacemaker:Dummy", "Stopped", "", false)),
                 StatusView.serviceRows(d, ObservedState.EMPTY, d.service("ping").orElseThrow(), false));
     }
+
+    /** A service in two guest nodes shows both, and one not probed since its connection came back is not Stopped. */
+    @Test
+    void aServiceActiveTwiceShowsBothAndAnUnverifiedOneIsUnknown(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("cib.xml"), CIB);
+        Definitions d = new DefinitionsLoader("host1", DefinitionsLoader.Purpose.MODEL).load(List.of(f)).definitions();
+        Instant now = Instant.parse("2026-12-03T00:00:00Z");
+        ObservedState.Mutable m = ObservedState.EMPTY.edit();
+        m.services.put(new ResourceNode("app", "guest1"), new Observed.Service(ServiceStatus.RUNNING, Set.of(), now));
+        m.services.put(new ResourceNode("app", "guest2"), new Observed.Service(ServiceStatus.RUNNING, Set.of(), now));
+        m.services.put(new ResourceNode("ping", "guest2"), new Observed.Service(ServiceStatus.UNVERIFIED, Set.of(),
+                now));
+        ObservedState s = m.done();
+        assertEquals(List.of(new StatusView.ResourceView("app", "ocf:pacemaker:Dummy", "Started", "guest1", false),
+                        new StatusView.ResourceView("app", "ocf:pacemaker:Dummy", "Started", "guest2", false)),
+                StatusView.serviceRows(d, s, d.service("app").orElseThrow(), false));
+        assertEquals(List.of(new StatusView.ResourceView("ping", "ocf:pacemaker:Dummy", "Unknown", "guest2", false)),
+                StatusView.serviceRows(d, s, d.service("ping").orElseThrow(), false));
+    }
 }
