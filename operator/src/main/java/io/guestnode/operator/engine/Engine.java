@@ -274,7 +274,7 @@ public final class Engine implements AutoCloseable {
     /** Operator-requested fence: the guest becomes unclean and the planner fences it. */
     public void fence(String node, String who) {
         ObservedState.Mutable m = state.edit();
-        m.guests.put(node, m.guest(node).unclean("fenced by the operator"));
+        m.guests.put(node, m.guest(node).unclean(io.guestnode.operator.planner.Observed.UncleanCause.SETTLED_BY_FENCE, "fenced by the operator"));
         state = m.done();
         touched.add(node);
         journal("fence of " + node + " requested by " + who);

@@ -124,11 +124,27 @@ public final class Observed {
         return text.substring(0, MAX_REASON) + "... [cut, " + text.length() + " chars]";
     }
 
+    /** Why a guest must be fenced, as far as what ran in it is concerned. */
+    public enum UncleanCause {
+        /**
+         * The guest itself failed: its VM failed or stopped by itself, or its connection was lost. What ran in it keeps
+         * its place, to be recovered there once the guest is back, as Pacemaker recovers a failed container's resources.
+         */
+        GUEST_FAILED,
+        /**
+         * Only a fence settles it: a stop failed in it, a service's on-fail is fence, its connection did not start, a
+         * service is active in it while it is down, or the operator fenced it. It is no place to return to in that
+         * same recovery.
+         */
+        SETTLED_BY_FENCE
+    }
+
     /**
      * A guest node's health.
      *
      * @param unclean       it must be fenced (its VM stopped) before anything else happens to it
      * @param uncleanReason why: the first cause, kept as it was (later causes and failed fences do not add to it)
+     * @param cause         what kind of cause that is (GUEST_FAILED while clean)
      * @param fenceFailures fence attempts that failed since it became unclean
      * @param fenceError    why the last fence attempt failed
      * @param recoveries    fences or unexpected VM stops in a row (crash-loop back-off grows with it)
@@ -138,37 +154,40 @@ public final class Observed {
      * @param shutdownAsked when its pacemaker-remoted announced that the guest shuts down (shutdown_req); EPOCH when
      *                      it did not
      */
-    public record Guest(boolean unclean, String uncleanReason, int fenceFailures, String fenceError, int recoveries,
-                        Instant lastFenceAt, Instant backoffUntil, Instant fenceRetryAt, Instant shutdownAsked) {
-        public static final Guest CLEAN = new Guest(false, "", 0, "", 0, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH);
+    public record Guest(boolean unclean, String uncleanReason, UncleanCause cause, int fenceFailures,
+                        String fenceError, int recoveries, Instant lastFenceAt, Instant backoffUntil,
+                        Instant fenceRetryAt, Instant shutdownAsked) {
+        public static final Guest CLEAN = new Guest(false, "", UncleanCause.GUEST_FAILED, 0, "", 0, Instant.EPOCH,
+                Instant.EPOCH, Instant.EPOCH);
 
         public Guest {
             uncleanReason = cut(uncleanReason);
             fenceError = cut(fenceError);
+            java.util.Objects.requireNonNull(cause, "cause");
         }
 
-        public Guest(boolean unclean, String uncleanReason, int fenceFailures, String fenceError, int recoveries,
-                     Instant lastFenceAt, Instant backoffUntil, Instant fenceRetryAt) {
-            this(unclean, uncleanReason, fenceFailures, fenceError, recoveries, lastFenceAt, backoffUntil,
+        public Guest(boolean unclean, String uncleanReason, UncleanCause cause, int fenceFailures, String fenceError,
+                     int recoveries, Instant lastFenceAt, Instant backoffUntil, Instant fenceRetryAt) {
+            this(unclean, uncleanReason, cause, fenceFailures, fenceError, recoveries, lastFenceAt, backoffUntil,
                     fenceRetryAt, Instant.EPOCH);
         }
 
         /** It must be fenced; a guest already unclean keeps its first cause. */
-        public Guest unclean(String reason) {
-            return unclean ? this : new Guest(true, reason, 0, "", recoveries, lastFenceAt, backoffUntil, fenceRetryAt,
-                    shutdownAsked);
+        public Guest unclean(UncleanCause why, String reason) {
+            return unclean ? this : new Guest(true, reason, why, 0, "", recoveries, lastFenceAt, backoffUntil,
+                    fenceRetryAt, shutdownAsked);
         }
 
         /** A fence attempt failed: counted, its error kept (the last one only), retried at {@code retryAt}. */
         public Guest fenceFailed(String why, Instant retryAt) {
-            return new Guest(true, uncleanReason, fenceFailures + 1, why, recoveries, lastFenceAt, backoffUntil,
-                    retryAt, shutdownAsked);
+            return new Guest(true, uncleanReason, cause, fenceFailures + 1, why, recoveries, lastFenceAt,
+                    backoffUntil, retryAt, shutdownAsked);
         }
 
         /** The guest announced its shutdown at {@code at} (EPOCH: it no longer does). */
         public Guest shutdownAsked(Instant at) {
-            return new Guest(unclean, uncleanReason, fenceFailures, fenceError, recoveries, lastFenceAt, backoffUntil,
-                    fenceRetryAt, at);
+            return new Guest(unclean, uncleanReason, cause, fenceFailures, fenceError, recoveries, lastFenceAt,
+                    backoffUntil, fenceRetryAt, at);
         }
 
         public boolean shuttingDown() {

@@ -10,6 +10,7 @@ import io.guestnode.operator.planner.Observed.Connection;
 import io.guestnode.operator.planner.Observed.Failure;
 import io.guestnode.operator.planner.Observed.Guest;
 import io.guestnode.operator.planner.Observed.ServiceStatus;
+import io.guestnode.operator.planner.Observed.UncleanCause;
 import io.guestnode.operator.planner.Observed.Vm;
 import io.guestnode.operator.planner.Observed.VmStatus;
 import java.time.Duration;
@@ -107,7 +108,7 @@ public final class StateReducer {
                     m.connections.put(a.node(), new Connection(false, now));
                 } else {
                     fail(m, a.vm(), host, 1, "stop", 0, f, "fence", now);
-                    m.guests.put(a.node(), m.guest(a.node()).unclean("stop of " + a.vm() + " failed"));
+                    m.guests.put(a.node(), m.guest(a.node()).unclean(UncleanCause.SETTLED_BY_FENCE, "stop of " + a.vm() + " failed"));
                 }
             }
             case Action.Fence a -> {
@@ -125,7 +126,7 @@ public final class StateReducer {
                 } else {
                     m.connections.put(a.node(), new Connection(false, now));
                     fail(m, a.node(), host, Score.INFINITY, "start", 0, f, "restart-container", now);
-                    m.guests.put(a.node(), m.guest(a.node()).unclean("connection failed to start: " + f.reason()));
+                    m.guests.put(a.node(), m.guest(a.node()).unclean(UncleanCause.SETTLED_BY_FENCE, "connection failed to start: " + f.reason()));
                 }
             }
             case Action.Disconnect a -> m.connections.put(a.node(), new Connection(false, now));
@@ -167,7 +168,7 @@ public final class StateReducer {
                     String policy = policy(d, a.service(), "start", 0);
                     fail(m, a.service(), a.node(), Score.INFINITY, "start", 0, f, policy, now);
                     if (policy.equals("fence")) {
-                        m.guests.put(a.node(), m.guest(a.node()).unclean(a.service() + " failed to start (on-fail=fence)"));
+                        m.guests.put(a.node(), m.guest(a.node()).unclean(UncleanCause.SETTLED_BY_FENCE, a.service() + " failed to start (on-fail=fence)"));
                     }
                 }
             }
@@ -184,7 +185,7 @@ public final class StateReducer {
                     m.services.put(k, new Observed.Service(ServiceStatus.STOP_FAILED, Set.of(), now));
                     fail(m, a.service(), a.node(), Score.INFINITY, "stop", 0, f, policy, now);
                     if (!policy.equals("block") && !policy.equals("ignore")) {
-                        m.guests.put(a.node(), m.guest(a.node()).unclean("stop of " + a.service() + " failed"));
+                        m.guests.put(a.node(), m.guest(a.node()).unclean(UncleanCause.SETTLED_BY_FENCE, "stop of " + a.service() + " failed"));
                     }
                 }
             }
@@ -266,7 +267,7 @@ public final class StateReducer {
         } else if (v.status() == VmStatus.FAILED && managed) {
             fail(m, v.vm(), d.hostNode(), 1, "monitor", 0, new Event.ActionFinished(null, false, 1, "complete",
                     "VM failed (" + v.detail() + ")"), "restart", now);
-            m.guests.put(node, m.guest(node).unclean("its VM failed"));
+            m.guests.put(node, m.guest(node).unclean(UncleanCause.GUEST_FAILED, "its VM failed"));
         }
     }
 
@@ -294,7 +295,7 @@ public final class StateReducer {
         m.services.put(new ResourceNode(svc, node), new Observed.Service(ServiceStatus.FAILED, Set.of(), now));
         fail(m, svc, node, 1, "monitor", interval, new Event.ActionFinished(null, false, rc, status, reason), policy, now);
         if (policy.equals("fence")) {
-            m.guests.put(node, m.guest(node).unclean(svc + " failed (on-fail=fence)"));
+            m.guests.put(node, m.guest(node).unclean(UncleanCause.SETTLED_BY_FENCE, svc + " failed (on-fail=fence)"));
         }
     }
 
@@ -315,7 +316,7 @@ public final class StateReducer {
         fail(m, l.node(), d.hostNode(), 1, "monitor", l.monitorIntervalMs(),
                 new Event.ActionFinished(null, false, 1, "Error", l.reason()), "restart-container", now);
         if (m.vms.getOrDefault(vm.get().id(), Vm.UNKNOWN).status() != VmStatus.STOPPED) {
-            m.guests.put(l.node(), m.guest(l.node()).unclean("connection lost: " + l.reason()));
+            m.guests.put(l.node(), m.guest(l.node()).unclean(UncleanCause.GUEST_FAILED, "connection lost: " + l.reason()));
         }
     }
 
@@ -360,7 +361,7 @@ public final class StateReducer {
                 m.failures.removeIf(ResourceNode.first(res), ResourceNode.after(res), (k, v) -> true);
             }
             Guest g = m.guest(vm.get().node());
-            m.guests.put(vm.get().node(), new Guest(g.unclean(), g.uncleanReason(), g.fenceFailures(), g.fenceError(), 0,
+            m.guests.put(vm.get().node(), new Guest(g.unclean(), g.uncleanReason(), g.cause(), g.fenceFailures(), g.fenceError(), 0,
                     g.lastFenceAt(), Instant.EPOCH, Instant.EPOCH));
             return;
         }
@@ -379,11 +380,10 @@ public final class StateReducer {
      */
     private static void fenced(ObservedState.Mutable m, String node, Instant now) {
         Guest g = m.guest(node);
-        String why = g.uncleanReason();
-        boolean guestFailed = why.isEmpty() || why.startsWith("its VM failed") || why.startsWith("connection lost")
-                || why.startsWith("resource ") || why.startsWith("connection resource ");
+        boolean guestFailed = !g.unclean() || g.cause() == UncleanCause.GUEST_FAILED;
         int n = g.lastFenceAt().plus(CRASH_LOOP_WINDOW).isAfter(now) ? g.recoveries() + 1 : 1;
-        m.guests.put(node, new Guest(false, "", 0, "", n, now, now.plus(Planner.backoff(n)), Instant.EPOCH));
+        m.guests.put(node, new Guest(false, "", UncleanCause.GUEST_FAILED, 0, "", n, now, now.plus(Planner.backoff(n)),
+                Instant.EPOCH));
         m.connections.put(node, new Connection(false, now));
         if (guestFailed) {
             m.guestDown(node, now);

@@ -8,6 +8,7 @@ import io.guestnode.operator.planner.Observed;
 import io.guestnode.operator.planner.Observed.Connection;
 import io.guestnode.operator.planner.Observed.Failure;
 import io.guestnode.operator.planner.Observed.ServiceStatus;
+import io.guestnode.operator.planner.Observed.UncleanCause;
 import io.guestnode.operator.planner.Observed.Vm;
 import io.guestnode.operator.planner.Observed.VmStatus;
 import io.guestnode.operator.planner.ObservedState;
@@ -65,7 +66,7 @@ public final class StatusImport {
             RoleInHistory vr = vmRole.orElse(RoleInHistory.STOPPED);
             RoleInHistory cr = connRole.orElse(RoleInHistory.STOPPED);
             Optional<NodeState> guest = status.node(v.node());
-            Optional<String> unclean = unclean(d, v, vr, cr, guest, now);
+            Optional<Unclean> unclean = unclean(d, v, vr, cr, guest, now);
             // An unclean guest is recovered with its VM: the VM counts as failed, as in Pacemaker.
             vmRole.filter(RoleInHistory::active).ifPresent(r -> placed.add(new Placed(v.id(), host, r,
                     r != RoleInHistory.STARTED || unclean.isPresent())));
@@ -80,14 +81,13 @@ public final class StatusImport {
             }, "read from the CIB's status", now));
             boolean up = vr == RoleInHistory.STARTED && cr == RoleInHistory.STARTED;
             m.connections.put(v.node(), new Connection(up, now));
-            unclean.ifPresent(why -> m.guests.put(v.node(), m.guest(v.node()).unclean(why)));
+            unclean.ifPresent(u -> m.guests.put(v.node(), m.guest(v.node()).unclean(u.cause(), u.reason())));
             failures(d, hostState, v.id(), host, m, now);
             failures(d, hostState, v.node(), host, m, now);
             if (up || unclean.isPresent()) {
                 // what runs in a guest whose VM or connection failed is recovered with it; a guest fenced for a
                 // failed stop in it restarts the rest
-                boolean containerFailed = unclean.isPresent() && (unclean.get().startsWith("resource ")
-                        || unclean.get().startsWith("connection resource "));
+                boolean containerFailed = unclean.isPresent() && unclean.get().cause() == UncleanCause.GUEST_FAILED;
                 services(d, guest, v.node(), containerFailed, m, placed, now);
             }
         }
@@ -112,13 +112,13 @@ public final class StatusImport {
      * Why a guest must be fenced: its VM failed, its connection did while the VM ran, a service's stop failed in it
      * (unless that stop's on-fail blocks instead), or it is down while its history says a service is active in it.
      */
-    private static Optional<String> unclean(Definitions d, VmResource v, RoleInHistory vm, RoleInHistory conn,
-                                            Optional<NodeState> guest, Instant now) {
+    private static Optional<Unclean> unclean(Definitions d, VmResource v, RoleInHistory vm, RoleInHistory conn,
+                                             Optional<NodeState> guest, Instant now) {
         if (vm == RoleInHistory.FAILED || vm == RoleInHistory.STOP_FAILED) {
-            return Optional.of("resource " + v.id() + " failed");
+            return Optional.of(new Unclean(UncleanCause.GUEST_FAILED, "resource " + v.id() + " failed"));
         }
         if (vm == RoleInHistory.STARTED && (conn == RoleInHistory.FAILED || conn == RoleInHistory.STOP_FAILED)) {
-            return Optional.of("connection resource " + v.node() + " failed");
+            return Optional.of(new Unclean(UncleanCause.GUEST_FAILED, "connection resource " + v.node() + " failed"));
         }
         if (guest.isEmpty()) {
             return Optional.empty();
@@ -127,16 +127,20 @@ public final class StatusImport {
             // down, yet its history says something is active in it: only a fence proves it stopped
             return d.services().stream().filter(s -> RoleInHistory.of(live(guest.get().history(s.id()), s.meta(), now))
                     .filter(RoleInHistory::active).isPresent()).findFirst()
-                    .map(s -> s.id() + " is active in it while it is down");
+                    .map(s -> new Unclean(UncleanCause.SETTLED_BY_FENCE, s.id() + " is active in it while it is down"));
         }
         for (Service s : d.services()) {
             if (RoleInHistory.of(live(guest.get().history(s.id()), s.meta(), now)).orElse(null)
                     == RoleInHistory.STOP_FAILED
                     && StateReducer.policy(d, s.id(), "stop", 0).equals("fence")) {
-                return Optional.of("stop of " + s.id() + " failed");
+                return Optional.of(new Unclean(UncleanCause.SETTLED_BY_FENCE, "stop of " + s.id() + " failed"));
             }
         }
         return Optional.empty();
+    }
+
+    /** Why a guest of the imported status must be fenced. */
+    private record Unclean(UncleanCause cause, String reason) {
     }
 
     private static void services(Definitions d, Optional<NodeState> guest, String node, boolean containerFailed,

@@ -6,6 +6,7 @@ import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
 import io.guestnode.operator.engine.Engine;
 import io.guestnode.operator.planner.Observed.Failure;
 import io.guestnode.operator.planner.Observed.Guest;
+import io.guestnode.operator.planner.Observed.UncleanCause;
 import io.guestnode.operator.planner.ObservedState;
 import io.guestnode.operator.planner.Overrides;
 import io.guestnode.operator.planner.Placements;
@@ -48,9 +49,19 @@ public final class StateStore {
     public record JournalRecord(String at, String what) {
     }
 
-    /** A guest node's health: what a restart needs to finish a fence and keep the crash-loop back-off. */
-    public record GuestRecord(String node, boolean unclean, String uncleanReason, int fenceFailures, String fenceError,
-                              int recoveries, String lastFenceAt, String backoffUntil) {
+    /**
+     * A guest node's health: what a restart needs to finish a fence and keep the crash-loop back-off. {@code cause}
+     * is absent from files written before it was kept: such an unclean guest is read as settled by its fence, so that
+     * what ran in it is probed afresh rather than returned to.
+     */
+    public record GuestRecord(String node, boolean unclean, String uncleanReason, String cause, int fenceFailures,
+                              String fenceError, int recoveries, String lastFenceAt, String backoffUntil) {
+        UncleanCause uncleanCause() {
+            if (cause == null) {
+                return unclean ? UncleanCause.SETTLED_BY_FENCE : UncleanCause.GUEST_FAILED;
+            }
+            return UncleanCause.valueOf(cause);
+        }
     }
 
     /** An operator's move or ban of a service ({@code until}: when its lifetime ends, or null). */
@@ -95,7 +106,7 @@ public final class StateStore {
             Overrides o = new Overrides(roles, Set.copyOf(p.maintenance() == null ? List.of() : p.maintenance()),
                     p.hostMaintenance()).withPlacements(placements(p.placements()));
             for (GuestRecord g : p.guests() == null ? List.<GuestRecord>of() : p.guests()) {
-                m.guests.put(g.node(), new Guest(g.unclean(), g.uncleanReason(), g.fenceFailures(), g.fenceError(),
+                m.guests.put(g.node(), new Guest(g.unclean(), g.uncleanReason(), g.uncleanCause(), g.fenceFailures(), g.fenceError(),
                         g.recoveries(), Instant.parse(g.lastFenceAt()), Instant.parse(g.backoffUntil()), Instant.EPOCH));
             }
             for (String t : p.fences() == null ? List.<String>of() : p.fences()) {
@@ -156,7 +167,7 @@ public final class StateStore {
         s.overrides().targetRoles().forEach((k, v) -> roles.put(k, v.name()));
         List<JournalRecord> j = s.journal().stream().map(e -> new JournalRecord(e.at().toString(), e.what())).toList();
         List<GuestRecord> guests = new ArrayList<>();
-        s.state().guests().forEach((n, g) -> guests.add(new GuestRecord(n, g.unclean(), g.uncleanReason(),
+        s.state().guests().forEach((n, g) -> guests.add(new GuestRecord(n, g.unclean(), g.uncleanReason(), g.cause().name(),
                 g.fenceFailures(), g.fenceError(), g.recoveries(), g.lastFenceAt().toString(),
                 g.backoffUntil().toString())));
         List<PlacementRecord> placements = s.overrides().placements().rules().stream().map(r -> new PlacementRecord(

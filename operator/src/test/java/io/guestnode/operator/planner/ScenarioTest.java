@@ -117,6 +117,9 @@ class ScenarioTest {
             if (g.attr("reason") != null) {
                 assertEquals(g.attr("reason"), guest.uncleanReason(), context);
             }
+            if (g.attr("cause") != null) {
+                assertEquals(g.attr("cause"), guest.cause().name().toLowerCase().replace('_', '-'), context);
+            }
             if (g.attr("fence-failures") != null) {
                 assertEquals(Integer.parseInt(g.attr("fence-failures")), guest.fenceFailures(), context);
             }
@@ -169,6 +172,8 @@ class ScenarioTest {
                         e.optAttr("on-fail").orElse("restart"), e.optAttr("last").map(Instant::parse).orElse(now)));
                 case "guest" -> m.guests.put(e.attr("node"), new Guest(
                         Boolean.parseBoolean(e.optAttr("unclean").orElse("false")), e.optAttr("reason").orElse(""),
+                        Observed.UncleanCause.valueOf(e.optAttr("cause").orElse("guest-failed").toUpperCase()
+                                .replace('-', '_')),
                         Integer.parseInt(e.optAttr("fence-failures").orElse("0")), e.optAttr("fence-error").orElse(""),
                         Integer.parseInt(e.optAttr("recoveries").orElse("0")),
                         e.optAttr("last-fence").map(Instant::parse).orElse(Instant.EPOCH),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
 import io.guestnode.operator.engine.Engine;
+import io.guestnode.operator.planner.Observed;
 import io.guestnode.operator.planner.Observed.Failure;
 import io.guestnode.operator.planner.Observed.Guest;
 import io.guestnode.operator.planner.ObservedState;
@@ -29,7 +30,7 @@ class StateStoreTest {
         ObservedState.Mutable m = ObservedState.EMPTY.edit();
         m.failures.put(new ResourceNode("dummy1", "guest1"), new Failure(2, "monitor", 10_000, 7, "complete", "gone",
                 "restart", Instant.parse("2026-01-01T00:00:00Z")));
-        m.guests.put("guest1", new Guest(true, "connection lost", 2, "libvirt did not answer", 3,
+        m.guests.put("guest1", new Guest(true, "connection lost", Observed.UncleanCause.GUEST_FAILED, 2, "libvirt did not answer", 3,
                 Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:04Z"), Instant.EPOCH));
         m.fenceBegan(Instant.parse("2026-01-01T00:00:00Z"));
         Overrides o = Overrides.NONE.withTargetRole("vm-guest2", TargetRole.STOPPED).withMaintenance("guest3", true)
@@ -63,11 +64,31 @@ class StateStoreTest {
         Guest g = new StateStore(dir).load().state().guest("guest1");
         assertTrue(g.unclean());
         assertEquals("connection lost", g.uncleanReason());
+        assertEquals(Observed.UncleanCause.GUEST_FAILED, g.cause(), "its cause is kept with its words");
         assertEquals(2, g.fenceFailures());
         assertEquals(3, g.recoveries());
         assertEquals(Instant.parse("2026-01-01T00:00:04Z"), g.backoffUntil());
         assertEquals(List.of(Instant.parse("2026-01-01T00:00:00Z")), new StateStore(dir).load().state().fences(),
                 "a restart does not reset the fence limit");
+    }
+
+    /**
+     * A file written before the cause of an unclean guest was kept: the guest stays unclean, read as settled by its
+     * fence (what ran in it is probed afresh), whatever the words of its reason.
+     */
+    @Test
+    void anUncleanGuestOfAnOlderFileIsSettledByItsFence(@TempDir Path dir) throws Exception {
+        new StateStore(dir).save(snapshot());
+        Path f = dir.resolve("state.json");
+        String json = Files.readString(f);
+        String older = json.replaceAll("\"cause\"\\s*:\\s*\"GUEST_FAILED\"\\s*,", "");
+        assertTrue(older.length() < json.length(), json);
+        Files.writeString(f, older);
+        StateStore.Loaded l = new StateStore(dir).load();
+        assertTrue(l.problem().isEmpty(), l.problem().toString());
+        Guest g = l.state().guest("guest1");
+        assertTrue(g.unclean());
+        assertEquals(Observed.UncleanCause.SETTLED_BY_FENCE, g.cause());
     }
 
     /** Two daemons never share a state directory: the second is told who holds it. */
