@@ -42,7 +42,8 @@ public final class TransitionSummary {
                     lines.addAll(CloneInstances.lines(d, clone, moves.changes(), before.nodeOrder()));
                 }
             } else {
-                line(d, r, moves.changes().get(r), moves.changes()).ifPresent(lines::add);
+                line(d, r, moves.changes().get(r), moves.changes()).map(l -> withStopReason(d, sim, moves, l))
+                        .ifPresent(lines::add);
             }
         }
         int rscWidth = 5;
@@ -58,6 +59,16 @@ public final class TransitionSummary {
                     l.details(), l.reason().isEmpty() ? "" : "  " + l.reason()));
         }
         return out;
+    }
+
+    /** A service's Stop line with Pacemaker's reason for it ({@link StopReasons}). */
+    private static Line withStopReason(Definitions d, Simulation sim, Moves moves, Line l) {
+        Optional<Service> svc = d.service(l.resource());
+        if (!l.verb().equals("Stop") || svc.isEmpty()) {
+            return l;
+        }
+        return new Line(l.verb(), l.resource(), l.details(), StopReasons.of(d, sim.before(), sim.after(), moves,
+                svc.get(), l.details()));
     }
 
     private static boolean restarted(Moves moves, String vm) {

@@ -1,0 +1,119 @@
+package io.guestnode.operator.simulate;
+
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.definitions.LocationRule;
+import io.guestnode.operator.definitions.OrderRule;
+import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
+import io.guestnode.operator.definitions.Service;
+import io.guestnode.operator.planner.Observed.Failure;
+import io.guestnode.operator.planner.ObservedState;
+import io.guestnode.operator.planner.ResourceNode;
+import java.util.List;
+
+import java.util.Optional;
+
+/**
+ * Why a service that stops starts nowhere, in Pacemaker 2.1.5's words. Pacemaker still assigns such a service to a
+ * guest node when one is allowed to it, even a guest node that will not be up, and its start there is then
+ * unrunnable: the Stop line names the action that makes it so ("due to unrunnable rsc1 start", "grp1 running", or
+ * the guest node's own connection "guest2 start"). A service allowed nowhere stops "due to node availability"; one
+ * assigned to a guest node being fenced stops without a reason.
+ */
+final class StopReasons {
+    private StopReasons() {
+    }
+
+    static String of(Definitions d, ObservedState before, ObservedState after, Moves moves, Service r, String from) {
+        String unit = r.group().orElse(r.id());
+        List<Service> members = d.group(unit).map(g -> g.members().stream().map(d::service)
+                .flatMap(Optional::stream).toList()).orElse(List.of(r));
+        if (members.stream().anyMatch(m -> m.meta().targetRole() == TargetRole.STOPPED || stopsOnFailure(before, m))) {
+            return "due to node availability";
+        }
+        for (OrderRule o : d.orders()) {
+            if (o.kind() == OrderRule.Kind.MANDATORY && (o.then().equals(r.id()) || o.then().equals(unit))
+                    && !runsAfter(d, after, o.first())) {
+                // named when it is itself assigned to a guest node that will not be up; other chains are not told
+                return unassignedByGuest(d, before, after, moves, o.first())
+                        ? "due to unrunnable " + o.first() + (d.group(o.first()).isPresent() ? " running" : " start")
+                        : "due to node availability";
+            }
+        }
+        Optional<String> assigned = assigned(d, before, members, unit, from);
+        if (assigned.isEmpty()) {
+            return "due to node availability";
+        }
+        String g = assigned.get();
+        return moves.fenced().containsKey(g) || after.connection(g).up() ? "due to node availability"
+                : "due to unrunnable " + g + " start";
+    }
+
+    /** Whether a predecessor (a service or a group) stays stopped only because the guest node it goes to is not up. */
+    private static boolean unassignedByGuest(Definitions d, ObservedState before, ObservedState after, Moves moves,
+                                             String first) {
+        Optional<Service> s = d.service(first).or(() -> d.group(first).flatMap(g -> g.members().stream().findFirst())
+                .flatMap(d::service));
+        if (s.isEmpty() || d.cloneHolding(s.get().id()).isPresent()) {
+            return false;
+        }
+        String unit = s.get().group().orElse(s.get().id());
+        List<Service> members = d.group(unit).map(g -> g.members().stream().map(d::service)
+                .flatMap(Optional::stream).toList()).orElse(List.of(s.get()));
+        if (members.stream().anyMatch(m -> m.meta().targetRole() == TargetRole.STOPPED || stopsOnFailure(before, m))
+                || d.orders().stream().anyMatch(o -> o.then().equals(unit) || o.then().equals(s.get().id()))) {
+            return false;
+        }
+        String from = before.servicesOf(s.get().id()).entrySet().stream().filter(e -> e.getValue().active())
+                .map(e -> e.getKey().node()).findFirst().orElse("");
+        Optional<String> g = assigned(d, before, members, unit, from);
+        return g.isPresent() && !moves.fenced().containsKey(g.get()) && !after.connection(g.get()).up();
+    }
+
+    /** A failure whose on-fail is stop leaves a service stopped: Pacemaker assigns it nowhere. */
+    private static boolean stopsOnFailure(ObservedState s, Service m) {
+        return s.failures().entrySet().stream().anyMatch(e -> e.getKey().resource().equals(m.id())
+                && e.getValue().onFail().equals("stop"));
+    }
+
+    /** Whether {@code id} (a service, or every member of a group) is active somewhere once the transition is done. */
+    private static boolean runsAfter(Definitions d, ObservedState after, String id) {
+        List<String> ids = d.group(id).map(g -> g.members()).orElse(List.of(id));
+        return ids.stream().allMatch(m -> after.servicesOf(m).values().stream().anyMatch(v -> v.active()));
+    }
+
+    /**
+     * The guest node Pacemaker assigns the unit to: where it runs now when it is allowed there, else the allowed
+     * guest node its location constraints score highest; allowed means no -INFINITY constraint and no member's fail
+     * count at its migration-threshold there.
+     */
+    private static Optional<String> assigned(Definitions d, ObservedState s, List<Service> members, String unit,
+                                             String from) {
+        List<String> allowed = d.guestNodes().stream().filter(g -> allowed(d, s, members, unit, g)).toList();
+        if (allowed.contains(from)) {
+            return Optional.of(from);
+        }
+        return allowed.stream().max(java.util.Comparator.comparingLong(g -> score(d, unit, g)));
+    }
+
+    private static boolean allowed(Definitions d, ObservedState s, List<Service> members, String unit, String g) {
+        for (LocationRule l : d.locations()) {
+            if ((l.resource().equals(unit) || members.stream().anyMatch(m -> m.id().equals(l.resource())))
+                    && l.node().equals(g) && l.score().isMinusInfinity()) {
+                return false;
+            }
+        }
+        for (Service m : members) {
+            Failure f = s.failures().get(new ResourceNode(m.id(), g));
+            long threshold = m.meta().migrationThreshold();
+            if (f != null && threshold > 0 && f.count() >= threshold) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long score(Definitions d, String unit, String g) {
+        return d.locations().stream().filter(l -> l.resource().equals(unit) && l.node().equals(g))
+                .mapToLong(l -> l.score().value()).sum();
+    }
+}
