@@ -422,4 +422,37 @@ class QemuMigrationIT {
         System.out.printf("migrate %s (remote-allow-migrate=false) from %s to %s: its Dummy started there after "
                 + "%.1f s; %s; %s%n", QEMU, from, to, took, migrated.get(0), watch.summary());
     }
+
+    /**
+     * The observer these tests rest on reads three states. A host whose libvirt does not answer is not read as "not
+     * running": it is unknown while the guest's vCPUs run there, and known to run nothing when no QEMU of it is there;
+     * a powered-off host is known to run nothing. Last, since it stops libvirt on the guest's own host for a moment and
+     * powers another host off.
+     */
+    @Test
+    @Order(10)
+    void theObserverReadsASilentLibvirtAsUnknownUnlessTheKernelSaysTheGuestIsNotThere() throws Exception {
+        String on = CLUSTER.where(QEMU);
+        List<String> others = HOSTS.stream().filter(h -> !h.equals(on)).toList();
+        assertEquals(QemuWatch.Seen.RUNNING, watch.sample().get(on), "it runs on " + on + ": " + watch.summary());
+        assertEquals(0, MultiHostIT.lab("libvirtd-stop", on).exitCode());
+        assertEquals(0, MultiHostIT.lab("libvirtd-stop", others.get(0)).exitCode());
+        Map<String, QemuWatch.Seen> seen;
+        try {
+            seen = watch.sample();
+        } finally {
+            MultiHostIT.lab("libvirtd-cont", others.get(0));
+            assertEquals(0, MultiHostIT.lab("libvirtd-cont", on).exitCode());
+        }
+        assertEquals(QemuWatch.Seen.UNKNOWN, seen.get(on), "a silent libvirt where the guest's vCPUs run: " + seen
+                + "; " + watch.summary());
+        assertEquals(QemuWatch.Seen.NOT_RUNNING, seen.get(others.get(0)), "a silent libvirt where no QEMU of it "
+                + "is: " + seen);
+        // last of all: the lab goes down after it, this host with it
+        String off = others.get(1);
+        assertEquals(0, MultiHostIT.lab("power-off", off).exitCode());
+        Map<String, QemuWatch.Seen> after = watch.sample();
+        assertEquals(QemuWatch.Seen.NOT_RUNNING, after.get(off), "a powered-off host runs nothing: " + after);
+        assertEquals(QemuWatch.Seen.RUNNING, after.get(on), "its libvirt answers again: " + after);
+    }
 }

@@ -3,44 +3,75 @@ package io.guestnode.operator.faults;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
+import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 
 /**
- * Watches one QEMU guest on every host of the lab without touching it: each host's libvirt (over the host network,
- * read-only) sampled every {@link #SAMPLE_MS}, for the hosts where the domain runs (two at once is an overlap) and the
- * longest time no host ran it; and a TCP connect to the guest's remoted port every {@link #POKE_MS} (never a sign-on) for the longest
- * time it did not answer.
+ * Watches one QEMU guest on every host of the lab without touching it. Every {@link #SAMPLE_MS} it asks every host's
+ * libvirt at once (read-only, through the host's own mount namespace, so that a host cut off from the network still
+ * answers) whether the domain runs there. Each host's answer is one of three: it runs there, it does not (no such
+ * domain, or defined and not running, or paused), or unknown. A libvirt that does not answer within
+ * {@link #CALL_LIMIT} (as while it prepares an incoming migration) is replaced by the kernel's word: the guest did not
+ * run there in that time when no QEMU process of it was there, or when its vCPU threads spent no time on a CPU
+ * ({@link QemuVcpus}); otherwise it is unknown. A powered-off host is known to run nothing: its namespaces' init is
+ * gone, and every process of it with it. A sample with the guest running on two hosts is an overlap; so is one with
+ * the guest running on one host while another host's answer is unknown: it may have run there too. Apart from that, a TCP connect to the guest's remoted
+ * port every {@link #POKE_MS} (never a sign-on) gives the longest time it did not answer.
  */
 public final class QemuWatch implements AutoCloseable {
     static final long SAMPLE_MS = 20;
     /** A TCP connect to the guest at most this often (the guest is emulated: its remoted must not be flooded). */
     static final long POKE_MS = 50;
+    /** How long one libvirt call may take before its host's answer counts as unknown. */
+    static final Duration CALL_LIMIT = Duration.ofSeconds(2);
+    /**
+     * The shortest time over which the kernel's word stands in for libvirt's: a guest that runs keeps its vCPUs
+     * busy now and then (its timer ticks at the least), a paused one or one waiting for a migration never.
+     */
+    static final Duration KERNEL_WINDOW = Duration.ofSeconds(2);
+    /** Where the lab keeps each host's namespaces' init (bin/lab). */
+    static final Path LAB_HOSTS = Path.of("/run/guestnode-lab/hosts");
+
+    /** What one host's libvirt said of the guest in one sample. */
+    enum Seen { RUNNING, NOT_RUNNING, UNKNOWN }
 
     private final List<String> hosts;
     private final String domain;
     private final String addr;
-    /** A host's libvirt connection; one that stopped answering (its host was powered off) is dropped, not reused. */
-    private final Map<String, Connect> libvirt = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Runs each libvirt call, so that a call to a host that went away cannot hold up the watch or the test. */
-    private final java.util.concurrent.ExecutorService calls = java.util.concurrent.Executors.newCachedThreadPool(
+    private final QemuVcpus vcpus;
+    /** A host's libvirt connection, by host and its init's pid (a host powered on again is connected anew). */
+    private final Map<String, Connect> libvirt = new ConcurrentHashMap<>();
+    /** Runs each libvirt call, so that a call that does not return cannot hold up the watch or the test. */
+    private final ExecutorService calls = Executors.newCachedThreadPool(
             r -> Thread.ofPlatform().daemon().name("qemu watch call").unstarted(r));
-    /** How long one libvirt call may take before its host counts as not answering. */
-    static final Duration CALL_LIMIT = Duration.ofSeconds(2);
     private final List<String> overlaps = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean running = true;
     private volatile Instant lastRunning = Instant.now();
     private volatile Instant lastAnswer = Instant.now();
     private volatile long longestNotRunning;
     private volatile long longestSilence;
+    private volatile long unknownAnswers;
+    private volatile String lastUnanswered = "none";
     private final Thread states;
     private final Thread pokes;
 
@@ -55,9 +86,10 @@ public final class QemuWatch implements AutoCloseable {
         } catch (LibvirtException e) {
             throw new IllegalStateException(e);
         }
-        this.hosts = hosts;
+        this.hosts = List.copyOf(hosts);
         this.domain = domain;
         this.addr = addr;
+        this.vcpus = new QemuVcpus(domain);
         this.states = Thread.ofPlatform().daemon().name("qemu watch").start(this::sampleStates);
         this.pokes = Thread.ofPlatform().daemon().name("qemu pokes").start(this::poke);
     }
@@ -68,11 +100,12 @@ public final class QemuWatch implements AutoCloseable {
         longestSilence = 0;
     }
 
+    /** Every sample where the guest ran, or may have run, on two hosts at once. */
     public List<String> overlaps() {
         return List.copyOf(overlaps);
     }
 
-    /** The longest time no host ran the guest since the last reset (ms). */
+    /** The longest time no host was seen running the guest since the last reset (ms). */
     public long longestNotRunning() {
         return longestNotRunning;
     }
@@ -84,80 +117,161 @@ public final class QemuWatch implements AutoCloseable {
 
     public String summary() {
         return "longest time no host ran it " + longestNotRunning + " ms (libvirt sampled every " + SAMPLE_MS
-                + " ms), longest its remoted port did not answer " + longestSilence + " ms";
+                + " ms; " + unknownAnswers + " answers unknown so far; the last libvirt that did not answer: "
+                + lastUnanswered + "), longest its remoted port did not answer " + longestSilence + " ms";
     }
 
-    /** Whether {@code host}'s libvirt has the domain defined (running or not); fails when it does not answer. */
-    public boolean definedOn(String host) {
-        java.util.Optional<Boolean> defined = call(host, c -> {
-            Domain d = c.domainLookupByName(domain);
-            d.free();
-            return true;
-        });
-        if (defined == null) {
-            throw new IllegalStateException("libvirt on " + host + " did not answer within " + CALL_LIMIT);
-        }
-        return defined.orElse(false);
-    }
-
-    private interface LibvirtCall<T> {
-        T on(Connect c) throws LibvirtException;
-    }
-
-    /**
-     * Runs {@code call} on {@code host}'s libvirt within {@link #CALL_LIMIT}: its answer, empty when libvirt answered
-     * with an error (no such domain), or null when it did not answer in time (its connection is then dropped).
-     */
-    private <T> java.util.Optional<T> call(String host, LibvirtCall<T> call) {
-        java.util.concurrent.Future<java.util.Optional<T>> f = calls.submit(() -> {
+    /** Whether {@code host}'s libvirt has the domain defined (running or not); fails when it cannot say. */
+    public boolean definedOn(String host) throws InterruptedException {
+        Future<Boolean> f = calls.submit(() -> {
+            OptionalLong init = init(host);
+            if (init.isEmpty()) {
+                throw new IllegalStateException(host + " is powered off");
+            }
             try {
-                return java.util.Optional.ofNullable(call.on(connect(host)));
+                connect(host, init.getAsLong()).domainLookupByName(domain).free();
+                return true;
             } catch (LibvirtException e) {
-                return java.util.Optional.empty();
+                if (noDomain(e)) {
+                    return false;
+                }
+                throw new IllegalStateException("libvirt on " + host + ": " + e.getMessage(), e);
             }
         });
         try {
-            return f.get(CALL_LIMIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            libvirt.remove(host); // stuck on a host that went away: the next call connects anew
-            return null;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return java.util.Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return java.util.Optional.empty();
+            return f.get(CALL_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new IllegalStateException("libvirt on " + host + " did not answer within " + CALL_LIMIT);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         }
     }
 
-    private Connect connect(String host) throws LibvirtException {
-        Connect c = libvirt.get(host);
+    /** Every host's answer for one instant: the calls run at once and share one deadline. */
+    Map<String, Seen> sample() throws InterruptedException {
+        Map<String, Future<Seen>> asked = new LinkedHashMap<>();
+        Map<String, Long> before = new java.util.HashMap<>();
+        long began = System.nanoTime();
+        for (String h : hosts) {
+            OptionalLong init = init(h);
+            before.put(h, init.isEmpty() ? QemuVcpus.NONE : vcpus.nanos(h, init.getAsLong(), false));
+            asked.put(h, calls.submit(() -> seen(h, before.get(h), began)));
+        }
+        long deadline = System.nanoTime() + CALL_LIMIT.toNanos();
+        Map<String, Seen> out = new LinkedHashMap<>();
+        for (var e : asked.entrySet()) {
+            Seen s;
+            try {
+                s = e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException x) {
+                e.getValue().cancel(true);
+                forget(e.getKey());
+                s = unanswered(e.getKey(), before.get(e.getKey()), began, x.toString());
+            }
+            out.put(e.getKey(), s);
+        }
+        return out;
+    }
+
+    /**
+     * One host's answer. A host whose init is gone (powered off, also while the call ran) runs nothing; a libvirt
+     * that answers with an error other than "no such domain" leaves it to the kernel ({@link #unanswered}).
+     */
+    private Seen seen(String host, long vcpuBefore, long began) {
+        OptionalLong init = init(host);
+        if (init.isEmpty()) {
+            return Seen.NOT_RUNNING;
+        }
+        try {
+            Domain d = connect(host, init.getAsLong()).domainLookupByName(domain);
+            try {
+                return d.getInfo().state == DomainInfo.DomainState.VIR_DOMAIN_RUNNING ? Seen.RUNNING
+                        : Seen.NOT_RUNNING;
+            } finally {
+                d.free();
+            }
+        } catch (LibvirtException e) {
+            if (noDomain(e)) {
+                return Seen.NOT_RUNNING;
+            }
+            forget(host);
+            return unanswered(host, vcpuBefore, began, e.getMessage());
+        }
+    }
+
+    /**
+     * What {@code host} ran since its libvirt was asked, without libvirt: nothing when it is powered off, or when
+     * there is no QEMU process of the guest there, or when the guest's vCPU threads spent no time on a CPU over at
+     * least {@link #KERNEL_WINDOW} since the sample began ({@code vcpuBefore}); unknown otherwise.
+     */
+    private Seen unanswered(String host, long vcpuBefore, long began, String why) {
+        long rest = KERNEL_WINDOW.toNanos() - (System.nanoTime() - began);
+        if (rest > 0) {
+            try {
+                Thread.sleep(rest / 1_000_000 + 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Seen.UNKNOWN;
+            }
+        }
+        OptionalLong init = init(host);
+        if (init.isEmpty()) {
+            return Seen.NOT_RUNNING;
+        }
+        long after = vcpus.nanos(host, init.getAsLong(), true);
+        Seen s = after == vcpuBefore ? Seen.NOT_RUNNING : Seen.UNKNOWN;
+        lastUnanswered = host + " (" + why + "): vCPU time " + vcpuBefore + " -> " + after + " ns, read " + s;
+        return s;
+    }
+
+    private static boolean noDomain(LibvirtException e) {
+        return e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN;
+    }
+
+    /** The pid of {@code host}'s namespaces' init while it lives; empty once the host is powered off. */
+    static OptionalLong init(String host) {
+        try {
+            long pid = Long.parseLong(Files.readString(LAB_HOSTS.resolve(host).resolve("init.pid")).trim());
+            return Files.exists(Path.of("/proc", Long.toString(pid), "ns")) ? OptionalLong.of(pid)
+                    : OptionalLong.empty();
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private Connect connect(String host, long init) throws LibvirtException {
+        String key = host + "@" + init;
+        Connect c = libvirt.get(key);
         if (c == null) {
-            c = new Connect("qemu+tcp://10.77.0." + host.substring(1) + "/system", true);
-            libvirt.put(host, c);
+            c = new Connect("qemu+unix:///system?socket=/proc/" + init + "/root/run/libvirt/libvirt-sock-ro", true);
+            libvirt.put(key, c);
         }
         return c;
+    }
+
+    /** Drops {@code host}'s connections: the next call connects anew. */
+    private void forget(String host) {
+        libvirt.keySet().removeIf(k -> k.startsWith(host + "@"));
     }
 
     private void sampleStates() {
         while (running) {
             Instant t = Instant.now();
-            List<String> on = new ArrayList<>();
-            for (String h : hosts) {
-                // not there, or that host's libvirt does not answer (powered off): not running there
-                java.util.Optional<Boolean> running = call(h, c -> {
-                    Domain d = c.domainLookupByName(domain);
-                    try {
-                        return d.getInfo().state == DomainInfo.DomainState.VIR_DOMAIN_RUNNING;
-                    } finally {
-                        d.free();
-                    }
-                });
-                if (running != null && running.orElse(false)) {
-                    on.add(h);
-                }
+            Map<String, Seen> seen;
+            try {
+                seen = sample();
+            } catch (InterruptedException e) {
+                return;
             }
+            List<String> on = hostsWhere(seen, Seen.RUNNING);
+            List<String> unknown = hostsWhere(seen, Seen.UNKNOWN);
+            unknownAnswers += unknown.size();
             if (on.size() > 1) {
                 overlaps.add(t + ": running on " + on);
+            } else if (on.size() == 1 && !unknown.isEmpty()) {
+                overlaps.add(t + ": running on " + on + "; libvirt on " + unknown + " did not answer within "
+                        + CALL_LIMIT + " (it may have run there too)");
             }
             if (on.isEmpty()) {
                 longestNotRunning = Math.max(longestNotRunning, Duration.between(lastRunning, t).toMillis());
@@ -166,6 +280,10 @@ public final class QemuWatch implements AutoCloseable {
             }
             sleep(SAMPLE_MS);
         }
+    }
+
+    private static List<String> hostsWhere(Map<String, Seen> seen, Seen what) {
+        return seen.entrySet().stream().filter(e -> e.getValue() == what).map(Map.Entry::getKey).toList();
     }
 
     private void poke() {
@@ -192,7 +310,8 @@ public final class QemuWatch implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
-        states.join(2000);
+        states.interrupt();
+        states.join(CALL_LIMIT.toMillis() + 2000);
         pokes.join(2000);
         calls.shutdownNow();
         libvirt.values().forEach(c -> {
