@@ -80,6 +80,11 @@ final class Arrivals {
         });
     }
 
+    /** Whether {@code g} is migrating here (its record named this host its target at the last step). */
+    boolean expects(String g) {
+        return expected.contains(g);
+    }
+
     private void resumeIfPaused(String g, VmResource vm) {
         DomainState s = domains.monitor(DomainSpecs.of(vm), TIMEOUT);
         if (!s.isRunning() || !s.paused()) {

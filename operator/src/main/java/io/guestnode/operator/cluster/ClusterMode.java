@@ -99,15 +99,15 @@ public final class ClusterMode implements AutoCloseable {
         this.fence = new SelfFence(local);
         this.watchdog = watchdog;
         this.all = all;
-        this.member = new HostMember(zk);
+        Holds holds = Holds.fromSystem();
+        this.arrivals = new Arrivals(domains, local, g -> zk.onRecordChange(g, this::stepNow), holds);
+        this.member = new HostMember(zk, holds, arrivals::expects);
         this.history = new HistoryKeeper(zk);
         this.leader = new LeaderStep(zk);
         this.agreement = new DefinitionsAgreement(zk, shared, all);
         this.leaderZnode = zk.leader();
         this.relocations = new Relocations(zk, domains);
-        Holds holds = Holds.fromSystem();
         this.migrations = new Migrations(zk, domains, this::stepNow, holds);
-        this.arrivals = new Arrivals(domains, local, g -> zk.onRecordChange(g, this::stepNow), holds);
         this.hostOverrides = new HostOverridesDoc(zk.document("host-overrides"));
         this.takeover = new TakeoverCheck(zk, local, this::release, this::share);
         zk.join(agreement.facts());

@@ -20,6 +20,11 @@ final class Holds {
     enum Step {
         /** The source, once libvirt returned and before it hands the guest over. */
         BEFORE_HANDOVER("before-handover"),
+        /**
+         * The target, once its source handed the guest over (it runs here, paused, and the record names this host)
+         * and before it claims it.
+         */
+        BEFORE_CLAIM("before-claim"),
         /** The target, once it claimed the guest and before it resumes it. */
         BEFORE_RESUME("before-resume");
 

@@ -54,8 +54,18 @@ public final class HostMember {
     /** Guests whose claim this session made or confirmed: it stays this session's until the session ends. */
     private final Set<String> confirmed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private final Holds holds;
+    /** Guests migrating here, as far as this host's arrivals know (a test hook holds their claim). */
+    private final java.util.function.Predicate<String> arriving;
+
     public HostMember(Coordination zk) {
+        this(zk, new Holds(Optional.empty()), g -> false);
+    }
+
+    HostMember(Coordination zk, Holds holds, java.util.function.Predicate<String> arriving) {
         this.zk = zk;
+        this.holds = holds;
+        this.arriving = arriving;
     }
 
     /**
@@ -103,6 +113,9 @@ public final class HostMember {
                     destroy.add(g);
                 }
             } else if (mine && (newClaims || running)) {
+                if (r.get().value().phase() == GuestRecord.Phase.PLACED && arriving.test(g)) {
+                    holds.at(Holds.Step.BEFORE_CLAIM, g); // handed over here after its migration, not yet claimed
+                }
                 claim(g, r.get(), running).ifPresentOrElse(held::add, () -> {
                     if (running) {
                         destroy.add(g);

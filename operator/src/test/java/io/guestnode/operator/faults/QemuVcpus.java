@@ -25,6 +25,7 @@ final class QemuVcpus {
     private final String domain;
     private final Map<String, List<Path>> threads = new ConcurrentHashMap<>();
     private final Map<String, Long> searched = new ConcurrentHashMap<>();
+    private volatile String lastSearch = "none";
 
     QemuVcpus(String domain) {
         this.domain = domain;
@@ -72,6 +73,7 @@ final class QemuVcpus {
     /** The schedstat files of the vCPU threads of the domain's QEMU in {@code init}'s PID namespace. */
     private List<Path> search(long init) {
         List<Path> out = new ArrayList<>();
+        lastSearch = "";
         try {
             String ns = Files.readSymbolicLink(Path.of("/proc", Long.toString(init), "ns", "pid")).toString();
             try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
@@ -79,21 +81,32 @@ final class QemuVcpus {
                     if (!qemuOfDomain(p, ns)) {
                         continue;
                     }
+                    List<String> names = new ArrayList<>();
                     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(p.resolve("task"))) {
                         for (Path t : tasks) {
-                            String comm = Files.readString(t.resolve("comm"));
+                            String comm = Files.readString(t.resolve("comm")).trim();
+                            names.add(comm);
                             if (comm.startsWith("CPU ") || comm.contains("CPUs/")) { // "CPU 0/TCG", "ALL CPUs/TCG"
                                 out.add(t.resolve("schedstat"));
                             }
                         }
                     }
-                    return out;
+                    lastSearch = "process " + p.getFileName() + " in " + ns + ", threads " + names;
                 }
             }
         } catch (IOException | RuntimeException e) {
+            lastSearch = "search failed: " + e;
             return List.of();
         }
+        if (out.isEmpty() && !lastSearch.startsWith("process")) {
+            lastSearch = "no process of " + domain + " in the PID namespace of " + init;
+        }
         return out;
+    }
+
+    /** What the last search found, for a failure's message. */
+    String lastSearch() {
+        return lastSearch;
     }
 
     private boolean qemuOfDomain(Path proc, String ns) {

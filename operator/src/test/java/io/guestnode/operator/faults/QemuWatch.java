@@ -72,6 +72,8 @@ public final class QemuWatch implements AutoCloseable {
     private volatile long longestSilence;
     private volatile long unknownAnswers;
     private volatile String lastUnanswered = "none";
+    /** Each host's last answer, with where it came from. */
+    private final Map<String, String> explained = new ConcurrentHashMap<>();
     private final Thread states;
     private final Thread pokes;
 
@@ -98,6 +100,11 @@ public final class QemuWatch implements AutoCloseable {
     public void reset() {
         longestNotRunning = 0;
         longestSilence = 0;
+    }
+
+    /** Each host's last answer and where it came from (libvirt, or the kernel when libvirt did not answer). */
+    public Map<String, String> explained() {
+        return Map.copyOf(explained);
     }
 
     /** Every sample where the guest ran, or may have run, on two hosts at once. */
@@ -155,8 +162,9 @@ public final class QemuWatch implements AutoCloseable {
         long began = System.nanoTime();
         for (String h : hosts) {
             OptionalLong init = init(h);
-            before.put(h, init.isEmpty() ? QemuVcpus.NONE : vcpus.nanos(h, init.getAsLong(), false));
-            asked.put(h, calls.submit(() -> seen(h, before.get(h), began)));
+            long vcpu = init.isEmpty() ? QemuVcpus.NONE : vcpus.nanos(h, init.getAsLong(), false);
+            before.put(h, vcpu);
+            asked.put(h, calls.submit(() -> seen(h, vcpu, began)));
         }
         long deadline = System.nanoTime() + CALL_LIMIT.toNanos();
         Map<String, Seen> out = new LinkedHashMap<>();
@@ -186,13 +194,17 @@ public final class QemuWatch implements AutoCloseable {
         try {
             Domain d = connect(host, init.getAsLong()).domainLookupByName(domain);
             try {
-                return d.getInfo().state == DomainInfo.DomainState.VIR_DOMAIN_RUNNING ? Seen.RUNNING
-                        : Seen.NOT_RUNNING;
+                DomainInfo.DomainState state = d.getInfo().state;
+                explained.put(host, "libvirt (init " + init.getAsLong() + "): " + state);
+                return state == DomainInfo.DomainState.VIR_DOMAIN_RUNNING ? Seen.RUNNING : Seen.NOT_RUNNING;
             } finally {
                 d.free();
             }
+        } catch (NotItsLibvirt e) {
+            return unanswered(host, vcpuBefore, began, e.getMessage());
         } catch (LibvirtException e) {
             if (noDomain(e)) {
+                explained.put(host, "libvirt (init " + init.getAsLong() + "): no such domain");
                 return Seen.NOT_RUNNING;
             }
             forget(host);
@@ -221,7 +233,9 @@ public final class QemuWatch implements AutoCloseable {
         }
         long after = vcpus.nanos(host, init.getAsLong(), true);
         Seen s = after == vcpuBefore ? Seen.NOT_RUNNING : Seen.UNKNOWN;
-        lastUnanswered = host + " (" + why + "): vCPU time " + vcpuBefore + " -> " + after + " ns, read " + s;
+        lastUnanswered = host + " (" + why + "): vCPU time " + vcpuBefore + " -> " + after + " ns, read " + s
+                + " (kernel: " + vcpus.lastSearch() + ")";
+        explained.put(host, "unanswered: " + lastUnanswered);
         return s;
     }
 
@@ -240,14 +254,31 @@ public final class QemuWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code host}'s libvirt. While a host boots, its own /run/libvirt is not mounted yet and the same path leads to
+     * this machine's libvirtd: a connection counts only once the daemon's host name (its UTS namespace's) is the
+     * host's. Throws when it is not, or not yet.
+     */
     private Connect connect(String host, long init) throws LibvirtException {
         String key = host + "@" + init;
         Connect c = libvirt.get(key);
         if (c == null) {
             c = new Connect("qemu+unix:///system?socket=/proc/" + init + "/root/run/libvirt/libvirt-sock-ro", true);
+            String name = c.getHostName();
+            if (!host.equals(name)) {
+                c.close();
+                throw new NotItsLibvirt(host + "'s socket led to the libvirtd of " + name);
+            }
             libvirt.put(key, c);
         }
         return c;
+    }
+
+    /** A libvirtd that is not the host's own answered (the host is still booting). */
+    static final class NotItsLibvirt extends RuntimeException {
+        NotItsLibvirt(String why) {
+            super(why);
+        }
     }
 
     /** Drops {@code host}'s connections: the next call connects anew. */
