@@ -33,10 +33,7 @@ final class StopReasons {
         for (OrderRule o : d.orders()) {
             if (o.kind() == OrderRule.Kind.MANDATORY && (o.then().equals(r.id()) || o.then().equals(unit))
                     && !runsAfter(d, after, o.first())) {
-                // named when it is itself assigned to a guest node that will not be up; other chains are not told
-                return unassignedByGuest(d, before, after, moves, o.first())
-                        ? "due to unrunnable " + o.first() + (d.group(o.first()).isPresent() ? " running" : " start")
-                        : "due to node availability";
+                return afterPredecessor(d, before, after, moves, o.first(), members, r);
             }
         }
         Optional<String> assigned = assigned(d, before, members, unit, from);
@@ -48,25 +45,53 @@ final class StopReasons {
                 : "due to unrunnable " + g + " start";
     }
 
-    /** Whether a predecessor (a service or a group) stays stopped only because the guest node it goes to is not up. */
-    private static boolean unassignedByGuest(Definitions d, ObservedState before, ObservedState after, Moves moves,
-                                             String first) {
+    /**
+     * The reason of a service that stops because its mandatory predecessor {@code first} starts nowhere. A
+     * predecessor assigned to a guest node that will not be up makes the start of every member unrunnable ("due to
+     * unrunnable rsc5 start", "grp1 running"); a predecessor assigned nowhere makes the stop of the first member
+     * required by its start, and each next member's by the stop of the one before it ("due to required rsc3 start",
+     * "due to required rsc4 stop"). Longer chains are not told.
+     */
+    private static String afterPredecessor(Definitions d, ObservedState before, ObservedState after, Moves moves,
+                                           String first, List<Service> members, Service r) {
+        Fate f = fate(d, before, after, moves, first);
+        if (f == Fate.ON_A_GUEST_NOT_UP) {
+            return "due to unrunnable " + first + (d.group(first).isPresent() ? " running" : " start");
+        }
+        if (f == Fate.NOWHERE && d.service(first).isPresent()) {
+            int i = members.indexOf(r);
+            return i <= 0 ? "due to required " + first + " start" : "due to required " + members.get(i - 1).id()
+                    + " stop";
+        }
+        return "due to node availability";
+    }
+
+    /** Where Pacemaker assigns a predecessor that starts nowhere. */
+    private enum Fate { ON_A_GUEST_NOT_UP, NOWHERE, OTHER }
+
+    private static Fate fate(Definitions d, ObservedState before, ObservedState after, Moves moves, String first) {
         Optional<Service> s = d.service(first).or(() -> d.group(first).flatMap(g -> g.members().stream().findFirst())
                 .flatMap(d::service));
         if (s.isEmpty() || d.cloneHolding(s.get().id()).isPresent()) {
-            return false;
+            return Fate.OTHER;
         }
         String unit = s.get().group().orElse(s.get().id());
         List<Service> members = d.group(unit).map(g -> g.members().stream().map(d::service)
                 .flatMap(Optional::stream).toList()).orElse(List.of(s.get()));
-        if (members.stream().anyMatch(m -> m.meta().targetRole() == TargetRole.STOPPED || stopsOnFailure(before, m))
-                || d.orders().stream().anyMatch(o -> o.then().equals(unit) || o.then().equals(s.get().id()))) {
-            return false;
+        if (members.stream().anyMatch(m -> m.meta().targetRole() == TargetRole.STOPPED || stopsOnFailure(before, m))) {
+            return Fate.NOWHERE;
+        }
+        if (d.orders().stream().anyMatch(o -> o.then().equals(unit) || o.then().equals(s.get().id()))) {
+            return Fate.OTHER;
         }
         String from = before.servicesOf(s.get().id()).entrySet().stream().filter(e -> e.getValue().active())
                 .map(e -> e.getKey().node()).findFirst().orElse("");
         Optional<String> g = assigned(d, before, members, unit, from);
-        return g.isPresent() && !moves.fenced().containsKey(g.get()) && !after.connection(g.get()).up();
+        if (g.isEmpty()) {
+            return Fate.NOWHERE;
+        }
+        return moves.fenced().containsKey(g.get()) || after.connection(g.get()).up() ? Fate.OTHER
+                : Fate.ON_A_GUEST_NOT_UP;
     }
 
     /** A failure whose on-fail is stop leaves a service stopped: Pacemaker assigns it nowhere. */
