@@ -266,26 +266,45 @@ class QemuMigrationIT {
         powerCycle(from);
     }
 
-    @Test
-    @Order(5)
-    void theSourcePoweredOffAfterLibvirtMigratedItButBeforeTheHandoverTheGuestRunsOnce() throws Exception {
+    /** What a test checks in the window a migration is held in, before the held host is powered off. */
+    interface Window {
+        /** @return the epoch the guest's recovery must exceed */
+        long check(String from, String to, long epochBefore) throws Exception;
+    }
+
+    /**
+     * Moves the guest to another host with the migration held at {@code step} on its source or its target
+     * ({@code onSource}), checks that window, powers the held host off, and waits for the guest to be recovered
+     * elsewhere, never on two hosts; then powers that host on again.
+     */
+    static void poweredOffWhileHeld(String step, boolean onSource, String what, Window window) throws Exception {
         String from = CLUSTER.where(QEMU);
         String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
+        String held = onSource ? from : to;
         long epoch = CLUSTER.record(QEMU).epoch();
-        long before = logLines(from);
-        hold("before-handover", true);
+        long before = logLines(held);
+        hold(step, true);
         try {
             Instant t0 = Instant.now();
             assertEquals(0, CLUSTER.cli(to, "move", QEMU, to).exitCode());
-            awaitLog(from, QEMU + ": held before-handover", before, Duration.ofSeconds(60));
+            awaitLog(held, QEMU + ": held " + step, before, Duration.ofSeconds(60));
+            long exceed = window.check(from, to, epoch);
+            assertEquals(0, MultiHostIT.lab("power-off", held).exitCode());
+            recovered(held, exceed, t0, (onSource ? "source " : "target ") + held + " powered off " + what);
+        } finally {
+            hold(step, false);
+        }
+        powerCycle(held);
+    }
+
+    @Test
+    @Order(5)
+    void theSourcePoweredOffAfterLibvirtMigratedItButBeforeTheHandoverTheGuestRunsOnce() throws Exception {
+        poweredOffWhileHeld("before-handover", true, "before its handover", (from, to, epoch) -> {
             assertFalse(watch.definedOn(from), "libvirt moved it: nothing left on " + from);
             assertEquals(GuestRecord.Phase.MIGRATING, CLUSTER.record(QEMU).phase(), "not handed over");
-            assertEquals(0, MultiHostIT.lab("power-off", from).exitCode());
-            recovered(from, epoch, t0, "source " + from + " powered off before its handover");
-        } finally {
-            hold("before-handover", false);
-        }
-        powerCycle(from);
+            return epoch;
+        });
     }
 
     /**
@@ -295,48 +314,25 @@ class QemuMigrationIT {
     @Test
     @Order(6)
     void theTargetPoweredOffAfterTheHandoverButBeforeItsClaimTheGuestRunsOnce() throws Exception {
-        String from = CLUSTER.where(QEMU);
-        String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
-        long epoch = CLUSTER.record(QEMU).epoch();
-        long before = logLines(to);
-        hold("before-claim", true);
-        try {
-            Instant t0 = Instant.now();
-            assertEquals(0, CLUSTER.cli(to, "move", QEMU, to).exitCode());
-            awaitLog(to, QEMU + ": held before-claim", before, Duration.ofSeconds(60));
+        poweredOffWhileHeld("before-claim", false, "after the handover, before its claim", (from, to, epoch) -> {
             GuestRecord r = CLUSTER.record(QEMU);
             assertEquals(Optional.of(to), r.owner(), "handed over to the target: " + r);
             assertEquals(GuestRecord.Phase.PLACED, r.phase(), "handed over, not yet claimed: " + r);
             assertEquals(epoch, r.epoch(), "no claim since its source's: " + r);
             assertFalse(watch.definedOn(from), "nothing left on the source " + from);
-            assertEquals(0, MultiHostIT.lab("power-off", to).exitCode());
-            recovered(to, epoch, t0, "target " + to + " powered off after the handover, before its claim");
-        } finally {
-            hold("before-claim", false);
-        }
-        powerCycle(to);
+            return epoch;
+        });
     }
 
     @Test
     @Order(7)
     void theTargetPoweredOffAfterItOwnsTheGuestButBeforeItResumedItTheGuestRunsOnce() throws Exception {
-        String from = CLUSTER.where(QEMU);
-        String to = HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
-        long before = logLines(to);
-        hold("before-resume", true);
-        try {
-            Instant t0 = Instant.now();
-            assertEquals(0, CLUSTER.cli(to, "move", QEMU, to).exitCode());
-            awaitLog(to, QEMU + ": held before-resume", before, Duration.ofSeconds(60));
+        poweredOffWhileHeld("before-resume", false, "before it resumed the guest", (from, to, epoch) -> {
             GuestRecord r = CLUSTER.record(QEMU);
             assertEquals(Optional.of(to), r.owner(), "the target owns it: " + r);
             assertFalse(watch.definedOn(from), "nothing left on the source " + from);
-            assertEquals(0, MultiHostIT.lab("power-off", to).exitCode());
-            recovered(to, r.epoch(), t0, "target " + to + " powered off before it resumed the guest");
-        } finally {
-            hold("before-resume", false);
-        }
-        powerCycle(to);
+            return r.epoch();
+        });
     }
 
     @Test
