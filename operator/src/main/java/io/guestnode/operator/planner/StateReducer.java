@@ -54,7 +54,7 @@ public final class StateReducer {
             case Event.ActionFinished f -> {
                 m.inFlight.remove(f.action().key());
                 slotAfter(d, m, f);
-                finished(d, m, f, now);
+                ActionOutcomes.finished(d, m, f, now);
             }
             case Event.VmSeen v -> vmSeen(d, o, m, v, now);
             case Event.MonitorResult r -> monitor(d, m, r, now);
@@ -83,150 +83,6 @@ public final class StateReducer {
             case Action.Connect c -> d.vmOfNode(c.node()).ifPresent(v ->
                     m.inFlight.remove(Action.SLOT_PREFIX + "vm:" + v.id()));
             default -> m.inFlight.remove(Action.SLOT_PREFIX + f.action().key());
-        }
-    }
-
-    private static void finished(Definitions d, ObservedState.Mutable m, Event.ActionFinished f, Instant now) {
-        String host = d.hostNode();
-        switch (f.action()) {
-            case Action.StartVm a -> {
-                if (f.ok()) {
-                    m.vms.put(a.vm(), new Vm(VmStatus.RUNNING, "started", now));
-                } else if (overload(f)) {
-                    m.vms.put(a.vm(), m.vms.getOrDefault(a.vm(), Vm.UNKNOWN).deferred(f.reason(), now));
-                } else {
-                    fail(m, a.vm(), host, Score.INFINITY, "start", 0, f, "restart", now);
-                }
-            }
-            case Action.StopVm a -> {
-                if (f.ok()) {
-                    m.vms.put(a.vm(), new Vm(VmStatus.STOPPED, "stopped", now));
-                    m.connections.put(a.node(), new Connection(false, now));
-                    m.eraseServices(a.node());
-                } else if (overload(f)) {
-                    m.vms.put(a.vm(), m.vms.getOrDefault(a.vm(), Vm.UNKNOWN).deferred(f.reason(), now));
-                    m.connections.put(a.node(), new Connection(false, now));
-                } else {
-                    fail(m, a.vm(), host, 1, "stop", 0, f, "fence", now);
-                    m.guests.put(a.node(), m.guest(a.node()).unclean(UncleanCause.SETTLED_BY_FENCE, "stop of " + a.vm() + " failed"));
-                }
-            }
-            case Action.Fence a -> {
-                if (f.ok()) {
-                    m.vms.put(a.vm(), new Vm(VmStatus.STOPPED, "fenced", now));
-                    fenced(m, a.node(), now);
-                } else {
-                    m.guests.put(a.node(), m.guest(a.node()).fenceFailed(f.reason(), now.plus(FENCE_RETRY)));
-                }
-            }
-            case Action.Connect a -> {
-                if (f.ok()) {
-                    m.connections.put(a.node(), new Connection(true, now));
-                    m.reconnected(a.node(), now);
-                } else {
-                    m.connections.put(a.node(), new Connection(false, now));
-                    fail(m, a.node(), host, Score.INFINITY, "start", 0, f, "restart-container", now);
-                    m.guests.put(a.node(), m.guest(a.node()).unclean(UncleanCause.SETTLED_BY_FENCE, "connection failed to start: " + f.reason()));
-                }
-            }
-            case Action.Disconnect a -> m.connections.put(a.node(), new Connection(false, now));
-            case Action.Probe a -> {
-                if (notConnected(f)) {
-                    sessionGone(m, f.action().lane());
-                    return;
-                }
-                if (!f.ok() || (f.rc() != 0 && f.rc() != 7)) {
-                    m.services.put(new ResourceNode(a.service(), a.node()),
-                            new Observed.Service(ServiceStatus.FAILED, Set.of(), now));
-                    fail(m, a.service(), a.node(), 1, "monitor", 0, f, policy(d, a.service(), "monitor", 0), now);
-                } else {
-                    // found stopped where it was to restart (its guest came back after a fence): it keeps its place
-                    ResourceNode k = new ResourceNode(a.service(), a.node());
-                    boolean restarting = f.rc() == 7 && m.services.get(k) != null && m.services.get(k).restarting();
-                    m.services.put(k, new Observed.Service(f.rc() == 0 ? ServiceStatus.RUNNING : ServiceStatus.STOPPED,
-                            Set.of(), now, restarting));
-                }
-            }
-            case Action.StartService a -> {
-                if (notConnected(f)) {
-                    sessionGone(m, f.action().lane());
-                    return;
-                }
-                ResourceNode k = new ResourceNode(a.service(), a.node());
-                if (f.ok() && f.rc() == 0) {
-                    m.services.put(k, new Observed.Service(ServiceStatus.RUNNING, Set.of(), now));
-                    // running here now: where it was to restart elsewhere holds no place any more
-                    for (var e : m.services.entries(ResourceNode.first(a.service()), ResourceNode.after(a.service()))) {
-                        if (e.getValue().restarting()) {
-                            Observed.Service was = e.getValue();
-                            m.services.put(e.getKey(), new Observed.Service(was.status(), was.monitors(), was.since()));
-                        }
-                    }
-                } else {
-                    m.services.put(k, new Observed.Service(ServiceStatus.FAILED, Set.of(), now));
-                    // start-failure-is-fatal: the service may not start in this guest node again until cleanup
-                    String policy = policy(d, a.service(), "start", 0);
-                    fail(m, a.service(), a.node(), Score.INFINITY, "start", 0, f, policy, now);
-                    if (policy.equals("fence")) {
-                        m.guests.put(a.node(), m.guest(a.node()).unclean(UncleanCause.SETTLED_BY_FENCE, a.service() + " failed to start (on-fail=fence)"));
-                    }
-                }
-            }
-            case Action.StopService a -> {
-                if (notConnected(f)) {
-                    sessionGone(m, f.action().lane());
-                    return;
-                }
-                ResourceNode k = new ResourceNode(a.service(), a.node());
-                if (f.ok() && (f.rc() == 0 || f.rc() == 7)) {
-                    m.services.put(k, new Observed.Service(ServiceStatus.STOPPED, Set.of(), now, a.restart()));
-                } else {
-                    String policy = policy(d, a.service(), "stop", 0);
-                    m.services.put(k, new Observed.Service(ServiceStatus.STOP_FAILED, Set.of(), now));
-                    fail(m, a.service(), a.node(), Score.INFINITY, "stop", 0, f, policy, now);
-                    if (!policy.equals("block") && !policy.equals("ignore")) {
-                        m.guests.put(a.node(), m.guest(a.node()).unclean(UncleanCause.SETTLED_BY_FENCE, "stop of " + a.service() + " failed"));
-                    }
-                }
-            }
-            case Action.StartMonitor a -> {
-                if (notConnected(f)) {
-                    sessionGone(m, f.action().lane());
-                    return;
-                }
-                ResourceNode k = new ResourceNode(a.service(), a.node());
-                Observed.Service cur = m.services.get(k);
-                if (cur == null) {
-                    return;
-                }
-                if (f.ok() && f.rc() == 0) {
-                    m.services.put(k, cur.withMonitor(a.interval().toMillis()));
-                } else {
-                    monitorFailed(d, m, a.service(), a.node(), a.interval().toMillis(), f.rc(), f.status(),
-                            f.reason(), now);
-                }
-            }
-        }
-    }
-
-    /** libvirt could not take the call (unreachable, or overloaded): no fault of the guest. */
-    static boolean overload(Event.ActionFinished f) {
-        return !f.ok() && OVERLOAD.equals(f.status());
-    }
-
-    private static boolean notConnected(Event.ActionFinished f) {
-        return !f.ok() && NOT_CONNECTED.equals(f.status());
-    }
-
-    /**
-     * An action on a guest found no session although its connection is up: the session was lost and its report
-     * (checked against libvirt first) is on its way. Until it arrives nothing more is sent there, rather than the same
-     * actions failing again at every plan.
-     */
-    private static void sessionGone(ObservedState.Mutable m, String node) {
-        Connection c = m.connections.getOrDefault(node, Connection.DOWN);
-        if (c.up() && !c.sessionGone()) {
-            m.connections.put(node, new Connection(true, c.since(), true));
         }
     }
 
@@ -288,7 +144,7 @@ public final class StateReducer {
         monitorFailed(d, m, r.service(), r.node(), r.intervalMs(), r.rc(), r.status(), r.reason(), now);
     }
 
-    private static void monitorFailed(Definitions d, ObservedState.Mutable m, String svc, String node, long interval,
+    static void monitorFailed(Definitions d, ObservedState.Mutable m, String svc, String node, long interval,
                                       int rc, String status, String reason, Instant now) {
         String policy = policy(d, svc, "monitor", interval);
         // a monitor that finds it stopped behind our back is a failure too (Pacemaker counts it)
@@ -378,7 +234,7 @@ public final class StateReducer {
      * to be recovered there once the guest is back, as Pacemaker recovers the resources of a failed container; a
      * guest fenced for a failed stop inside it (or by the operator) is no place to return to in that same recovery.
      */
-    private static void fenced(ObservedState.Mutable m, String node, Instant now) {
+    static void fenced(ObservedState.Mutable m, String node, Instant now) {
         Guest g = m.guest(node);
         boolean guestFailed = !g.unclean() || g.cause() == UncleanCause.GUEST_FAILED;
         int n = g.lastFenceAt().plus(CRASH_LOOP_WINDOW).isAfter(now) ? g.recoveries() + 1 : 1;
@@ -392,7 +248,7 @@ public final class StateReducer {
         }
     }
 
-    private static void fail(ObservedState.Mutable m, String resource, String node, long add, String op, long interval,
+    static void fail(ObservedState.Mutable m, String resource, String node, long add, String op, long interval,
                              Event.ActionFinished f, String policy, Instant now) {
         ResourceNode k = new ResourceNode(resource, node);
         Failure prev = m.failures.get(k);
