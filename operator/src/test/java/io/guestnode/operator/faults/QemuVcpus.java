@@ -3,10 +3,12 @@ package io.guestnode.operator.faults;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class QemuVcpus {
     /** No QEMU process of the domain on that host. */
     static final long NONE = -1;
+    /** The processes could not be searched: nothing can be said. */
+    static final long FAILED = -2;
     /** How often a host without the process is searched again (a search reads every process's command line). */
     private static final long SEARCH_MS = 300;
 
@@ -32,8 +36,10 @@ final class QemuVcpus {
     }
 
     /**
-     * The vCPU time of the domain's QEMU on {@code host} (its namespaces' init {@code init}), or {@link #NONE}. A host
-     * where it was not found is searched again at most every {@link #SEARCH_MS}, unless {@code searchNow}.
+     * The vCPU time of the domain's QEMU on {@code host} (its namespaces' init {@code init}); {@link #NONE} when no
+     * QEMU of it is there; {@link #FAILED} when that cannot be told (the processes could not be searched, or its QEMU
+     * was found without vCPU threads to read). A host where it was not found is searched again at most every
+     * {@link #SEARCH_MS}, unless {@code searchNow}.
      */
     long nanos(String host, long init, boolean searchNow) {
         List<Path> known = threads.get(host);
@@ -42,7 +48,7 @@ final class QemuVcpus {
             if (t.isPresent()) {
                 return t.getAsLong();
             }
-            threads.remove(host);
+            threads.remove(host); // that QEMU is gone
         }
         long now = System.currentTimeMillis();
         Long last = searched.get(host);
@@ -50,12 +56,15 @@ final class QemuVcpus {
             return NONE;
         }
         searched.put(host, now);
-        List<Path> found = search(init);
+        Optional<List<Path>> found = search(init);
         if (found.isEmpty()) {
+            return FAILED;
+        }
+        if (found.get().isEmpty()) {
             return NONE;
         }
-        threads.put(host, found);
-        return read(found).orElse(NONE);
+        threads.put(host, found.get());
+        return read(found.get()).orElse(NONE);
     }
 
     private static OptionalLong read(List<Path> schedstats) {
@@ -70,10 +79,13 @@ final class QemuVcpus {
         return OptionalLong.of(sum);
     }
 
-    /** The schedstat files of the vCPU threads of the domain's QEMU in {@code init}'s PID namespace. */
-    private List<Path> search(long init) {
+    /**
+     * The schedstat files of the vCPU threads of the domain's QEMU processes in {@code init}'s PID namespace: empty
+     * when there is none; absent when the search failed or found a QEMU of it without vCPU threads.
+     */
+    private Optional<List<Path>> search(long init) {
         List<Path> out = new ArrayList<>();
-        lastSearch = "";
+        lastSearch = "no process of " + domain + " in the PID namespace of " + init;
         try {
             String ns = Files.readSymbolicLink(Path.of("/proc", Long.toString(init), "ns", "pid")).toString();
             try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
@@ -82,26 +94,34 @@ final class QemuVcpus {
                         continue;
                     }
                     List<String> names = new ArrayList<>();
+                    int before = out.size();
                     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(p.resolve("task"))) {
                         for (Path t : tasks) {
-                            String comm = Files.readString(t.resolve("comm")).trim();
+                            String comm;
+                            try {
+                                comm = Files.readString(t.resolve("comm")).trim();
+                            } catch (NoSuchFileException e) {
+                                continue; // a thread that ended meanwhile
+                            }
                             names.add(comm);
                             if (comm.startsWith("CPU ") || comm.contains("CPUs/")) { // "CPU 0/TCG", "ALL CPUs/TCG"
                                 out.add(t.resolve("schedstat"));
                             }
                         }
+                    } catch (NoSuchFileException e) {
+                        continue; // the process ended meanwhile
                     }
                     lastSearch = "process " + p.getFileName() + " in " + ns + ", threads " + names;
+                    if (out.size() == before) {
+                        return Optional.empty(); // a QEMU of it whose vCPUs cannot be read: nothing can be told
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
             lastSearch = "search failed: " + e;
-            return List.of();
+            return Optional.empty();
         }
-        if (out.isEmpty() && !lastSearch.startsWith("process")) {
-            lastSearch = "no process of " + domain + " in the PID namespace of " + init;
-        }
-        return out;
+        return Optional.of(out);
     }
 
     /** What the last search found, for a failure's message. */
@@ -109,12 +129,13 @@ final class QemuVcpus {
         return lastSearch;
     }
 
-    private boolean qemuOfDomain(Path proc, String ns) {
+    /** Whether {@code proc} is a QEMU of the domain in the PID namespace {@code ns}; one that ended meanwhile is not. */
+    private boolean qemuOfDomain(Path proc, String ns) throws IOException {
         try {
             String cmd = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
             return cmd.contains("guest=" + domain + ",")
                     && Files.readSymbolicLink(proc.resolve("ns").resolve("pid")).toString().equals(ns);
-        } catch (IOException | RuntimeException e) {
+        } catch (NoSuchFileException e) {
             return false;
         }
     }

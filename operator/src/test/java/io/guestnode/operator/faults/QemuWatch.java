@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -131,12 +130,12 @@ public final class QemuWatch implements AutoCloseable {
     /** Whether {@code host}'s libvirt has the domain defined (running or not); fails when it cannot say. */
     public boolean definedOn(String host) throws InterruptedException {
         Future<Boolean> f = calls.submit(() -> {
-            OptionalLong init = init(host);
-            if (init.isEmpty()) {
-                throw new IllegalStateException(host + " is powered off");
+            long init = init(host);
+            if (init < 0) {
+                throw new IllegalStateException(host + (init == OFF ? " is powered off" : ": its init.pid is unreadable"));
             }
             try {
-                connect(host, init.getAsLong()).domainLookupByName(domain).free();
+                connect(host, init).domainLookupByName(domain).free();
                 return true;
             } catch (LibvirtException e) {
                 if (noDomain(e)) {
@@ -161,8 +160,8 @@ public final class QemuWatch implements AutoCloseable {
         Map<String, Long> before = new java.util.HashMap<>();
         long began = System.nanoTime();
         for (String h : hosts) {
-            OptionalLong init = init(h);
-            long vcpu = init.isEmpty() ? QemuVcpus.NONE : vcpus.nanos(h, init.getAsLong(), false);
+            long init = init(h);
+            long vcpu = init < 0 ? QemuVcpus.NONE : vcpus.nanos(h, init, false);
             before.put(h, vcpu);
             asked.put(h, calls.submit(() -> seen(h, vcpu, began)));
         }
@@ -187,16 +186,16 @@ public final class QemuWatch implements AutoCloseable {
      * that answers with an error other than "no such domain" leaves it to the kernel ({@link #unanswered}).
      */
     private Seen seen(String host, long vcpuBefore, long began) {
-        OptionalLong init = init(host);
-        if (init.isEmpty()) {
-            return Seen.NOT_RUNNING;
+        long init = init(host);
+        if (init < 0) {
+            return byInit(host, init);
         }
         try {
-            Domain d = connect(host, init.getAsLong()).domainLookupByName(domain);
+            Domain d = connect(host, init).domainLookupByName(domain);
             try {
                 DomainInfo.DomainState state = d.getInfo().state;
-                explained.put(host, "libvirt (init " + init.getAsLong() + "): " + state);
-                return state == DomainInfo.DomainState.VIR_DOMAIN_RUNNING ? Seen.RUNNING : Seen.NOT_RUNNING;
+                explained.put(host, "libvirt (init " + init + "): " + state);
+                return of(state);
             } finally {
                 d.free();
             }
@@ -204,7 +203,7 @@ public final class QemuWatch implements AutoCloseable {
             return unanswered(host, vcpuBefore, began, e.getMessage());
         } catch (LibvirtException e) {
             if (noDomain(e)) {
-                explained.put(host, "libvirt (init " + init.getAsLong() + "): no such domain");
+                explained.put(host, "libvirt (init " + init + "): no such domain");
                 return Seen.NOT_RUNNING;
             }
             forget(host);
@@ -227,12 +226,12 @@ public final class QemuWatch implements AutoCloseable {
                 return Seen.UNKNOWN;
             }
         }
-        OptionalLong init = init(host);
-        if (init.isEmpty()) {
-            return Seen.NOT_RUNNING;
+        long init = init(host);
+        if (init < 0) {
+            return byInit(host, init);
         }
-        long after = vcpus.nanos(host, init.getAsLong(), true);
-        Seen s = after == vcpuBefore ? Seen.NOT_RUNNING : Seen.UNKNOWN;
+        long after = vcpus.nanos(host, init, true);
+        Seen s = after == vcpuBefore && after != QemuVcpus.FAILED ? Seen.NOT_RUNNING : Seen.UNKNOWN;
         lastUnanswered = host + " (" + why + "): vCPU time " + vcpuBefore + " -> " + after + " ns, read " + s
                 + " (kernel: " + vcpus.lastSearch() + ")";
         explained.put(host, "unanswered: " + lastUnanswered);
@@ -243,15 +242,51 @@ public final class QemuWatch implements AutoCloseable {
         return e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN;
     }
 
-    /** The pid of {@code host}'s namespaces' init while it lives; empty once the host is powered off. */
-    static OptionalLong init(String host) {
+    /** {@link #init}: the host is powered off (its init is gone), or being powered on (its file not written yet). */
+    static final long OFF = -1;
+    /** {@link #init}: the file that names the host's init cannot be read. */
+    static final long UNREADABLE = -2;
+
+    /**
+     * The pid of {@code host}'s namespaces' init while it lives; {@link #OFF} when it is gone, or while the host is
+     * powered on anew (the lab writes the file once the host's namespaces exist, before anything is defined in
+     * them); {@link #UNREADABLE} when the file cannot be read or holds no pid.
+     */
+    static long init(String host) {
+        String text;
         try {
-            long pid = Long.parseLong(Files.readString(LAB_HOSTS.resolve(host).resolve("init.pid")).trim());
-            return Files.exists(Path.of("/proc", Long.toString(pid), "ns")) ? OptionalLong.of(pid)
-                    : OptionalLong.empty();
-        } catch (IOException | NumberFormatException e) {
-            return OptionalLong.empty();
+            text = Files.readString(LAB_HOSTS.resolve(host).resolve("init.pid")).trim();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return OFF;
+        } catch (IOException e) {
+            return UNREADABLE;
         }
+        if (text.isEmpty()) {
+            return OFF;
+        }
+        try {
+            long pid = Long.parseLong(text);
+            return Files.exists(Path.of("/proc", Long.toString(pid), "ns")) ? pid : OFF;
+        } catch (NumberFormatException e) {
+            return UNREADABLE;
+        }
+    }
+
+    private Seen byInit(String host, long init) {
+        explained.put(host, init == OFF ? "powered off" : "its init.pid is unreadable");
+        return init == OFF ? Seen.NOT_RUNNING : Seen.UNKNOWN;
+    }
+
+    /**
+     * libvirt's state of a domain: running, blocked and shutting down still execute; paused, shut off, crashed and
+     * suspended by the guest do not; no state is unknown.
+     */
+    static Seen of(DomainInfo.DomainState state) {
+        return switch (state) {
+            case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED, VIR_DOMAIN_SHUTDOWN -> Seen.RUNNING;
+            case VIR_DOMAIN_PAUSED, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_CRASHED, VIR_DOMAIN_PMSUSPENDED -> Seen.NOT_RUNNING;
+            default -> Seen.UNKNOWN;
+        };
     }
 
     /**
@@ -264,9 +299,15 @@ public final class QemuWatch implements AutoCloseable {
         Connect c = libvirt.get(key);
         if (c == null) {
             c = new Connect("qemu+unix:///system?socket=/proc/" + init + "/root/run/libvirt/libvirt-sock-ro", true);
-            String name = c.getHostName();
+            String name;
+            try {
+                name = c.getHostName();
+            } catch (LibvirtException e) {
+                closeAside(c);
+                throw e;
+            }
             if (!host.equals(name)) {
-                c.close();
+                closeAside(c);
                 throw new NotItsLibvirt(host + "'s socket led to the libvirtd of " + name);
             }
             libvirt.put(key, c);
@@ -281,9 +322,29 @@ public final class QemuWatch implements AutoCloseable {
         }
     }
 
-    /** Drops {@code host}'s connections: the next call connects anew. */
+    /** Drops {@code host}'s connections (closed aside: a close may wait on a silent libvirt); the next call connects anew. */
     private void forget(String host) {
-        libvirt.keySet().removeIf(k -> k.startsWith(host + "@"));
+        libvirt.entrySet().removeIf(e -> {
+            if (!e.getKey().startsWith(host + "@")) {
+                return false;
+            }
+            closeAside(e.getValue());
+            return true;
+        });
+    }
+
+    private void closeAside(Connect c) {
+        try {
+            calls.submit(() -> {
+                try {
+                    c.close();
+                } catch (LibvirtException e) {
+                    // gone anyway
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the watch is closing
+        }
     }
 
     private void sampleStates() {
