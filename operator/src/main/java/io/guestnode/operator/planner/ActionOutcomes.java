@@ -20,15 +20,16 @@ final class ActionOutcomes {
     }
 
     static void finished(Definitions d, ObservedState.Mutable m, Event.ActionFinished f, Instant now) {
-        if (f.action() instanceof Action.Probe || f.action() instanceof Action.StartService
-                || f.action() instanceof Action.StopService || f.action() instanceof Action.StartMonitor) {
-            if (notConnected(f)) {
-                sessionGone(m, f.action().lane());
-                return;
+        switch (f.action()) {
+            case Action.OnService s -> {
+                if (notConnected(f)) {
+                    sessionGone(m, f.action().lane());
+                    return;
+                }
+                service(d, m, f, now);
             }
-            service(d, m, f, now);
-        } else {
-            guest(d, m, f, now);
+            case Action.OnVm v -> guest(d, m, f, now);
+            case Action.OnConnection c -> guest(d, m, f, now);
         }
     }
 

@@ -16,8 +16,9 @@ import java.util.Optional;
  * Why a service that stops starts nowhere, in Pacemaker 2.1.5's words. Pacemaker still assigns such a service to a
  * guest node when one is allowed to it, even a guest node that will not be up, and its start there is then
  * unrunnable: the Stop line names the action that makes it so ("due to unrunnable rsc1 start", "grp1 running", or
- * the guest node's own connection "guest2 start"). A service allowed nowhere stops "due to node availability"; one
- * assigned to a guest node being fenced stops without a reason.
+ * the guest node's own connection "guest2 start"). A service allowed nowhere stops "due to node availability", and
+ * so does one whose reason is not told here (Pacemaker's may come from colocations, or from the order in which its
+ * graph met two causes).
  */
 final class StopReasons {
     private StopReasons() {
@@ -100,8 +101,14 @@ final class StopReasons {
                 && e.getValue().onFail().equals("stop"));
     }
 
-    /** Whether {@code id} (a service, or every member of a group) is active somewhere once the transition is done. */
+    /**
+     * Whether {@code id} (a service, or every member of a group) is active somewhere once the transition is done; a
+     * clone or a VM resource is not judged here (it counts as running).
+     */
     private static boolean runsAfter(Definitions d, ObservedState after, String id) {
+        if (d.service(id).isEmpty() && d.group(id).isEmpty()) {
+            return true;
+        }
         List<String> ids = d.group(id).map(g -> g.members()).orElse(List.of(id));
         return ids.stream().allMatch(m -> after.servicesOf(m).values().stream().anyMatch(v -> v.active()));
     }

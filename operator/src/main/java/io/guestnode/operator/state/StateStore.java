@@ -51,16 +51,21 @@ public final class StateStore {
 
     /**
      * A guest node's health: what a restart needs to finish a fence and keep the crash-loop back-off. {@code cause}
-     * is absent from files written before it was kept: such an unclean guest is read as settled by its fence, so that
-     * what ran in it is probed afresh rather than returned to.
+     * is absent from files written before it was kept, and may be a word this version does not know: such an unclean
+     * guest is read as settled by its fence, so that what ran in it is probed afresh rather than returned to.
      */
     public record GuestRecord(String node, boolean unclean, String uncleanReason, String cause, int fenceFailures,
                               String fenceError, int recoveries, String lastFenceAt, String backoffUntil) {
         UncleanCause uncleanCause() {
-            if (cause == null) {
-                return unclean ? UncleanCause.SETTLED_BY_FENCE : UncleanCause.GUEST_FAILED;
+            if (cause != null) {
+                for (UncleanCause c : UncleanCause.values()) {
+                    if (c.name().equals(cause)) {
+                        return c;
+                    }
+                }
             }
-            return UncleanCause.valueOf(cause);
+            // absent (an older file) or unknown (a newer daemon's word): what ran in it is probed afresh
+            return unclean ? UncleanCause.SETTLED_BY_FENCE : UncleanCause.GUEST_FAILED;
         }
     }
 

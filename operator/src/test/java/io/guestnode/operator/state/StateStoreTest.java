@@ -89,6 +89,11 @@ class StateStoreTest {
         Guest g = l.state().guest("guest1");
         assertTrue(g.unclean());
         assertEquals(Observed.UncleanCause.SETTLED_BY_FENCE, g.cause());
+        // a word this version does not know (a newer daemon's) reads the same way, and the file is not set aside
+        Files.writeString(f, json.replaceAll("\"cause\"\\s*:\\s*\"GUEST_FAILED\"", "\"cause\" : \"SOMETHING_NEW\""));
+        StateStore.Loaded newer = new StateStore(dir).load();
+        assertTrue(newer.problem().isEmpty(), newer.problem().toString());
+        assertEquals(Observed.UncleanCause.SETTLED_BY_FENCE, newer.state().guest("guest1").cause());
     }
 
     /** Two daemons never share a state directory: the second is told who holds it. */
