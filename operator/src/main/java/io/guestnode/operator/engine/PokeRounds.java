@@ -119,12 +119,16 @@ final class PokeRounds {
         });
     }
 
-    /** Wakes the round thread early when {@code dueMs} comes before its planned wake. */
+    /**
+     * Wakes the round thread to look again, always: it may be between its look at the sessions and its park, where
+     * {@link #wakeAtMs} still holds its last wake; a wake given then is kept for its park (a permit), so the poke just
+     * answered is never left unscheduled while the thread sleeps with nothing due. At most one wake per poke answered.
+     */
     private void wakeFor(long dueMs) {
         if (dueMs < wakeAtMs) {
             wakeAtMs = dueMs;
-            LockSupport.unpark(thread);
         }
+        LockSupport.unpark(thread);
     }
 
     static long nowMs() {
