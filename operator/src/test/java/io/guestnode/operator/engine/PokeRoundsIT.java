@@ -59,6 +59,77 @@ class PokeRoundsIT {
         }
     }
 
+    /**
+     * The round thread may be slow between its look at the sessions and its sleep (a busy host). A poke answered in
+     * that moment must still be followed by the next one: here the look is made slow on purpose, so the answer always
+     * arrives in it, and the guest frozen afterwards must be found by its next poke.
+     */
+    @Test
+    void aPokeAnsweredWhileTheRoundThreadLooksIsFollowedByTheNext() throws Exception {
+        List<Throwable> unanswered = new CopyOnWriteArrayList<>();
+        List<GuestSessions.Session> open = new CopyOnWriteArrayList<>();
+        // the sessions as the round thread sees them: after the last one it is held up for 50 ms
+        java.util.Collection<GuestSessions.Session> slowLook = new java.util.AbstractCollection<>() {
+            @Override
+            public java.util.Iterator<GuestSessions.Session> iterator() {
+                java.util.Iterator<GuestSessions.Session> it = open.iterator();
+                return new java.util.Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        if (it.hasNext()) {
+                            return true;
+                        }
+                        Spin.pause(50);
+                        return false;
+                    }
+
+                    @Override
+                    public GuestSessions.Session next() {
+                        return it.next();
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return open.size();
+            }
+        };
+        PokeRounds rounds = new PokeRounds(slowLook, (s, error) -> unanswered.add(error));
+        try (RemotedSandbox a = RemotedSandbox.start(dir.resolve("slow"));
+             RemoteExecutorClient client = new RemoteExecutorClient()) {
+            RemoteExecutor remote = client.connect(a.endpoint(), a.key(), ConnectOptions.defaults(),
+                    new io.guestnode.agents.remote.SessionListener() { });
+            GuestSessions.Session s = new GuestSessions.Session("guestA", remote, INTERVAL, TIMEOUT);
+            rounds.start();
+            rounds.schedule(s);
+            open.add(s);
+            rounds.opened(s);
+            Thread.sleep(6 * INTERVAL.toMillis()); // several pokes, each answered while the thread looks
+            assertEquals(List.of(), unanswered, "answered pokes");
+            a.signal("STOP");
+            long end = System.nanoTime() + 4 * (INTERVAL.toNanos() + TIMEOUT.toNanos());
+            while (unanswered.isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            a.signal("CONT");
+            assertEquals(1, unanswered.size(), "the frozen guest was found by its next poke: " + unanswered);
+            remote.close();
+        } finally {
+            rounds.stop();
+        }
+    }
+
+    /** A busy thread's delay: spun, not slept (a sleep would disturb the round thread's own parking). */
+    private static final class Spin {
+        static void pause(long ms) {
+            long end = System.nanoTime() + ms * 1_000_000L;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
     private static Event await(List<Event> events, String node) throws InterruptedException {
         long end = System.nanoTime() + 4 * (INTERVAL.toNanos() + TIMEOUT.toNanos());
         while (System.nanoTime() < end) {
