@@ -205,7 +205,8 @@ public final class DefinitionsLoader {
             List<CloneSet> clones = new ArrayList<>();
             Map<String, Element> declared = new LinkedHashMap<>();
 
-            ResourceReader reader = new ResourceReader(this, xml, hostNode, clusterNodes, purpose);
+            VmResourceReader vmReader = new VmResourceReader(this, xml, hostNode, clusterNodes, purpose);
+            ResourceReader reader = new ResourceReader(this, vmReader);
             for (Element r : resources) {
                 switch (r.name()) {
                     case "primitive" -> reader.primitive(r, Map.of(), Optional.empty(), rscDef, opTimeout, vms, services,
@@ -225,7 +226,7 @@ public final class DefinitionsLoader {
                 }
             }
 
-            new VmResourceReader(this, xml, hostNode, clusterNodes, purpose).guestRules(vms, services, groups);
+            vmReader.guestRules(vms, services, groups);
 
             Set<String> nodes = new LinkedHashSet<>();
             nodes.add(hostNode);

@@ -17,18 +17,12 @@ import java.util.Set;
  */
 final class ResourceReader {
     private final CibReading in;
-    private final XmlTree xml;
-    private final String hostNode;
-    private final Set<String> clusterNodes;
-    private final DefinitionsLoader.Purpose purpose;
+    /** Reads a primitive with remote-node: a VM resource, and the guest node it makes. */
+    private final VmResourceReader vmReader;
 
-    ResourceReader(CibReading in, XmlTree xml, String hostNode, Set<String> clusterNodes,
-                   DefinitionsLoader.Purpose purpose) {
+    ResourceReader(CibReading in, VmResourceReader vmReader) {
         this.in = in;
-        this.xml = xml;
-        this.hostNode = hostNode;
-        this.clusterNodes = clusterNodes;
-        this.purpose = purpose;
+        this.vmReader = vmReader;
     }
 
     /** Services run only in guest nodes: one that no guest node may run stays stopped; say so now. */
@@ -170,7 +164,7 @@ final class ResourceReader {
         List<OpDef> ops = operations(p, opTimeout);
         Agent agent = new Agent(standard, "ocf".equals(standard) ? provider : null, type);
         if (ownMeta.containsKey("remote-node")) {
-            new VmResourceReader(in, xml, hostNode, clusterNodes, purpose).vm(p, id, agent, params, ownMeta, rm, ops)
+            vmReader.vm(p, id, agent, params, ownMeta, rm, ops)
                     .ifPresent(vms::add);
         } else {
             for (String k : List.of("remote-addr", "remote-port", "remote-connect-timeout", "remote-allow-migrate")) {

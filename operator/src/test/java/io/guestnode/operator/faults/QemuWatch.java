@@ -163,7 +163,7 @@ public final class QemuWatch implements AutoCloseable {
             long init = init(h);
             long vcpu = init < 0 ? QemuVcpus.NONE : vcpus.nanos(h, init, false);
             before.put(h, vcpu);
-            asked.put(h, calls.submit(() -> seen(h, vcpu, began)));
+            asked.put(h, calls.submit(() -> seen(h, init, vcpu, began)));
         }
         long deadline = System.nanoTime() + CALL_LIMIT.toNanos();
         Map<String, Seen> out = new LinkedHashMap<>();
@@ -182,11 +182,10 @@ public final class QemuWatch implements AutoCloseable {
     }
 
     /**
-     * One host's answer. A host whose init is gone (powered off, also while the call ran) runs nothing; a libvirt
+     * One host's answer ({@code init}: its init as the sample began). A host powered off runs nothing; a libvirt
      * that answers with an error other than "no such domain" leaves it to the kernel ({@link #unanswered}).
      */
-    private Seen seen(String host, long vcpuBefore, long began) {
-        long init = init(host);
+    private Seen seen(String host, long init, long vcpuBefore, long began) {
         if (init < 0) {
             return byInit(host, init);
         }
