@@ -3,9 +3,9 @@ package io.guestnode.agents.domain;
 import static io.guestnode.agents.domain.LibvirtDomains.free;
 import static io.guestnode.agents.domain.LibvirtDomains.ifRunning;
 import static io.guestnode.agents.domain.LibvirtDomains.lookup;
-import static io.guestnode.agents.domain.LibvirtDomains.requestShutdown;
 
 import io.guestnode.agents.domain.DomainException.Kind;
+import io.guestnode.agents.domain.LibvirtDomains.ShutdownAnswer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -123,13 +123,13 @@ public final class LibvirtDomainAgent implements DomainAgent {
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
         long graceEnd = t0 + Math.max(0, timeout.minus(GRACE_MARGIN).toNanos());
-        boolean requested = call(spec, "shutdown", remaining(deadline),
-                c -> ifRunning(c, spec, d -> requestShutdown(d, spec)));
-        if (!requested) {
+        ShutdownAnswer answer = askShutdown(spec, graceEnd, deadline);
+        if (answer == ShutdownAnswer.NOT_RUNNING) {
             return new StopResult("already stopped", Duration.ofNanos(System.nanoTime() - t0));
         }
         int failures = 0;
-        while (System.nanoTime() < graceEnd && failures < SHUTDOWN_STATE_FAILURES_BEFORE_DESTROY) {
+        while (answer == ShutdownAnswer.ASKED && System.nanoTime() < graceEnd
+                && failures < SHUTDOWN_STATE_FAILURES_BEFORE_DESTROY) {
             try {
                 if (!state(spec, remaining(deadline)).isRunning()) {
                     LOG.info("{}: domain shut down gracefully", spec.name());
@@ -144,6 +144,19 @@ public final class LibvirtDomainAgent implements DomainAgent {
                 Duration.ofNanos(graceEnd - t0).toMillis());
         destroy(spec, Duration.ofNanos(Math.max(remaining(deadline).toNanos(), 1_000_000_000L)));
         return new StopResult("destroyed after graceful shutdown timed out", Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** Asks for the shutdown again while libvirt refuses it and the domain runs, until the grace period ends. */
+    private ShutdownAnswer askShutdown(DomainSpec spec, long graceEnd, long deadline) throws DomainException {
+        ShutdownAnswer answer = call(spec, "shutdown", remaining(deadline), c -> LibvirtDomains.askShutdown(c, spec));
+        if (answer == ShutdownAnswer.REFUSED_WHILE_RUNNING) {
+            LOG.info("{}: libvirt refused the shutdown while the domain runs; asking again", spec.name());
+        }
+        while (answer == ShutdownAnswer.REFUSED_WHILE_RUNNING && System.nanoTime() < graceEnd) {
+            sleep(POLL_MS);
+            answer = call(spec, "shutdown", remaining(deadline), c -> LibvirtDomains.askShutdown(c, spec));
+        }
+        return answer;
     }
 
     @Override

@@ -42,7 +42,8 @@ final class LibvirtDomains {
 
     /**
      * Runs {@code action} on the domain when it runs; false when it does not exist, does not run, or stopped
-     * meanwhile (libvirt's "not running" is an answer, not an error).
+     * meanwhile (libvirt's "not running" is an answer, not an error). Callers that take false for "stopped" check
+     * the domain's state afterwards: libvirt also says "operation invalid" to a domain that runs.
      */
     static boolean ifRunning(Connect c, DomainSpec spec, DomainCall action) throws LibvirtException {
         Domain d = lookup(c, spec.name());
@@ -61,8 +62,51 @@ final class LibvirtDomains {
         }
     }
 
-    /** Asks for a graceful shutdown in the spec's mode; false when the domain turned out not to run. */
-    static boolean requestShutdown(Domain d, DomainSpec spec) throws LibvirtException {
+    /** What became of a request for a graceful shutdown. */
+    enum ShutdownAnswer {
+        /** the domain was asked to shut down */
+        ASKED,
+        /** the domain does not run */
+        NOT_RUNNING,
+        /** libvirt refused while the domain runs (an LXC container whose init libvirt does not know yet) */
+        REFUSED_WHILE_RUNNING
+    }
+
+    /** Asks a running domain for a graceful shutdown in the spec's mode; a refusal is told from "not running". */
+    static ShutdownAnswer askShutdown(Connect c, DomainSpec spec) throws LibvirtException {
+        Domain d = lookup(c, spec.name());
+        try {
+            if (d == null || d.isActive() != 1) {
+                return ShutdownAnswer.NOT_RUNNING;
+            }
+            try {
+                if (requestShutdown(d, spec)) {
+                    return ShutdownAnswer.ASKED;
+                }
+            } catch (LibvirtException e) {
+                if (!isNotRunning(e)) {
+                    throw e;
+                }
+            }
+            return stillActive(d) ? ShutdownAnswer.REFUSED_WHILE_RUNNING : ShutdownAnswer.NOT_RUNNING;
+        } finally {
+            free(d);
+        }
+    }
+
+    private static boolean stillActive(Domain d) throws LibvirtException {
+        try {
+            return d != null && d.isActive() == 1;
+        } catch (LibvirtException e) {
+            if (e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Asks for a graceful shutdown in the spec's mode; false when libvirt said "not running" or "not now". */
+    private static boolean requestShutdown(Domain d, DomainSpec spec) throws LibvirtException {
         int flags = ShutdownModes.flags(spec.effectiveShutdownMode());
         if (flags == 0) {
             d.shutdown();

@@ -17,9 +17,19 @@ final class EventRecorder implements DomainEventListener {
 
     /** Waits for a matching event; returns the nanoTime it arrived. */
     long await(Predicate<DomainEvent> p, long timeoutMs) throws InterruptedException {
+        return awaitAfter(0, p, timeoutMs);
+    }
+
+    /** The place of the next event, for {@link #awaitAfter}. */
+    int mark() {
+        return events.size();
+    }
+
+    /** Waits for a matching event at or after {@code mark}; returns the nanoTime it arrived. */
+    long awaitAfter(int mark, Predicate<DomainEvent> p, long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (System.nanoTime() < deadline) {
-            for (int i = 0; i < events.size(); i++) {
+            for (int i = mark; i < events.size(); i++) {
                 if (p.test(events.get(i))) {
                     return nanos.get(i);
                 }

@@ -91,6 +91,36 @@ class LxcDomainAgentIT {
         assertEquals(DomainState.Status.STOPPED, agent.monitor(s, T).status());
     }
 
+    /**
+     * libvirt refuses a graceful shutdown of a container whose init it does not know ("operation invalid", as right
+     * after a start, or after a restart of libvirtd that lost it) while the container runs. That refusal is not
+     * "stopped": the stop asks again until the grace period ends, then destroys the container. The init is made
+     * unknown for good here: libvirtd is restarted from a state file without it.
+     */
+    @Test
+    void shutdownRefusedWhileTheContainerRunsIsNotTakenForStopped() throws Exception {
+        DomainSpec s = container(false);
+        agent.start(s, T);
+        awaitTermHandler(s.name());
+        int mark = events.mark();
+        Shell.check("pkill", "-x", "libvirtd");
+        events.awaitAfter(mark, e -> e.kind() == DomainEvent.Kind.CONNECTION_LOST, 10_000);
+        awaitNoLibvirtd();
+        Path state = Path.of("/run/libvirt/lxc", s.name() + ".xml");
+        String xml = java.nio.file.Files.readString(state);
+        assertTrue(xml.contains("<init pid="), xml);
+        java.nio.file.Files.writeString(state, xml.replaceAll("\\s*<init pid=[^>]*/>", ""));
+        restartLibvirtd();
+        events.awaitAfter(mark, e -> e.kind() == DomainEvent.Kind.CONNECTION_RESTORED, 20_000);
+        assertEquals(DomainState.Status.RUNNING, agent.monitor(s, T).status());
+
+        DomainAgent.StopResult r = agent.stop(s, Duration.ofSeconds(7));
+        assertEquals("destroyed after graceful shutdown timed out", r.how(),
+                "libvirt refused every shutdown while the container ran");
+        assertTrue(r.elapsed().toMillis() >= 1900, "asked again for the grace period: " + r.elapsed());
+        assertEquals(DomainState.Status.STOPPED, agent.monitor(s, T).status());
+    }
+
     @Test
     void destroyBehindTheAgentsBackArrivesAsAnEvent() throws Exception {
         DomainSpec s = container(false);
@@ -144,6 +174,17 @@ class LxcDomainAgentIT {
             Thread.sleep(10);
         }
         throw new AssertionError(name + ": the container's init never installed its SIGTERM handler");
+    }
+
+    /** libvirtd writes its state files as it exits: edit them only once it is gone. */
+    static void awaitNoLibvirtd() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Shell.run(List.of("pgrep", "-x", "libvirtd")).exitCode() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("libvirtd still runs 10 s after SIGTERM");
+            }
+            Thread.sleep(20);
+        }
     }
 
     static void restartLibvirtd() {
