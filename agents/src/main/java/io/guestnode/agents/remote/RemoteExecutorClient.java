@@ -41,8 +41,8 @@ public final class RemoteExecutorClient implements AutoCloseable {
      */
     public RemoteExecutor connect(Endpoint endpoint, AuthKey key, ConnectOptions options, SessionListener listener)
             throws ConnectFailure {
-        TlsConnection tls = transport.open(endpoint, key, options.connectTimeout(), options.handshakeTimeout(),
-                options.quickAck(), options.minDhBits());
+        TlsConnection tls = transport.open(endpoint, key, options.connectTimeout(), options.synResend(),
+                options.handshakeTimeout(), options.quickAck(), options.minDhBits());
         RemoteSession session = new RemoteSession(endpoint, tls, options, timer, listener, clock, decodeBudget);
         session.startReader();
         session.register();

@@ -22,4 +22,13 @@ class ConnectorTest {
             assertEquals(500, perSecond, 1e-9, n + " starting");
         }
     }
+
+    /** A lost SYN is resent every 50 ms while few connections start; a host-wide start keeps one SYN at a time. */
+    @Test
+    void synResendOnlyWhileFewStart() {
+        assertEquals(java.time.Duration.ofMillis(50), Connector.synResend(1));
+        assertEquals(java.time.Duration.ofMillis(50), Connector.synResend(8));
+        assertEquals(java.time.Duration.ZERO, Connector.synResend(9));
+        assertEquals(java.time.Duration.ZERO, Connector.synResend(500));
+    }
 }

@@ -41,19 +41,26 @@ public final class TlsTransport {
         this.timer = timer;
     }
 
+    /** Most TCP connects one {@link #open} keeps under way at once when it resends SYNs. */
+    static final int MOST_CONNECTS = 20;
+
     public TlsConnection open(Endpoint endpoint, AuthKey key, Duration connectTimeout, Duration handshakeTimeout,
                               boolean quickAck, int minDhBits) throws ConnectFailure {
+        return open(endpoint, key, connectTimeout, Duration.ZERO, handshakeTimeout, quickAck, minDhBits);
+    }
+
+    /** As {@link #open(Endpoint, AuthKey, Duration, Duration, boolean, int)}, resending the SYN every {@code synResend}. */
+    public TlsConnection open(Endpoint endpoint, AuthKey key, Duration connectTimeout, Duration synResend,
+                              Duration handshakeTimeout, boolean quickAck, int minDhBits) throws ConnectFailure {
         long t0 = System.nanoTime();
         InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
         if (address.isUnresolved()) {
             throw new ConnectFailure(Kind.UNREACHABLE, endpoint + ": host name " + endpoint.host() + " does not resolve");
         }
-        Socket socket = new Socket();
+        Socket socket;
         try {
-            configure(socket);
-            socket.connect(address, millis(connectTimeout));
+            socket = tcpConnect(address, connectTimeout, synResend);
         } catch (IOException e) {
-            closeQuietly(socket);
             throw classifyConnect(endpoint, connectTimeout, e);
         }
         long t1 = System.nanoTime();
@@ -94,6 +101,23 @@ public final class TlsTransport {
         InputStream raw = socket.getInputStream();
         InputStream acked = quickAck && QuickAckInputStream.available(socket) ? new QuickAckInputStream(raw, socket) : raw;
         return new BufferedInputStream(acked, READ_BUFFER);
+    }
+
+    private static Socket tcpConnect(InetSocketAddress address, Duration timeout, Duration synResend)
+            throws IOException {
+        if (!synResend.isZero() && synResend.compareTo(timeout) < 0) {
+            int most = (int) Math.clamp(timeout.toNanos() / synResend.toNanos(), 1, MOST_CONNECTS);
+            return SynResend.connect(address, timeout, synResend, most, TlsTransport::configure);
+        }
+        Socket socket = new Socket();
+        try {
+            configure(socket);
+            socket.connect(address, millis(timeout));
+            return socket;
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw e;
+        }
     }
 
     private static void configure(Socket s) throws IOException {
