@@ -1,5 +1,9 @@
 package io.guestnode.operator.bench;
 
+import io.guestnode.agents.remote.Endpoint;
+import io.guestnode.agents.remote.tls.AuthKey;
+import io.guestnode.agents.remote.tls.TlsConnection;
+import io.guestnode.agents.remote.tls.TlsTransport;
 import io.guestnode.operator.faults.LabCluster;
 import io.guestnode.operator.faults.QemuWatch;
 import java.io.IOException;
@@ -21,6 +25,10 @@ import java.util.function.ToDoubleFunction;
  * migration cannot go below), the guest's pause (no host running it, every host's libvirt sampled every 20 ms), the
  * gap of a TCP poke loop to its remoted port, the connection back after the resume, the gap of the Dummy's monitor (from
  * the source letting go to the target's first monitor), and the whole move until the Dummy is monitored on the target.
+ * The floor of the connection back is measured at the end of the same run: TCP and TLS to the live-migrated guest
+ * running idle (the median of three handshakes after one to warm up), next to the TCP and TLS of each target's
+ * connection after the resume (its log says them). Only at the end: pacemaker-remoted tells its client of every new
+ * TLS client, and the daemon then reconnects (an unexpected takeover).
  * Then a host holding all four guests is put in standby: its drain time.
  *
  * <p>{@code MigrationBench RUNS}
@@ -34,11 +42,11 @@ public final class MigrationBench {
 
     /** One move's figures (ms); -1 where the logs did not say. */
     record Move(String guest, String from, String to, long total, long libvirt, long pause, long pokeGap,
-                long connectAfterResume, long monitorGap) {
+                long connectAfterResume, long monitorGap, long tcpTlsAfterResume) {
         String line() {
-            return String.format(Locale.ROOT, "| %s | %s -> %s | %.2f | %s | %.2f | %.2f | %s | %s |", guest, from, to,
-                    total / 1000.0, ms(libvirt), pause / 1000.0, pokeGap / 1000.0, ms(connectAfterResume),
-                    ms(monitorGap));
+            return String.format(Locale.ROOT, "| %s | %s -> %s | %.2f | %s | %.2f | %.2f | %s | %s | %s |", guest,
+                    from, to, total / 1000.0, ms(libvirt), pause / 1000.0, pokeGap / 1000.0, ms(connectAfterResume),
+                    ms(monitorGap), ms(tcpTlsAfterResume));
         }
 
         static String ms(long v) {
@@ -61,8 +69,8 @@ public final class MigrationBench {
                     LabCluster.runningOn(s, g).size() == 1), Duration.ofSeconds(300));
             System.out.println("| guest | move | total: command to Dummy monitored there (s) | libvirt's migration (s) "
                     + "| pause: no host running it (s) | poke gap (s) | connected after the resume (s) "
-                    + "| monitor gap (s) |");
-            System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+                    + "| monitor gap (s) | tcp + TLS after the resume (s) |");
+            System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
             List<Move> live = new ArrayList<>();
             List<Move> restart = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
@@ -76,6 +84,8 @@ public final class MigrationBench {
             summary("live migration (qg1)", live);
             summary("relocation (qg2)", restart);
             b.drain();
+            System.out.printf(Locale.ROOT, "floor of the connection back: tcp + TLS to qg1 running idle, median of 3: "
+                    + "%s s%n", Move.ms(b.idleHandshake(w1.address())));
             if (!w1.overlaps().isEmpty() || !w2.overlaps().isEmpty()) {
                 System.out.println("OVERLAPS: " + w1.overlaps() + " " + w2.overlaps());
             }
@@ -86,9 +96,9 @@ public final class MigrationBench {
 
     static void summary(String what, List<Move> ms) {
         System.out.printf(Locale.ROOT, "%s, median / max over %d: total %s, libvirt %s, pause %s, poke gap %s, "
-                        + "connected after the resume %s, monitor gap %s%n", what, ms.size(), mm(ms, Move::total),
-                mm(ms, Move::libvirt), mm(ms, Move::pause), mm(ms, Move::pokeGap), mm(ms, Move::connectAfterResume),
-                mm(ms, Move::monitorGap));
+                        + "connected after the resume %s, monitor gap %s, tcp + TLS after the resume %s%n", what,
+                ms.size(), mm(ms, Move::total), mm(ms, Move::libvirt), mm(ms, Move::pause), mm(ms, Move::pokeGap),
+                mm(ms, Move::connectAfterResume), mm(ms, Move::monitorGap), mm(ms, Move::tcpTlsAfterResume));
     }
 
     static String mm(List<Move> ms, ToDoubleFunction<Move> f) {
@@ -131,11 +141,41 @@ public final class MigrationBench {
                 + "migration", "");
         Optional<LocalTime> lastSource = letGo.isPresent() ? letGo : at(from, before[HOSTS.indexOf(from)],
                 "[" + guest + "] stop dummy-" + guest, "");
+        long tcpTls = resumed.isEmpty() ? -1 : line(to, before[HOSTS.indexOf(to)], w.address() + ":3121: connected at "
+                + "attempt", "").map(MigrationBench::tcpPlusTls).orElse(-1L);
         return new Move(guest, from, to, total, libvirt.orElse(-1L), w.longestNotRunning(), w.longestSilence(),
                 resumed.isPresent() && connected.isPresent()
                         ? Duration.between(resumed.get(), connected.get()).toMillis() : -1,
                 lastSource.isPresent() && monitored.isPresent()
-                        ? Duration.between(lastSource.get(), monitored.get()).toMillis() : -1);
+                        ? Duration.between(lastSource.get(), monitored.get()).toMillis() : -1,
+                tcpTls);
+    }
+
+    /** "...: connected at attempt 1: tcp 39 ms, tls 102 ms, register 83 ms": tcp + tls. */
+    static long tcpPlusTls(String logLine) {
+        var m = java.util.regex.Pattern.compile("tcp (\\d+) ms, tls (\\d+) ms").matcher(logLine);
+        return m.find() ? Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)) : -1;
+    }
+
+    /** TCP and TLS to the guest running idle: the median of three handshakes after one that warms up. */
+    private long idleHandshake(String address) throws IOException {
+        AuthKey key = AuthKey.ofBytes("the lab's key", Files.readAllBytes(cluster.shared().resolve("authkey")));
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            List<Long> ms = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                try (TlsConnection c = new TlsTransport(timer).open(new Endpoint(address, 3121), key,
+                        Duration.ofSeconds(5), Duration.ofSeconds(5), true, 2048)) {
+                    ms.add((c.connectNanos() + c.handshakeNanos()) / 1_000_000);
+                } catch (io.guestnode.agents.remote.ConnectFailure f) {
+                    return -1;
+                }
+            }
+            List<Long> sorted = ms.subList(1, ms.size()).stream().sorted().toList();
+            return sorted.get(1);
+        } finally {
+            timer.shutdownNow();
+        }
     }
 
     /** A host holding all four guests is put in standby: how long until all run elsewhere. */

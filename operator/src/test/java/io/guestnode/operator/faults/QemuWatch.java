@@ -121,6 +121,11 @@ public final class QemuWatch implements AutoCloseable {
         return longestSilence;
     }
 
+    /** The guest's address, where its remoted is poked. */
+    public String address() {
+        return addr;
+    }
+
     public String summary() {
         return "longest time no host ran it " + longestNotRunning + " ms (libvirt sampled every " + SAMPLE_MS
                 + " ms; " + unknownAnswers + " answers unknown so far; the last libvirt that did not answer: "
