@@ -99,6 +99,12 @@ dummy_op() {
 # Seconds from $1 to $2 (nanoseconds), or "not within 60 s" without $2.
 secs() { [ -n "$2" ] && awk "BEGIN{printf \"%.2f\", ($2-$1)/1e9}" || echo "not within 60 s"; }
 
+# "median / max s" of the figures given.
+median_max() {
+  [ $# -gt 0 ] || { echo "-"; return; }
+  printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END{printf "%.2f / %.2f s", v[int(NR/2)+1], v[NR]}'
+}
+
 # What became of the Dummy in a move: its last recorded operation (not the recurring monitor) before and after.
 dummy_change() {
   [ "$1" = "$2" ] && { echo "not stopped, started or probed"; return; }
@@ -165,7 +171,7 @@ pcmk_lab_migrate_bench() {
   [ -n "$on" ] || { tail -30 "$PCMK_LAB/h1/log/pacemaker.log" >&2; gn_die "qg1 did not come online under Pacemaker"; }
   echo "| move | command to the connection on the target (s) | command to the Dummy monitored there (s) | the Dummy |"
   echo "|---|---:|---:|---|"
-  local i to t0 t_conn t_mon before after mon_before mon
+  local i to t0 t_conn t_mon before after mon_before mon conns=() mons=()
   for i in $(seq 1 "$runs"); do
     to=$([ "$on" = h1 ] && echo h2 || echo h1)
     sleep 3
@@ -188,10 +194,14 @@ pcmk_lab_migrate_bench() {
     after=$(dummy_op last_0)
     printf '| %s -> %s | %s | %s | %s |\n' "$on" "$to" "$(secs "$t0" "$t_conn")" "$(secs "$t0" "$t_mon")" \
       "$(dummy_change "$before" "$after")"
+    [ -n "$t_conn" ] && conns+=("$(secs "$t0" "$t_conn")")
+    [ -n "$t_mon" ] && mons+=("$(secs "$t0" "$t_mon")")
     pcmk_lab_exec h1 crm_resource --clear -r vm-qg1 >/dev/null 2>&1
     pcmk_lab_exec h1 crm_resource --wait --timeout=60 >/dev/null 2>&1 || true
     [ -n "$t_conn" ] && on="$to"
   done
+  echo "Pacemaker, median / max over ${#mons[@]}: command to the connection on the target $(median_max "${conns[@]}"), \
+command to the Dummy monitored there $(median_max "${mons[@]}")"
   cp "$PCMK_LAB"/h1/log/pacemaker.log "$GN_CACHE/bench/pacemaker-migration-h1.log" 2>/dev/null || true
   cp "$PCMK_LAB"/h2/log/pacemaker.log "$GN_CACHE/bench/pacemaker-migration-h2.log" 2>/dev/null || true
   "$GN_ROOT/bin/lab" down >/dev/null

@@ -26,7 +26,7 @@ import java.util.function.ToDoubleFunction;
  * gap of a TCP poke loop to its remoted port, the connection back after the resume, the gap of the Dummy's monitor (from
  * the source letting go to the target's first monitor), and the whole move until the Dummy is monitored on the target.
  * The floor of the connection back is measured at the end of the same run: TCP and TLS to the live-migrated guest
- * running idle (the median of three handshakes after one to warm up), next to the TCP and TLS of each target's
+ * running idle (the median of three handshakes after one to warm up, 2 s apart), next to the TCP and TLS of each target's
  * connection after the resume (its log says them). Only at the end: pacemaker-remoted tells its client of every new
  * TLS client, and the daemon then reconnects (an unexpected takeover).
  * Then a host holding all four guests is put in standby: its drain time.
@@ -158,7 +158,7 @@ public final class MigrationBench {
     }
 
     /** TCP and TLS to the guest running idle: the median of three handshakes after one that warms up. */
-    private long idleHandshake(String address) throws IOException {
+    private long idleHandshake(String address) throws IOException, InterruptedException {
         AuthKey key = AuthKey.ofBytes("the lab's key", Files.readAllBytes(cluster.shared().resolve("authkey")));
         var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try {
@@ -170,6 +170,7 @@ public final class MigrationBench {
                 } catch (io.guestnode.agents.remote.ConnectFailure f) {
                     return -1;
                 }
+                Thread.sleep(2_000); // the daemon reconnects after each (a new client): the guest is idle again
             }
             List<Long> sorted = ms.subList(1, ms.size()).stream().sorted().toList();
             return sorted.get(1);
