@@ -37,6 +37,21 @@ pcmk_install() {
   fi
 }
 
+# pcmk_namespace_mounts COROSYNC_DIR LOG_DIR: the lines of a cluster node's namespace script that lay Pacemaker's
+# daemons over /usr/lib and give it corosync's configuration, its own state directories and its log directory.
+pcmk_namespace_mounts() {
+  cat <<EOF
+mount -t overlay overlay -o lowerdir=$PCMK_ROOT/usr/lib:/usr/lib /usr/lib
+mount --bind $1 /etc/corosync
+mount -t tmpfs tmpfs /var/lib/pacemaker
+mkdir -p /var/lib/pacemaker/cib /var/lib/pacemaker/pengine /var/lib/pacemaker/blackbox /var/lib/pacemaker/cores
+chown -R hacluster:haclient /var/lib/pacemaker
+mkdir -p /var/lib/corosync /var/log/pacemaker
+mount -t tmpfs tmpfs /var/lib/corosync
+mount --bind $2 /var/log/pacemaker
+EOF
+}
+
 # pcmk_start WORKDIR KEYFILE: starts corosync and pacemakerd in their namespace; waits until host1 is DC.
 pcmk_start() {
   local w="$1" key="$2"
@@ -68,14 +83,7 @@ logging {
 EOF
   cat >"$w/pcmk-run.sh" <<EOF
 set -e
-mount -t overlay overlay -o lowerdir=$PCMK_ROOT/usr/lib:/usr/lib /usr/lib
-mount --bind $w/corosync /etc/corosync
-mount -t tmpfs tmpfs /var/lib/pacemaker
-mkdir -p /var/lib/pacemaker/cib /var/lib/pacemaker/pengine /var/lib/pacemaker/blackbox /var/lib/pacemaker/cores
-chown -R hacluster:haclient /var/lib/pacemaker
-mkdir -p /var/lib/corosync
-mount -t tmpfs tmpfs /var/lib/corosync
-mount --bind $w/pcmk-log /var/log/pacemaker
+$(pcmk_namespace_mounts "$w/corosync" "$w/pcmk-log")
 export PCMK_authkey_location=$key PCMK_logfile=$w/pcmk-log/pacemaker.log
 corosync -f > $w/pcmk-log/corosync.out 2>&1 &
 echo \$! > $w/corosync.pid

@@ -48,16 +48,9 @@ logging {
 EOF
     cat >"$w/pcmk-lab-run.sh" <<EOF
 set -e
-mount -t overlay overlay -o lowerdir=$PCMK_ROOT/usr/lib:/usr/lib /usr/lib
-mount --bind $w/corosync /etc/corosync
+$(pcmk_namespace_mounts "$w/corosync" "$w/log")
 mount --bind $w/hosts /etc/hosts
 mount -t tmpfs tmpfs /dev/shm
-mount -t tmpfs tmpfs /var/lib/pacemaker
-mkdir -p /var/lib/pacemaker/cib /var/lib/pacemaker/pengine /var/lib/pacemaker/blackbox /var/lib/pacemaker/cores
-chown -R hacluster:haclient /var/lib/pacemaker
-mkdir -p /var/lib/corosync /var/log/pacemaker
-mount -t tmpfs tmpfs /var/lib/corosync
-mount --bind $w/log /var/log/pacemaker
 # corosync locks /run/corosync.pid, and /run is the machine's: each node locks a file of its own there
 [ -e /run/corosync.pid ] || : >/run/corosync.pid
 : >$w/corosync.pid
