@@ -140,21 +140,31 @@ public final class LibvirtDomainAgent implements DomainAgent {
             }
             sleep(POLL_MS * 2);
         }
-        LOG.warn("{}: graceful shutdown did not finish in {} ms; destroying", spec.name(),
+        LOG.warn("{}: graceful shutdown {} in {} ms; destroying", spec.name(),
+                answer == ShutdownAnswer.ASKED ? "did not finish" : "was not accepted",
                 Duration.ofNanos(graceEnd - t0).toMillis());
         destroy(spec, Duration.ofNanos(Math.max(remaining(deadline).toNanos(), 1_000_000_000L)));
         return new StopResult("destroyed after graceful shutdown timed out", Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    /** Asks for the shutdown again while libvirt refuses it and the domain runs, until the grace period ends. */
+    /**
+     * Asks for the shutdown again every 100 ms while libvirt refuses it and the domain runs, until the grace period
+     * ends or asking failed a few times (the domain is then destroyed, as when it does not shut down).
+     */
     private ShutdownAnswer askShutdown(DomainSpec spec, long graceEnd, long deadline) throws DomainException {
         ShutdownAnswer answer = call(spec, "shutdown", remaining(deadline), c -> LibvirtDomains.askShutdown(c, spec));
         if (answer == ShutdownAnswer.REFUSED_WHILE_RUNNING) {
             LOG.info("{}: libvirt refused the shutdown while the domain runs; asking again", spec.name());
         }
-        while (answer == ShutdownAnswer.REFUSED_WHILE_RUNNING && System.nanoTime() < graceEnd) {
-            sleep(POLL_MS);
-            answer = call(spec, "shutdown", remaining(deadline), c -> LibvirtDomains.askShutdown(c, spec));
+        int failures = 0;
+        while (answer == ShutdownAnswer.REFUSED_WHILE_RUNNING && System.nanoTime() < graceEnd
+                && failures < SHUTDOWN_STATE_FAILURES_BEFORE_DESTROY) {
+            sleep(POLL_MS * 2);
+            try {
+                answer = call(spec, "shutdown", remaining(deadline), c -> LibvirtDomains.askShutdown(c, spec));
+            } catch (DomainException e) {
+                failures++;
+            }
         }
         return answer;
     }

@@ -76,7 +76,7 @@ final class LibvirtDomains {
     static ShutdownAnswer askShutdown(Connect c, DomainSpec spec) throws LibvirtException {
         Domain d = lookup(c, spec.name());
         try {
-            if (d == null || d.isActive() != 1) {
+            if (!stillActive(d)) {
                 return ShutdownAnswer.NOT_RUNNING;
             }
             try {

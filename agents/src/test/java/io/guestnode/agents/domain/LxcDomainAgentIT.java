@@ -104,13 +104,16 @@ class LxcDomainAgentIT {
         awaitTermHandler(s.name());
         int mark = events.mark();
         Shell.check("pkill", "-x", "libvirtd");
-        events.awaitAfter(mark, e -> e.kind() == DomainEvent.Kind.CONNECTION_LOST, 10_000);
-        awaitNoLibvirtd();
-        Path state = Path.of("/run/libvirt/lxc", s.name() + ".xml");
-        String xml = java.nio.file.Files.readString(state);
-        assertTrue(xml.contains("<init pid="), xml);
-        java.nio.file.Files.writeString(state, xml.replaceAll("\\s*<init pid=[^>]*/>", ""));
-        restartLibvirtd();
+        try {
+            events.awaitAfter(mark, e -> e.kind() == DomainEvent.Kind.CONNECTION_LOST, 10_000);
+            awaitNoLibvirtd();
+            Path state = Path.of("/run/libvirt/lxc", s.name() + ".xml");
+            String xml = java.nio.file.Files.readString(state);
+            assertTrue(xml.contains("<init pid="), xml);
+            java.nio.file.Files.writeString(state, xml.replaceAll("\\s*<init pid=[^>]*/>", ""));
+        } finally {
+            restartLibvirtd();
+        }
         events.awaitAfter(mark, e -> e.kind() == DomainEvent.Kind.CONNECTION_RESTORED, 20_000);
         assertEquals(DomainState.Status.RUNNING, agent.monitor(s, T).status());
 
@@ -139,13 +142,14 @@ class LxcDomainAgentIT {
     void libvirtdRestartedWhileADomainRuns() throws Exception {
         DomainSpec s = container(true);
         agent.start(s, T);
+        int mark = events.mark();
         Shell.check("pkill", "-x", "libvirtd");
-        events.await(e -> e.kind() == DomainEvent.Kind.CONNECTION_LOST, 10_000);
+        events.awaitAfter(mark, e -> e.kind() == DomainEvent.Kind.CONNECTION_LOST, 10_000);
         DomainState during = agent.monitor(s, Duration.ofSeconds(2));
         assertEquals(DomainState.Status.RUNNING, during.status(), during.toString());
         assertNotEquals("libvirt", during.evidence(), "libvirt is gone; the evidence is the emulator process");
         restartLibvirtd();
-        events.await(e -> e.kind() == DomainEvent.Kind.CONNECTION_RESTORED, 20_000);
+        events.awaitAfter(mark, e -> e.kind() == DomainEvent.Kind.CONNECTION_RESTORED, 20_000);
         DomainState after = agent.monitor(s, T);
         assertEquals(DomainState.Status.RUNNING, after.status());
         assertEquals("libvirt", after.evidence());

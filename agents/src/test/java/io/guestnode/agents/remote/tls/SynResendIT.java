@@ -28,9 +28,9 @@ class SynResendIT {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = server.getLocalPort();
             InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-            dropSyns(port);
             CompletableFuture<Socket> connect;
             try {
+                dropSyns(port);
                 connect = CompletableFuture.supplyAsync(() -> {
                     try {
                         return SynResend.connect(address, Duration.ofSeconds(5), Duration.ofMillis(50), 20, s -> { });
@@ -65,7 +65,6 @@ class SynResendIT {
                 SynResend.connect(address, Duration.ofSeconds(5), Duration.ofMillis(50), 20, s -> { }));
         assertTrue(e.getMessage().toLowerCase().contains("refused"), e.getMessage());
         assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "a refusal is an answer; no resend waits after it");
-        assertEquals(0, synSent(port));
     }
 
     private static void dropSyns(int port) {
