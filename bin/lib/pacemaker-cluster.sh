@@ -46,7 +46,7 @@ mount --bind $1 /etc/corosync
 mount -t tmpfs tmpfs /var/lib/pacemaker
 mkdir -p /var/lib/pacemaker/cib /var/lib/pacemaker/pengine /var/lib/pacemaker/blackbox /var/lib/pacemaker/cores
 chown -R hacluster:haclient /var/lib/pacemaker
-mkdir -p /var/lib/corosync /var/log/pacemaker
+mkdir -p /var/lib/corosync
 mount -t tmpfs tmpfs /var/lib/corosync
 mount --bind $2 /var/log/pacemaker
 EOF

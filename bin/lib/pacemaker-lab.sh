@@ -89,8 +89,8 @@ dummy_op() {
     || true
 }
 
-# Seconds from $1 to $2 (nanoseconds), or "not within 60 s" without $2.
-secs() { [ -n "$2" ] && awk "BEGIN{printf \"%.2f\", ($2-$1)/1e9}" || echo "not within 60 s"; }
+# Seconds from $1 to $2 (nanoseconds), or "not seen" without $2.
+secs() { [ -n "$2" ] && awk "BEGIN{printf \"%.2f\", ($2-$1)/1e9}" || echo "not seen"; }
 
 # "median / max s" of the figures given.
 median_max() {
@@ -116,17 +116,18 @@ dummy_change() {
 # whether the Dummy was stopped, started or probed again.
 pcmk_lab_migrate_bench() {
   local runs="$1" shared=/run/guestnode-lab/shared/pm images="${GUESTNODE_IMAGES:-$GN_CACHE/images}"
-  "$GN_ROOT/bin/lab" down >/dev/null
-  "$GN_ROOT/bin/lab" up --hosts 2 >/dev/null
+  pcmk_lab_down
+  "$GN_ROOT/bin/lab" up --hosts 2 >/dev/null || gn_die "bin/lab up failed"
   mkdir -p "$shared"
   head -c 4096 /dev/urandom >"$shared/authkey"
   chown hacluster:haclient "$shared/authkey"; chmod 640 "$shared/authkey"
-  qemu-img create -q -f qcow2 -b "$images/qemu/root.qcow2" -F qcow2 "$shared/qg1.qcow2"
+  qemu-img create -q -f qcow2 -b "$images/qemu/root.qcow2" -F qcow2 "$shared/qg1.qcow2" || gn_die "qemu-img failed"
   "$GN_ROOT/bin/guestnode" template qemu --name gnpm-qg1 --addr 10.251.1.10 --images "$images" \
-    --disk "$shared/qg1.qcow2" --key "$shared/authkey" --memory 128 >"$shared/qg1.xml"
+    --disk "$shared/qg1.qcow2" --key "$shared/authkey" --memory 128 >"$shared/qg1.xml" || gn_die "template failed"
   pcmk_lab_start "$shared/authkey" h1 h2
-  pcmk_lab_exec h1 crm_attribute -t crm_config -n stonith-enabled -v false >/dev/null
-  pcmk_lab_exec h1 crm_attribute -t rsc_defaults -n resource-stickiness -v 100 >/dev/null
+  pcmk_lab_exec h1 crm_attribute -t crm_config -n stonith-enabled -v false >/dev/null || gn_die "crm_attribute failed"
+  pcmk_lab_exec h1 crm_attribute -t rsc_defaults -n resource-stickiness -v 100 >/dev/null \
+    || gn_die "crm_attribute failed"
   pcmk_lab_exec h1 cibadmin --replace --scope resources --xml-text "<resources>
   <primitive id='vm-qg1' class='ocf' provider='heartbeat' type='VirtualDomain'>
     <instance_attributes id='vm-qg1-ia'>
@@ -151,10 +152,10 @@ pcmk_lab_migrate_bench() {
   <primitive id='dummy-qg1' class='ocf' provider='pacemaker' type='Dummy'>
     <operations><op id='dummy-qg1-mon' name='monitor' interval='2s'/></operations>
   </primitive>
-</resources>"
+</resources>" || gn_die "cibadmin failed"
   pcmk_lab_exec h1 cibadmin --replace --scope constraints --xml-text "<constraints>
   <rsc_location id='pin-qg1' rsc='dummy-qg1' node='qg1' score='INFINITY'/>
-</constraints>"
+</constraints>" || gn_die "cibadmin failed"
   local on="" _
   for _ in $(seq 1 1500); do
     on=$(pcmk_lab_exec h1 crm_mon -1 -R 2>/dev/null | sed -n 's/.*GuestNode qg1@\(h[12]\): online.*/\1/p')
@@ -193,11 +194,19 @@ pcmk_lab_migrate_bench() {
     pcmk_lab_exec h1 crm_resource --wait --timeout=60 >/dev/null 2>&1 || true
     [ -n "$t_conn" ] && on="$to"
   done
-  echo "Pacemaker, median / max over ${#mons[@]}: command to the connection on the target $(median_max "${conns[@]}"), \
+  echo "Pacemaker, median / max over $runs moves: command to the connection on the target $(median_max "${conns[@]}"), \
 command to the Dummy monitored there $(median_max "${mons[@]}")"
   cp "$PCMK_LAB"/h1/log/pacemaker.log "$GN_CACHE/bench/pacemaker-migration-h1.log" 2>/dev/null || true
   cp "$PCMK_LAB"/h2/log/pacemaker.log "$GN_CACHE/bench/pacemaker-migration-h2.log" 2>/dev/null || true
-  "$GN_ROOT/bin/lab" down >/dev/null
-  # the mount point the nodes' lock files were laid over, when no corosync of this machine holds it
-  pgrep -x corosync >/dev/null || [ -s /run/corosync.pid ] || rm -f /run/corosync.pid
+  pcmk_lab_down
+}
+
+# pcmk_lab_down: bin/lab down, then the mount point the nodes laid their lock files over: an empty
+# /run/corosync.pid (a corosync of this machine writes its pid in it) once no corosync runs any more.
+pcmk_lab_down() {
+  "$GN_ROOT/bin/lab" down >/dev/null 2>&1 || true
+  for _ in $(seq 1 50); do pgrep -x corosync >/dev/null || break; sleep 0.1; done
+  if ! pgrep -x corosync >/dev/null && [ -e /run/corosync.pid ] && [ ! -s /run/corosync.pid ]; then
+    rm -f /run/corosync.pid
+  fi
 }
