@@ -67,7 +67,10 @@ EOF
   local want
   want="Online: \[ ${hosts[*]} \]"
   for _ in $(seq 1 900); do
-    pcmk_lab_exec "${hosts[0]}" crm_mon -1 2>/dev/null | grep -q "$want" && return 0
+    if pcmk_lab_exec "${hosts[0]}" crm_mon -1 2>/dev/null | grep -q "$want"; then
+      for h in "${hosts[@]}"; do PCMK_LAB_PIDS[$h]=$(pcmk_lab_pid "$h"); done
+      return 0
+    fi
     sleep 0.2
   done
   tail -20 "$PCMK_LAB/${hosts[0]}/log/pacemaker.log" >&2 || true
@@ -75,13 +78,19 @@ EOF
 }
 
 # pcmk_lab_exec HOST CMD...: runs CMD in HOST's cluster node namespace (its Pacemaker CLI sees that node).
+# The namespace's process is looked up until the cluster is up, then taken from PCMK_LAB_PIDS (the bench polls).
+declare -gA PCMK_LAB_PIDS=()
+pcmk_lab_pid() { pgrep -f "^bash $PCMK_LAB/$1/pcmk-lab-run.sh" | head -1; }
 pcmk_lab_exec() {
   local h="$1"; shift
-  local pid
-  pid=$(pgrep -f "^bash $PCMK_LAB/$h/pcmk-lab-run.sh" | head -1)
+  local pid="${PCMK_LAB_PIDS[$h]:-}"
+  [ -n "$pid" ] || pid=$(pcmk_lab_pid "$h")
   [ -n "$pid" ] || gn_die "no cluster node runs on $h"
   nsenter -t "$pid" -m -n -p -u -- "$@"
 }
+
+# The call-id of an operation history entry.
+call_id() { sed -n 's/.* call-id="\([0-9]*\)".*/\1/p'; }
 
 # The Dummy's operation history entry ID (last_0: its last one-off operation; monitor_2000: its recurring monitor).
 dummy_op() {
@@ -170,7 +179,7 @@ pcmk_lab_migrate_bench() {
     to=$([ "$on" = h1 ] && echo h2 || echo h1)
     sleep 3
     before=$(dummy_op last_0)
-    mon_before=$(dummy_op monitor_2000 | sed -n 's/.* call-id="\([0-9]*\)".*/\1/p')
+    mon_before=$(dummy_op monitor_2000 | call_id)
     t0=$(date +%s%N); t_conn=""; t_mon=""
     pcmk_lab_exec h1 crm_resource --move -r vm-qg1 -N "$to" >/dev/null 2>&1
     for _ in $(seq 1 1200); do
@@ -180,7 +189,7 @@ pcmk_lab_migrate_bench() {
       fi
       mon=$(dummy_op monitor_2000)
       if [ -n "$t_conn" ] && grep -q ' rc-code="0"' <<<"$mon" \
-          && [ "$(sed -n 's/.* call-id="\([0-9]*\)".*/\1/p' <<<"$mon")" != "$mon_before" ]; then
+          && [ "$(call_id <<<"$mon")" != "$mon_before" ]; then
         t_mon=$(date +%s%N); break
       fi
       sleep 0.02
@@ -204,6 +213,7 @@ command to the Dummy monitored there $(median_max "${mons[@]}")"
 # pcmk_lab_down: bin/lab down, then the mount point the nodes laid their lock files over: an empty
 # /run/corosync.pid (a corosync of this machine writes its pid in it) once no corosync runs any more.
 pcmk_lab_down() {
+  PCMK_LAB_PIDS=()
   "$GN_ROOT/bin/lab" down >/dev/null 2>&1 || true
   for _ in $(seq 1 50); do pgrep -x corosync >/dev/null || break; sleep 0.1; done
   if ! pgrep -x corosync >/dev/null && [ -e /run/corosync.pid ] && [ ! -s /run/corosync.pid ]; then
