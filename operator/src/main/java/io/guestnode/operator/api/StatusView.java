@@ -60,11 +60,11 @@ public record StatusView(String host, String updated, List<GuestView> guests, Li
             boolean online = s.connection(vm.node()).up() && s.vm(vm.id()).status() == VmStatus.RUNNING;
             boolean maint = snap.overrides().maintenanceGuests().contains(vm.node()) || snap.overrides().hostMaintenance()
                     || !vm.meta().actionable();
-            guests.add(new GuestView(vm.node(), vm.id(), vm.connection().addr(), online, s.guest(vm.node()).unclean(),
+            guests.add(new GuestView(vm.node(), vm.id(), vm.connection().addr(), online, s.guest(vm.node()).fenceNeeded(),
                     maint));
             Observed.Vm v = s.vm(vm.id());
             String role = switch (v.status()) {
-                case RUNNING -> s.guest(vm.node()).unclean() ? "FAILED" : "Started";
+                case RUNNING -> s.guest(vm.node()).fenceNeeded() ? "FAILED" : "Started";
                 case STOPPED -> "Stopped";
                 case FAILED -> "FAILED";
                 case UNKNOWN -> "Unknown";

@@ -13,7 +13,7 @@ final class NodeStatus {
         if (!Planner.guestManaged(v, s.overrides())) {
             return "maintenance";
         }
-        if (s.state().guest(v.node()).unclean()) {
+        if (s.state().guest(v.node()).fenceNeeded()) {
             return "unclean";
         }
         return s.state().connection(v.node()).usable() ? "online" : "offline";

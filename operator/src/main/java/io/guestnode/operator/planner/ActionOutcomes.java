@@ -51,6 +51,9 @@ final class ActionOutcomes {
                     m.vms.put(a.vm(), new Vm(VmStatus.STOPPED, "stopped", now));
                     m.connections.put(a.node(), new Connection(false, now));
                     m.eraseServices(a.node());
+                    if (m.guest(a.node()).cause() == UncleanCause.RESTART_CONTAINER) {
+                        m.guests.put(a.node(), m.guest(a.node()).containerRestarted());
+                    }
                 } else if (overload(f)) {
                     m.vms.put(a.vm(), m.vms.getOrDefault(a.vm(), Vm.UNKNOWN).deferred(f.reason(), now));
                     m.connections.put(a.node(), new Connection(false, now));

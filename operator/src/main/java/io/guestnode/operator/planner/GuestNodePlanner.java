@@ -78,6 +78,9 @@ final class GuestNodePlanner {
         if (vmBusy || connBusy) {
             return NOTHING;
         }
+        if (health.unclean() && !health.fenceNeeded() && vmObs.status() == VmStatus.RUNNING) {
+            return restartContainer(vm, health, vmObs);
+        }
         if ((health.unclean() || vmObs.status() == VmStatus.FAILED) && vmObs.status() != VmStatus.STOPPED) {
             return unclean(vm, health);
         }
@@ -164,6 +167,22 @@ final class GuestNodePlanner {
             return NOTHING;
         }
         return () -> actions.add(new Action.Fence(g, vm.id(), why));
+    }
+
+    /**
+     * A guest whose connection failed while nothing was active in it: its VM is stopped cleanly (the guest is asked
+     * to shut down, destroyed if it does not in time) and then started again, as Pacemaker restarts a container for
+     * its connection's failure. A stop that fails fences it.
+     */
+    private Runnable restartContainer(VmResource vm, Guest health, Observed.Vm vmObs) {
+        String g = vm.node();
+        notes.put(g, "its VM restarts: " + health.uncleanReason() + " while nothing was active in it");
+        return () -> {
+            if (!actionInFlightIn(g) && !deferred(g, vm, vmObs) && takeSlot(g, vm)) {
+                actions.add(new Action.StopVm(vm.id(), g, ctx.d.hostNode(), "restart the VM of guest node " + g
+                        + " (" + health.uncleanReason() + ")"));
+            }
+        };
     }
 
     /** A guest node that may run: its VM is awaited, started or recovered, then its connection opened. */

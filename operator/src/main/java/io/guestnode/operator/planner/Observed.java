@@ -136,13 +136,20 @@ public final class Observed {
          * service is active in it while it is down, or the operator fenced it. It is no place to return to in that
          * same recovery.
          */
-        SETTLED_BY_FENCE
+        SETTLED_BY_FENCE,
+        /**
+         * Its connection failed while nothing was active in it: its VM is restarted (a clean stop, then a start), as
+         * Pacemaker's on-fail=restart-container of the connection does; no fence, unless that stop fails or another
+         * cause comes (which then takes its place).
+         */
+        RESTART_CONTAINER
     }
 
     /**
      * A guest node's health.
      *
-     * @param unclean       it must be fenced (its VM stopped) before anything else happens to it
+     * @param unclean       it must be fenced (its VM stopped) before anything else happens to it; with the cause
+     *                      RESTART_CONTAINER, its VM stopped cleanly
      * @param uncleanReason why: the first cause, kept as it was (later causes and failed fences do not add to it)
      * @param cause         what kind of cause that is (GUEST_FAILED while clean)
      * @param fenceFailures fence attempts that failed since it became unclean
@@ -172,10 +179,25 @@ public final class Observed {
                     fenceRetryAt, Instant.EPOCH);
         }
 
-        /** It must be fenced; a guest already unclean keeps its first cause. */
+        /**
+         * It must be fenced (or, {@link UncleanCause#RESTART_CONTAINER}, its VM restarted); a guest already unclean
+         * keeps its first cause, except that any other cause replaces a restart of its VM.
+         */
         public Guest unclean(UncleanCause why, String reason) {
-            return unclean ? this : new Guest(true, reason, why, 0, "", recoveries, lastFenceAt, backoffUntil,
+            boolean replaced = unclean && cause == UncleanCause.RESTART_CONTAINER && why != cause;
+            return unclean && !replaced ? this : new Guest(true, reason, why, 0, "", recoveries, lastFenceAt,
+                    backoffUntil, fenceRetryAt, shutdownAsked);
+        }
+
+        /** Its VM was restarted (stopped cleanly) for its failed connection: clean again, its counters kept. */
+        public Guest containerRestarted() {
+            return new Guest(false, "", UncleanCause.GUEST_FAILED, 0, "", recoveries, lastFenceAt, backoffUntil,
                     fenceRetryAt, shutdownAsked);
+        }
+
+        /** Whether only a fence settles it: unclean, not merely to have its VM restarted. */
+        public boolean fenceNeeded() {
+            return unclean && cause != UncleanCause.RESTART_CONTAINER;
         }
 
         /** A fence attempt failed: counted, its error kept (the last one only), retried at {@code retryAt}. */

@@ -217,6 +217,11 @@ public final class ObservedState {
             return List.copyOf(services.indexRange(inNode(node), afterNode(node)));
         }
 
+        /** Whether a service is known active in guest node {@code node} (running, failed, its stop failed, unverified). */
+        public boolean anyActiveIn(String node) {
+            return servicesIn(node).stream().anyMatch(k -> services.get(k).active());
+        }
+
         /** Forgets every service's state in a guest node (fence, or a new connection): they will be probed. */
         public void eraseServices(String node) {
             servicesIn(node).forEach(services::remove);
@@ -275,6 +280,11 @@ public final class ObservedState {
 
         public boolean contains(String key) {
             return set.contains(key);
+        }
+
+        /** Whether an action on a service in guest node {@code node} is in flight (its outcome may leave it active). */
+        public boolean anyOnServiceIn(String node) {
+            return set.stream().anyMatch(k -> k.startsWith("svc:") && k.endsWith("@" + node));
         }
 
         public void add(String key) {

@@ -172,7 +172,10 @@ public final class StateReducer {
         fail(m, l.node(), d.hostNode(), 1, "monitor", l.monitorIntervalMs(),
                 new Event.ActionFinished(null, false, 1, "Error", l.reason()), "restart-container", now);
         if (m.vms.getOrDefault(vm.get().id(), Vm.UNKNOWN).status() != VmStatus.STOPPED) {
-            m.guests.put(l.node(), m.guest(l.node()).unclean(UncleanCause.GUEST_FAILED, "connection lost: " + l.reason()));
+            // as Pacemaker: a guest with something active in it is fenced; one known idle has its VM restarted
+            boolean idle = !m.anyActiveIn(l.node()) && !m.inFlight.anyOnServiceIn(l.node());
+            m.guests.put(l.node(), m.guest(l.node()).unclean(idle ? UncleanCause.RESTART_CONTAINER
+                    : UncleanCause.GUEST_FAILED, "connection lost: " + l.reason()));
         }
     }
 

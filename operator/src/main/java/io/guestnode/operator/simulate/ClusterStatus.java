@@ -22,11 +22,13 @@ import java.util.stream.Stream;
  * A cluster's status as crm_simulate prints it before and after a transition: the nodes online and each resource's
  * role, and the same as a set of (resource, role, node) for comparison.
  */
-public record ClusterStatus(List<String> online, List<String> guestsOnline, List<Shown> resources) {
+public record ClusterStatus(List<String> online, List<String> guestsOnline, List<Shown> resources,
+                            Set<Shown> blocked) {
     public ClusterStatus {
         online = List.copyOf(online);
         guestsOnline = List.copyOf(guestsOnline);
         resources = List.copyOf(resources);
+        blocked = Set.copyOf(blocked);
     }
 
     /** A resource's role on a node ("Started", "FAILED"), or "Stopped" with no node. */
@@ -41,13 +43,17 @@ public record ClusterStatus(List<String> online, List<String> guestsOnline, List
     public static ClusterStatus before(Definitions d, StatusImport.Imported imported) {
         List<Shown> shown = new ArrayList<>();
         for (StatusImport.Placed p : imported.placed()) {
-            shown.add(new Shown(p.resource(), p.failed() ? "FAILED" : "Started", p.node()));
+            boolean expired = imported.expiredFailures().contains(new ResourceNode(p.resource(), p.node()));
+            shown.add(new Shown(p.resource(), p.failed() || expired ? "FAILED" : "Started", p.node()));
         }
-        return of(d, imported.state(), shown);
+        return of(d, imported.state(), shown, imported.expiredFailures());
     }
 
-    /** The status after it. */
-    public static ClusterStatus after(Definitions d, ObservedState s) {
+    /**
+     * The status after it; {@code stillFailed}: services that stay where they run after a failure that expired,
+     * which no action touched (shown FAILED, as Pacemaker shows them until their next monitor).
+     */
+    public static ClusterStatus after(Definitions d, ObservedState s, Set<ResourceNode> stillFailed) {
         List<Shown> shown = new ArrayList<>();
         for (VmResource v : d.vms()) {
             VmStatus st = s.vm(v.id()).status();
@@ -63,14 +69,27 @@ public record ClusterStatus(List<String> online, List<String> guestsOnline, List
                 // a failure whose on-fail is ignore leaves the resource started, as crm_mon shows it
                 boolean ignored = s.failure(rn.resource(), rn.node()).map(f -> f.onFail().equals("ignore"))
                         .orElse(false);
-                shown.add(new Shown(rn.resource(), svc.status() == ServiceStatus.RUNNING || ignored ? "Started"
-                        : "FAILED", rn.node()));
+                boolean started = (svc.status() == ServiceStatus.RUNNING || ignored) && !stillFailed.contains(rn);
+                shown.add(new Shown(rn.resource(), started ? "Started" : "FAILED", rn.node()));
             }
         });
-        return of(d, s, shown);
+        return of(d, s, shown, stillFailed);
     }
 
-    private static ClusterStatus of(Definitions d, ObservedState s, List<Shown> active) {
+    /**
+     * {@code blockedAnyway}: services shown FAILED for a blocking failure that expired; the others shown FAILED are
+     * blocked when their failure's on-fail is block, as crm_simulate marks them "(blocked)".
+     */
+    private static ClusterStatus of(Definitions d, ObservedState s, List<Shown> active,
+                                    Set<ResourceNode> blockedAnyway) {
+        Set<Shown> blocked = new java.util.HashSet<>();
+        for (Shown a : active) {
+            ResourceNode k = new ResourceNode(a.resource(), a.node());
+            if (a.role().equals("FAILED") && d.service(a.resource()).isPresent() && (blockedAnyway.contains(k)
+                    || s.failure(a.resource(), a.node()).map(f -> f.onFail().equals("block")).orElse(false))) {
+                blocked.add(a);
+            }
+        }
         List<String> guests = d.vms().stream().map(VmResource::node).filter(n -> s.connection(n).up()
                 && !s.guest(n).unclean()).sorted().toList();
         List<Shown> all = new ArrayList<>(active);
@@ -78,7 +97,7 @@ public record ClusterStatus(List<String> online, List<String> guestsOnline, List
         active.forEach(a -> seen.add(a.resource()));
         Stream.concat(d.vms().stream().map(VmResource::id), d.services().stream().map(Service::id))
                 .filter(r -> !seen.contains(r)).forEach(r -> all.add(new Shown(r, "Stopped", "")));
-        return new ClusterStatus(List.of(d.hostNode()), guests, all);
+        return new ClusterStatus(List.of(d.hostNode()), guests, all, blocked);
     }
 
     /** The (resource, role, node) set of the resources crm_simulate lists (connection resources are not listed). */
@@ -151,7 +170,8 @@ public record ClusterStatus(List<String> online, List<String> guestsOnline, List
                     .targetRole())).orElse(TargetRole.STARTED) == TargetRole.STOPPED;
             role = "Stopped" + (disabled ? " (disabled)" : "");
         } else {
-            role = mine.getFirst().role() + " " + mine.getFirst().node();
+            role = mine.getFirst().role() + " " + mine.getFirst().node()
+                    + (blocked.contains(mine.getFirst()) ? " (blocked)" : "");
         }
         return r + "\t(" + agent + "):\t " + role;
     }

@@ -45,7 +45,10 @@ record Moves(SequencedMap<String, Change> changes, SequencedMap<String, String> 
         for (Action a : actions) {
             switch (a) {
                 case Action.StartVm s -> start(changes, failed, active, s.vm(), host);
-                case Action.StopVm s -> stop(changes, failed, active, s.vm(), host);
+                case Action.StopVm s -> {
+                    stop(changes, failed, active, s.vm(), host);
+                    stop(changes, failed, active, s.node(), host); // a connection that failed stops with its VM
+                }
                 case Action.Fence f -> {
                     fenced.putIfAbsent(f.node(), f.vm());
                     stop(changes, failed, active, f.vm(), host);

@@ -1,9 +1,15 @@
 package io.guestnode.operator.simulate;
 
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.planner.Action;
 import io.guestnode.operator.planner.Overrides;
+import io.guestnode.operator.planner.ResourceNode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A CIB run through the planner and printed as {@code crm_simulate -S} prints it: current status, transition
@@ -18,7 +24,25 @@ public record SimulationReport(CibDocument cib, StatusImport.Imported before, Si
         Overrides o = Overrides.NONE.withHostMaintenance(cib.maintenance());
         Simulation sim = Simulation.run(d, before.state(), o, now);
         return new SimulationReport(cib, before, sim, TransitionSummary.lines(d, before, sim),
-                ClusterStatus.before(d, before), ClusterStatus.after(d, sim.after()));
+                ClusterStatus.before(d, before), ClusterStatus.after(d, sim.after(), untouched(d, before, sim)));
+    }
+
+    /** The services of {@code before}'s expired failures that the simulation neither started nor stopped, nor their guest. */
+    private static Set<ResourceNode> untouched(Definitions d, StatusImport.Imported before, Simulation sim) {
+        Set<String> touched = new HashSet<>();
+        for (Action a : sim.actions()) {
+            switch (a) {
+                // the recurring monitors the import does not know of are started again: no action on the service
+                case Action.StartService o -> touched.add(o.service() + "@" + o.node());
+                case Action.StopService o -> touched.add(o.service() + "@" + o.node());
+                case Action.Fence f -> touched.add("@" + f.node());
+                case Action.StopVm v -> touched.add("@" + v.node());
+                default -> {
+                }
+            }
+        }
+        return before.expiredFailures().stream().filter(k -> !touched.contains(k.resource() + "@" + k.node())
+                && !touched.contains("@" + k.node())).collect(Collectors.toSet());
     }
 
     public List<String> text() {

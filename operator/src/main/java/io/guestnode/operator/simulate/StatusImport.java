@@ -38,12 +38,15 @@ public final class StatusImport {
     /**
      * What the CIB's status says: the observed state, and every resource's role on each node it has a history on
      * (what the summary compares the outcome with), and the nodes in the order the status lists them (the order in
-     * which Pacemaker numbers a clone's instances).
+     * which Pacemaker numbers a clone's instances), and the services whose last operation is a blocking failure
+     * (on-fail=block) that has expired (shown FAILED until an action touches them, as Pacemaker shows them).
      */
-    public record Imported(ObservedState state, List<Placed> placed, List<String> nodeOrder) {
+    public record Imported(ObservedState state, List<Placed> placed, List<String> nodeOrder,
+                           Set<ResourceNode> expiredFailures) {
         public Imported {
             placed = List.copyOf(placed);
             nodeOrder = List.copyOf(nodeOrder);
+            expiredFailures = Set.copyOf(expiredFailures);
         }
 
         public List<Placed> of(String resource) {
@@ -58,6 +61,7 @@ public final class StatusImport {
     public static Imported read(Definitions d, CibStatus status, Instant now) {
         ObservedState.Mutable m = ObservedState.EMPTY.edit();
         List<Placed> placed = new ArrayList<>();
+        Set<ResourceNode> expired = new java.util.HashSet<>();
         String host = d.hostNode();
         NodeState hostState = status.node(host).orElse(new NodeState(host, true, new LinkedHashMap<>(), Map.of()));
         for (VmResource v : d.vms()) {
@@ -68,8 +72,9 @@ public final class StatusImport {
             Optional<NodeState> guest = status.node(v.node());
             Optional<Unclean> unclean = unclean(d, v, vr, cr, guest, now);
             // An unclean guest is recovered with its VM: the VM counts as failed, as in Pacemaker.
+            boolean fenced = unclean.filter(u -> u.cause() != UncleanCause.RESTART_CONTAINER).isPresent();
             vmRole.filter(RoleInHistory::active).ifPresent(r -> placed.add(new Placed(v.id(), host, r,
-                    r != RoleInHistory.STARTED || unclean.isPresent())));
+                    r != RoleInHistory.STARTED || fenced)));
             connRole.filter(RoleInHistory::active).ifPresent(r -> placed.add(new Placed(v.node(), host, r,
                     r != RoleInHistory.STARTED)));
             // a guest found stopped while its history says something runs in it is not known stopped: fenced
@@ -89,9 +94,10 @@ public final class StatusImport {
                 // failed stop in it restarts the rest
                 boolean containerFailed = unclean.isPresent() && unclean.get().cause() == UncleanCause.GUEST_FAILED;
                 services(d, guest, v.node(), containerFailed, m, placed, now);
+                expired.addAll(expiredFailures(d, guest, v.node(), m, now));
             }
         }
-        return new Imported(m.done(), placed, List.copyOf(status.nodes().keySet()));
+        return new Imported(m.done(), placed, List.copyOf(status.nodes().keySet()), expired);
     }
 
     /**
@@ -118,7 +124,12 @@ public final class StatusImport {
             return Optional.of(new Unclean(UncleanCause.GUEST_FAILED, "resource " + v.id() + " failed"));
         }
         if (vm == RoleInHistory.STARTED && (conn == RoleInHistory.FAILED || conn == RoleInHistory.STOP_FAILED)) {
-            return Optional.of(new Unclean(UncleanCause.GUEST_FAILED, "connection resource " + v.node() + " failed"));
+            // as the live daemon: a failed connection with nothing active in the guest restarts its VM
+            boolean idle = conn == RoleInHistory.FAILED && guest.map(n -> d.services().stream().noneMatch(s ->
+                    RoleInHistory.of(live(n.history(s.id()), s.meta(), now)).filter(RoleInHistory::active)
+                            .isPresent())).orElse(true);
+            return Optional.of(new Unclean(idle ? UncleanCause.RESTART_CONTAINER : UncleanCause.GUEST_FAILED,
+                    "connection resource " + v.node() + " failed"));
         }
         if (guest.isEmpty()) {
             return Optional.empty();
@@ -141,6 +152,30 @@ public final class StatusImport {
 
     /** Why a guest of the imported status must be fenced. */
     private record Unclean(UncleanCause cause, String reason) {
+    }
+
+    /**
+     * The services running in guest node {@code node} whose last operation there failed, with on-fail=block, longer
+     * ago than their failure-timeout: they stay where they run, and Pacemaker 2.1.5 still shows them FAILED (blocked)
+     * until an action touches them.
+     */
+    private static Set<ResourceNode> expiredFailures(Definitions d, Optional<NodeState> guest, String node,
+                                                    ObservedState.Mutable m, Instant now) {
+        Set<ResourceNode> out = new java.util.HashSet<>();
+        for (Service s : d.services()) {
+            ResourceNode k = new ResourceNode(s.id(), node);
+            Observed.Service known = m.services.get(k);
+            List<OpRecord> ops = guest.get().history(s.id());
+            if (known == null || known.status() != ServiceStatus.RUNNING || ops.isEmpty()) {
+                continue;
+            }
+            OpRecord last = ops.stream().max(java.util.Comparator.comparingInt(OpRecord::callId)).orElseThrow();
+            if (!live(ops, s.meta(), now).contains(last)
+                    && StateReducer.policy(d, s.id(), last.operation(), last.intervalMs()).equals("block")) {
+                out.add(k);
+            }
+        }
+        return out;
     }
 
     private static void services(Definitions d, Optional<NodeState> guest, String node, boolean containerFailed,

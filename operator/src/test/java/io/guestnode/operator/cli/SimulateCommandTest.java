@@ -1,6 +1,7 @@
 package io.guestnode.operator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code guestnode simulate} prints what crm_simulate prints. The expected texts ({@code simulate/vm-failed.summary},
  * {@code .revised}) were printed by crm_simulate of Pacemaker 2.1.5 for the same CIB and time: a guest whose VM
- * failed behind the cluster's back is fenced, its VM, its connection and the service in it recovered.
+ * failed behind the cluster's back is fenced, its VM, its connection and the service in it recovered; a guest whose
+ * connection failed while nothing was active in it has its VM restarted ({@code connection-failed}).
  */
 class SimulateCommandTest {
     static String[] run(String... args) {
@@ -33,16 +35,42 @@ class SimulateCommandTest {
 
     @Test
     void printsPacemakersTransitionSummaryAndRevisedStatus() throws Exception {
-        String[] r = run("-x", resource("vm-failed.xml").toString(), "-t", "2026-06-01T00:00:30Z");
-        assertEquals("0", r[0], r[1] + r[2]);
-        String out = r[1];
-        String summary = out.substring(out.indexOf("Transition Summary:\n") + "Transition Summary:\n".length());
-        summary = summary.substring(0, summary.indexOf("\n\n") + 1);
-        assertEquals(Files.readString(resource("vm-failed.summary"), StandardCharsets.UTF_8), summary);
-        String revised = out.substring(out.indexOf("Revised Cluster Status:"));
-        assertEquals(Files.readString(resource("vm-failed.revised"), StandardCharsets.UTF_8), revised);
+        String out = simulated("vm-failed", "2026-06-01T00:00:30Z");
         assertTrue(out.startsWith("Current cluster status:\n"), out);
         assertTrue(out.contains("    * vm1\t(ocf:pacemaker:Dummy):\t FAILED host1\n"), out);
+    }
+
+    /**
+     * guest2's connection failed while nothing was active in it: its VM is restarted (a clean stop and a start) and
+     * its connection recovered, as crm_simulate prints it (simulate/connection-failed.summary); no fence.
+     */
+    @Test
+    void aFailedConnectionWithNothingActiveInTheGuestRestartsItsVm() throws Exception {
+        String out = simulated("connection-failed", "2026-06-01T01:00:00Z");
+        assertFalse(out.contains("Fence"), out);
+    }
+
+    /**
+     * rsc2's monitor failed with on-fail=block longer ago than its failure-timeout: nothing is done, and it is still
+     * shown FAILED (blocked), as crm_simulate shows it (simulate/expired-blocking-failure.revised).
+     */
+    @Test
+    void anExpiredBlockingFailureIsStillShownFailedAndBlocked() throws Exception {
+        String out = simulated("expired-blocking-failure", "2026-06-01T01:00:00Z");
+        assertTrue(out.contains("      * rsc2\t(ocf:pacemaker:Dummy):\t FAILED guest1 (blocked)\n"), out);
+    }
+
+    /** Simulates {@code simulate/NAME.xml} at {@code at}; checks its summary and revised status against crm_simulate's. */
+    private static String simulated(String name, String at) throws Exception {
+        String[] r = run("-x", resource(name + ".xml").toString(), "-t", at);
+        assertEquals("0", r[0], r[1] + r[2]);
+        String out = r[1];
+        String summary = out.substring(out.indexOf("Transition Summary:\n") + "Transition Summary:\n".length(),
+                out.indexOf("\nRevised Cluster Status:"));
+        assertEquals(Files.readString(resource(name + ".summary"), StandardCharsets.UTF_8), summary);
+        String revised = out.substring(out.indexOf("Revised Cluster Status:"));
+        assertEquals(Files.readString(resource(name + ".revised"), StandardCharsets.UTF_8), revised);
+        return out;
     }
 
     @Test

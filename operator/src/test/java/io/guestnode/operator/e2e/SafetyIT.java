@@ -162,6 +162,28 @@ class SafetyIT {
         assertNull(failure(s, "guest2", "host1"), "the lost connection is no failure of its own");
     }
 
+    /**
+     * dummy1 disabled, nothing is active in guest1; kill -9 of its remoted: as Pacemaker restarts a container for its
+     * connection's failure, guest1's VM is stopped cleanly and started again, not fenced; once dummy1 is enabled
+     * again it runs in guest1.
+     */
+    @Test
+    @Order(4)
+    void aLostConnectionWithNothingActiveRestartsTheVmNotFences() throws Exception {
+        assertEquals("0", lab.cli("disable", "dummy1")[0]);
+        lab.await("dummy1 stopped", 30_000, x -> role(x, "dummy1").startsWith("Stopped"));
+        Instant t0 = Instant.now();
+        Shell.check("kill", "-9", Long.toString(lab.remotedPid("guest1")));
+        JsonNode s = lab.await("guest1's VM restarted and guest1 online again", 60_000, x -> online(x, "guest1")
+                && journalSince(x, t0).stream().anyMatch(l -> l.startsWith("stop vm-guest1 on host1: done")));
+        List<String> j = journalSince(s, t0);
+        assertTrue(j.stream().noneMatch(l -> l.startsWith("fence guest1")), "no fence: " + j);
+        JsonNode f = failure(s, "guest1", "host1");
+        assertTrue(f != null && f.get("reason").asText().contains("Lost connection to remote executor"), s.toString());
+        assertEquals("0", lab.cli("enable", "dummy1")[0]);
+        lab.await("dummy1 runs in guest1 again", 30_000, x -> role(x, "dummy1").equals("Started guest1"));
+    }
+
     /** A clean stop (SIGTERM) leaves guests running and logs no ERROR on the way out. */
     @Test
     @Order(9)
