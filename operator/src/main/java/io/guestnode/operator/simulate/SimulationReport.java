@@ -23,7 +23,8 @@ public record SimulationReport(CibDocument cib, StatusImport.Imported before, Si
         StatusImport.Imported before = StatusImport.read(d, cib.status(), now);
         Overrides o = Overrides.NONE.withHostMaintenance(cib.maintenance());
         Simulation sim = Simulation.run(d, before.state(), o, now);
-        return new SimulationReport(cib, before, sim, TransitionSummary.lines(d, before, sim),
+        return new SimulationReport(cib, before, sim, TransitionSummary.lines(d, before, sim,
+                        BlockedStarts.of(d, o, sim, now)),
                 ClusterStatus.before(d, before), ClusterStatus.after(d, sim.after(), untouched(d, before, sim)));
     }
 

@@ -49,7 +49,8 @@ final class StopReasons {
     /**
      * The reason of a service that stops because its mandatory predecessor {@code first} starts nowhere. A
      * predecessor assigned to a guest node that will not be up makes the start of every member unrunnable ("due to
-     * unrunnable rsc5 start", "grp1 running"); a predecessor assigned nowhere makes the stop of the first member
+     * unrunnable rsc5 start", "grp1 running"), and so does a group that is assigned nowhere; a service assigned
+     * nowhere makes the stop of the first member
      * required by its start, and each next member's by the stop of the one before it ("due to required rsc3 start",
      * "due to required rsc4 stop"). Longer chains are not told.
      */
@@ -58,6 +59,10 @@ final class StopReasons {
         Fate f = fate(d, before, after, moves, first);
         if (f == Fate.ON_A_GUEST_NOT_UP) {
             return "due to unrunnable " + first + (d.group(first).isPresent() ? " running" : " start");
+        }
+        if (f == Fate.NOWHERE && d.group(first).isPresent()) {
+            // a member that may not start (disabled, stopped after a failure) makes the group's "running" unrunnable
+            return "due to unrunnable " + first + " running";
         }
         if (f == Fate.NOWHERE && d.service(first).isPresent()) {
             int i = members.indexOf(r);

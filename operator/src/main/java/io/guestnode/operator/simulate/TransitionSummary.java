@@ -26,7 +26,8 @@ public final class TransitionSummary {
     record Line(String verb, String resource, String details, String reason) {
     }
 
-    public static List<String> lines(Definitions d, StatusImport.Imported before, Simulation sim) {
+    public static List<String> lines(Definitions d, StatusImport.Imported before, Simulation sim,
+                                     Map<String, BlockedStarts.Blocked> blocked) {
         Moves moves = Moves.of(d, before, sim.actions());
         List<String> out = new ArrayList<>();
         // Pacemaker lists the fences last planned first; a guest whose VM does not start again is fenced "off".
@@ -35,8 +36,13 @@ public final class TransitionSummary {
                 + e.getValue() + ") 'guest is unclean'"));
         List<Line> lines = new ArrayList<>();
         java.util.Set<String> clonesListed = new java.util.HashSet<>();
-        for (String r : Moves.ordered(declared(d), moves.changes().keySet())) {
-            if (CloneInstances.cloned(d, r)) {
+        java.util.Set<String> listed = new java.util.HashSet<>(moves.changes().keySet());
+        listed.addAll(blocked.keySet());
+        for (String r : Moves.ordered(declared(d), listed)) {
+            if (!moves.changes().containsKey(r)) {
+                BlockedStarts.Blocked b = blocked.get(r);
+                lines.add(new Line("Start", r, b.node(), b.reason()));
+            } else if (CloneInstances.cloned(d, r)) {
                 var clone = CloneInstances.cloneOf(d, r);
                 if (clonesListed.add(clone.id())) {
                     lines.addAll(CloneInstances.lines(d, clone, moves.changes(), before.nodeOrder()));

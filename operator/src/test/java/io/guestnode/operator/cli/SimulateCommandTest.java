@@ -60,6 +60,27 @@ class SimulateCommandTest {
         assertTrue(out.contains("      * rsc2\t(ocf:pacemaker:Dummy):\t FAILED guest1 (blocked)\n"), out);
     }
 
+    /**
+     * vm1 is disabled: Pacemaker still assigns rsc1 and rsc5 to guest1 and lists their starts as blocked; guestnode
+     * lists the same (simulate/blocked-starts.summary), though it carries out nothing there.
+     */
+    @Test
+    void startsThatCannotHappenAreListedAsBlocked() throws Exception {
+        String out = simulated("blocked-starts", "2026-06-01T00:00:08Z");
+        assertTrue(out.contains("  * Start      rsc5    ( guest1 )  due to unrunnable guest1 start (blocked)\n"),
+                out);
+    }
+
+    /**
+     * rsc5 must start after grp1, whose member rsc4 is disabled: rsc5 stops "due to unrunnable grp1 running", as
+     * crm_simulate says (simulate/group-not-running-stop-reason.summary).
+     */
+    @Test
+    void aStopAfterAGroupThatCannotRunNamesTheGroup() throws Exception {
+        String out = simulated("group-not-running-stop-reason", "2026-06-01T00:00:18Z");
+        assertTrue(out.contains("due to unrunnable grp1 running\n"), out);
+    }
+
     /** Simulates {@code simulate/NAME.xml} at {@code at}; checks its summary and revised status against crm_simulate's. */
     private static String simulated(String name, String at) throws Exception {
         String[] r = run("-x", resource(name + ".xml").toString(), "-t", at);
