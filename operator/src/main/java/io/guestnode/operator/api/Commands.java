@@ -6,6 +6,8 @@ import io.guestnode.operator.definitions.ResourceMeta.TargetRole;
 import io.guestnode.operator.engine.Engine;
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.planner.Placements;
+import io.guestnode.operator.simulate.LiveImport;
+import io.guestnode.operator.simulate.SimulationReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -41,6 +43,16 @@ final class Commands {
                 }
                 reply.put("ok", true).set("status", JSON.valueToTree(StatusView.of(snap, s.journal())
                         .withCluster(cluster.get())));
+            }
+            case ControlRequest.Simulate x -> {
+                Engine.Snapshot snap = engine.snapshot();
+                if (snap == null) {
+                    reply.put("ok", false).put("error", "guestnode is still starting");
+                    return;
+                }
+                var report = SimulationReport.of(snap.definitions(), LiveImport.of(snap.definitions(), snap.state()),
+                        snap.overrides(), snap.at());
+                reply.put("ok", true).set("lines", JSON.valueToTree(report.text()));
             }
             case ControlRequest.Cleanup c -> result(reply, engine.command(e -> {
                 if (!known(e, c.resource())) {

@@ -20,6 +20,10 @@ public sealed interface ControlRequest {
     record Status(int journal) implements ControlRequest {
     }
 
+    /** What the daemon would do from its present state, every action succeeding: crm_simulate's report. */
+    record Simulate() implements ControlRequest {
+    }
+
     record Cleanup(String resource, Optional<String> node) implements ControlRequest {
     }
 
@@ -69,6 +73,7 @@ public sealed interface ControlRequest {
         String verb = text(req, "verb", true).orElseThrow();
         return switch (verb) {
             case "status" -> new Status(journal(req));
+            case "simulate" -> new Simulate();
             case "cleanup" -> new Cleanup(name(req, "resource"), text(req, "node", false));
             case "disable" -> new SetRole(name(req, "resource"), TargetRole.STOPPED);
             case "enable" -> new SetRole(name(req, "resource"), TargetRole.STARTED);

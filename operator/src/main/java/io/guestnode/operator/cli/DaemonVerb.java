@@ -26,14 +26,21 @@ abstract class DaemonVerb {
 
     /** Sends {@code request}; prints the daemon's message or error; returns the exit code. */
     int send(Map<String, Object> request) {
-        PrintWriter out = spec.commandLine().getOut();
+        int rc = ask(request);
+        if (rc == ExitCodes.OK) {
+            spec.commandLine().getOut().println(lastReply.path("message").asText("done"));
+        }
+        return rc;
+    }
+
+    /** Sends {@code request}; its answer is in {@link #lastReply}; prints the daemon's error; returns the exit code. */
+    int ask(Map<String, Object> request) {
         PrintWriter err = spec.commandLine().getErr();
         String name = "guestnode " + spec.name();
         try {
             JsonNode reply = ControlClient.request(socket, request);
             lastReply = reply;
             if (reply.path("ok").asBoolean(false)) {
-                out.println(reply.path("message").asText("done"));
                 return ExitCodes.OK;
             }
             err.println(name + ": " + reply.path("error").asText("failed"));

@@ -15,15 +15,20 @@ import java.util.stream.Collectors;
  * A CIB run through the planner and printed as {@code crm_simulate -S} prints it: current status, transition
  * summary, revised status.
  */
-public record SimulationReport(CibDocument cib, StatusImport.Imported before, Simulation simulation,
+public record SimulationReport(Definitions definitions, StatusImport.Imported before, Simulation simulation,
                                List<String> summary, ClusterStatus current, ClusterStatus revised) {
 
+    /** A CIB with its status, simulated at {@code now}. */
     public static SimulationReport of(CibDocument cib, Instant now) {
         var d = cib.definitions();
-        StatusImport.Imported before = StatusImport.read(d, cib.status(), now);
-        Overrides o = Overrides.NONE.withHostMaintenance(cib.maintenance());
+        return of(d, StatusImport.read(d, cib.status(), now), Overrides.NONE.withHostMaintenance(cib.maintenance()),
+                now);
+    }
+
+    /** What {@code before} becomes under {@code o} at {@code now}, every action succeeding. */
+    public static SimulationReport of(Definitions d, StatusImport.Imported before, Overrides o, Instant now) {
         Simulation sim = Simulation.run(d, before.state(), o, now);
-        return new SimulationReport(cib, before, sim, TransitionSummary.lines(d, before, sim,
+        return new SimulationReport(d, before, sim, TransitionSummary.lines(d, before, sim,
                         BlockedStarts.of(d, o, sim, now)),
                 ClusterStatus.before(d, before), ClusterStatus.after(d, sim.after(), untouched(d, before, sim)));
     }
@@ -47,7 +52,7 @@ public record SimulationReport(CibDocument cib, StatusImport.Imported before, Si
     }
 
     public List<String> text() {
-        var d = cib.definitions();
+        var d = definitions;
         List<String> out = new ArrayList<>();
         out.add("Current cluster status:");
         out.addAll(current.text(d));

@@ -24,6 +24,7 @@ class ControlRequestFuzzTest {
             ControlRequest r = ControlRequest.parse(line, JSON);
             String names = switch (r) {
                 case ControlRequest.Status s -> "";
+                case ControlRequest.Simulate s -> "";
                 case ControlRequest.Cleanup c -> c.resource() + c.node().orElse("");
                 case ControlRequest.SetRole s -> s.resource();
                 case ControlRequest.Fence f -> f.guest();

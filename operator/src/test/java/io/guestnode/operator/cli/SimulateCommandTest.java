@@ -115,6 +115,17 @@ class SimulateCommandTest {
         Path broken = Files.writeString(dir.resolve("broken.xml"), "<cib><configuration>\n");
         assertEquals("78", run("-x", broken.toString())[0]);
 
+        String[] neither = run();
+        assertEquals("64", neither[0], neither[2]);
+        assertTrue(neither[2].contains("give either --xml-file CIB or --live"), neither[2]);
+        String[] both = run("-x", resource("vm-failed.xml").toString(), "--live");
+        assertEquals("64", both[0], both[2]);
+        String[] liveAt = run("--live", "-t", "2026-06-01T00:00:00Z");
+        assertEquals("64", liveAt[0], liveAt[2]);
+        assertTrue(liveAt[2].contains("--set-datetime is for --xml-file"), liveAt[2]);
+        String[] noDaemon = run("--live", "--socket", dir.resolve("none.sock").toString());
+        assertEquals("69", noDaemon[0], noDaemon[2]);
+        assertTrue(noDaemon[1].isEmpty(), noDaemon[1]);
         String[] badTime = run("-x", resource("vm-failed.xml").toString(), "-t", "yesterday");
         assertEquals("64", badTime[0]);
         assertTrue(badTime[2].contains("--set-datetime 'yesterday' is not a time"), badTime[2]);

@@ -80,6 +80,13 @@ class GuestNodesIT {
         assertTrue(text[1].contains("GuestOnline: [ guest1@host1 guest2@host1 ]"), text[1]);
         assertTrue(text[1].contains("dummy1\t(ocf:pacemaker:Dummy):\t Started guest1"), text[1]);
         assertNotNull(s);
+        // what the daemon would do from here, from its own state: crm_simulate's report, dummy1 staying in guest1
+        String[] sim = lab.cli("simulate", "--live");
+        assertEquals("0", sim[0], sim[2]);
+        assertTrue(sim[1].startsWith("Current cluster status:\n"), sim[1]);
+        String revised = sim[1].substring(sim[1].indexOf("Revised Cluster Status:"));
+        assertTrue(revised.contains("dummy1\t(ocf:pacemaker:Dummy):\t Started guest1"), sim[1]);
+        assertTrue(revised.contains("GuestOnline: [ guest1 guest2 ]"), sim[1]);
     }
 
     /** guest3 has another key: a hard failure at once, one attempt, guest stays down; others unaffected. */

@@ -321,7 +321,7 @@ record Agreement(long seed, Path cib, Instant at, List<String> pacemaker, List<S
 
     private static Set<String> ours(SimulationReport r) {
         Set<String> out = new TreeSet<>();
-        r.revised().listed(r.cib().definitions()).forEach(s -> out.add(s.toString()));
+        r.revised().listed(r.definitions()).forEach(s -> out.add(s.toString()));
         return out;
     }
 }

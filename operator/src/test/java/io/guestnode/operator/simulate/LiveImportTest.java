@@ -1,0 +1,52 @@
+package io.guestnode.operator.simulate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.guestnode.operator.definitions.Definitions;
+import io.guestnode.operator.planner.Action;
+import io.guestnode.operator.planner.ObservedState;
+import io.guestnode.operator.planner.Overrides;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code guestnode simulate --live} starts from the daemon's observed state: the same state read from a CIB's status
+ * gives the same transition summary either way, and what the daemon has in flight is planned again.
+ */
+class LiveImportTest {
+    static Path resource(String name) throws Exception {
+        return Path.of(LiveImportTest.class.getResource("/simulate/" + name).toURI());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"vm-failed, 2026-06-01T00:00:30Z", "connection-failed, 2026-06-01T01:00:00Z"})
+    void theDaemonsStateGivesTheSameSummaryAsTheCibItCameFrom(String name, String at) throws Exception {
+        CibDocument cib = CibDocument.read(resource(name + ".xml"));
+        Definitions d = cib.definitions();
+        Instant now = Instant.parse(at);
+        ObservedState observed = StatusImport.read(d, cib.status(), now).state();
+        SimulationReport live = SimulationReport.of(d, LiveImport.of(d, observed), Overrides.NONE, now);
+        assertEquals(SimulationReport.of(cib, now).summary(), live.summary());
+        assertTrue(!live.summary().isEmpty(), "something to do: " + live.text());
+    }
+
+    @Test
+    void actionsInFlightArePlannedAgain() throws Exception {
+        CibDocument cib = CibDocument.read(resource("vm-failed.xml"));
+        Definitions d = cib.definitions();
+        Instant now = Instant.parse("2026-06-01T00:00:30Z");
+        ObservedState observed = StatusImport.read(d, cib.status(), now).state();
+        ObservedState.Mutable m = observed.edit();
+        List<Action> first = io.guestnode.operator.planner.Planner.plan(d, observed, Overrides.NONE, now).actions();
+        first.forEach(a -> m.inFlight.add(a.key()));
+        ObservedState busy = m.done();
+        assertTrue(!busy.inFlight().isEmpty());
+        SimulationReport live = SimulationReport.of(d, LiveImport.of(d, busy), Overrides.NONE, now);
+        assertEquals(SimulationReport.of(cib, now).summary(), live.summary());
+    }
+}
