@@ -20,8 +20,14 @@ pcmk_install() {
   done
   if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update -q >/dev/null
+    # the packages' services are not started: corosync runs only in the cluster's own namespace
+    local policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d && policy=1
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >"$PCMK_CACHE.apt.log" 2>&1 \
-      || { tail -20 "$PCMK_CACHE.apt.log" >&2; gn_die "cannot install ${missing[*]}"; }
+      || { [ -n "$policy" ] && rm -f /usr/sbin/policy-rc.d; tail -20 "$PCMK_CACHE.apt.log" >&2; gn_die "cannot install ${missing[*]}"; }
+    [ -n "$policy" ] && rm -f /usr/sbin/policy-rc.d
     gn_say "installed ${missing[*]}"
   fi
   if [ -d /run/systemd/system ] && systemctl is-active --quiet corosync 2>/dev/null; then

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             SmallVerbs.Restart.class,
             PlacementVerbs.Move.class, PlacementVerbs.Ban.class, PlacementVerbs.Clear.class,
             PlacementVerbs.Standby.class, PlacementVerbs.Unstandby.class, CheckCommand.class, SimulateCommand.class,
+            AdoptCommand.class,
             ProbeCommand.class, TemplateCommand.class, CommandLine.HelpCommand.class})
 public final class GuestnodeCli {
 

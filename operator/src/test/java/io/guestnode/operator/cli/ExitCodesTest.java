@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExitCodesTest {
     static final List<String> VERBS = List.of("run", "status", "cleanup", "disable", "enable", "fence",
-            "maintenance", "reload", "restart", "move", "ban", "clear", "standby", "unstandby", "check", "probe", "template", "simulate");
+            "maintenance", "reload", "restart", "move", "ban", "clear", "standby", "unstandby", "check", "probe", "template", "simulate",
+            "adopt");
 
     static String[] cli(String... args) {
         StringWriter out = new StringWriter();

@@ -138,9 +138,14 @@ final class GuestLab implements AutoCloseable {
         List<String> full = new ArrayList<>(List.of(args));
         full.add("--socket");
         full.add(socket.toString());
+        return cliNoSocket(full.toArray(String[]::new));
+    }
+
+    /** Runs a CLI verb that does not talk to the daemon; returns {exit code, stdout, stderr}. */
+    String[] cliNoSocket(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int rc = GuestnodeCli.run(full.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        int rc = GuestnodeCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new String[] {Integer.toString(rc), out.toString(), err.toString()};
     }
 
