@@ -84,7 +84,8 @@ final class AdoptCommand implements Callable<Integer> {
         try {
             write(cib, imported, now);
         } catch (IOException e) {
-            err.println("guestnode adopt: cannot write: " + e.getMessage());
+            err.println("guestnode adopt: cannot write " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "; nothing was written");
             return ExitCodes.PROBLEM;
         }
         report(out, cib, imported, host);
@@ -103,6 +104,11 @@ final class AdoptCommand implements Callable<Integer> {
         if (nodeName != null && !nodeName.equals(host)) {
             return Optional.of("--node-name " + nodeName + " is not the CIB's cluster node " + host);
         }
+        for (Path d : List.of(definitions, stateDir)) {
+            if (Files.exists(d) && !Files.isDirectory(d)) {
+                return Optional.of(d + " is not a directory");
+            }
+        }
         if (Files.exists(definitions.resolve(DEFINITIONS_FILE))) {
             return Optional.of(definitions.resolve(DEFINITIONS_FILE) + " exists already");
         }
@@ -118,11 +124,17 @@ final class AdoptCommand implements Callable<Integer> {
         imported.state().failures().forEach(m.failures::put);
         Engine.Journal.Entry adopted = new Engine.Journal.Entry(now, "adopted from Pacemaker's CIB " + cibFile
                 + " (" + imported.state().failures().size() + " fail counts)");
-        Files.createDirectories(stateDir);
-        new StateStore(stateDir).save(new Engine.Snapshot(cib.definitions(), m.done(), Overrides.NONE,
-                new Plan(List.of(), Optional.empty(), Map.of()), List.of(adopted), now, 0));
+        Path written = definitions.resolve(DEFINITIONS_FILE);
         Files.createDirectories(definitions);
-        Files.copy(cibFile, definitions.resolve(DEFINITIONS_FILE));
+        Files.copy(cibFile, written);
+        try {
+            Files.createDirectories(stateDir);
+            new StateStore(stateDir).save(new Engine.Snapshot(cib.definitions(), m.done(), Overrides.NONE,
+                    new Plan(List.of(), Optional.empty(), Map.of()), List.of(adopted), now, 0));
+        } catch (IOException e) {
+            Files.deleteIfExists(written); // all or nothing
+            throw e;
+        }
     }
 
     private void report(PrintWriter out, CibDocument cib, StatusImport.Imported imported, String host) {

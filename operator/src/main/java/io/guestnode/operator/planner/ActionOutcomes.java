@@ -49,10 +49,15 @@ final class ActionOutcomes {
             case Action.StopVm a -> {
                 if (f.ok()) {
                     m.vms.put(a.vm(), new Vm(VmStatus.STOPPED, "stopped", now));
-                    m.connections.put(a.node(), new Connection(false, now));
-                    m.eraseServices(a.node());
-                    if (m.guest(a.node()).cause() == UncleanCause.RESTART_CONTAINER) {
-                        m.guests.put(a.node(), m.guest(a.node()).containerRestarted());
+                    if (m.guest(a.node()).fenceNeeded()) {
+                        // it became unclean meanwhile (an operator's fence): its stop proved what a fence proves
+                        StateReducer.fenced(m, a.node(), now);
+                    } else {
+                        m.connections.put(a.node(), new Connection(false, now));
+                        m.eraseServices(a.node());
+                        if (m.guest(a.node()).unclean()) {
+                            StateReducer.containerRestarted(m, a.node(), now);
+                        }
                     }
                 } else if (overload(f)) {
                     m.vms.put(a.vm(), m.vms.getOrDefault(a.vm(), Vm.UNKNOWN).deferred(f.reason(), now));

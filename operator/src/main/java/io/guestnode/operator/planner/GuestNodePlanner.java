@@ -78,7 +78,8 @@ final class GuestNodePlanner {
         if (vmBusy || connBusy) {
             return NOTHING;
         }
-        if (health.unclean() && !health.fenceNeeded() && vmObs.status() == VmStatus.RUNNING) {
+        if (health.unclean() && !health.fenceNeeded()
+                && (vmObs.status() == VmStatus.RUNNING || vmObs.status() == VmStatus.UNKNOWN)) {
             return restartContainer(vm, health, vmObs);
         }
         if ((health.unclean() || vmObs.status() == VmStatus.FAILED) && vmObs.status() != VmStatus.STOPPED) {
@@ -176,7 +177,15 @@ final class GuestNodePlanner {
      */
     private Runnable restartContainer(VmResource vm, Guest health, Observed.Vm vmObs) {
         String g = vm.node();
-        notes.put(g, "its VM restarts: " + health.uncleanReason() + " while nothing was active in it");
+        String note = "its VM restarts: " + health.uncleanReason() + " while nothing was active in it";
+        notes.put(g, note);
+        if (vmObs.status() != VmStatus.RUNNING) {
+            // not known running (libvirt overloaded or not heard yet): its state first, never a fence for that
+            if (!deferred(g, vm, vmObs)) {
+                notes.put(g, note + "; waits for libvirt to tell the state of " + vm.id());
+            }
+            return NOTHING;
+        }
         return () -> {
             if (!actionInFlightIn(g) && !deferred(g, vm, vmObs) && takeSlot(g, vm)) {
                 actions.add(new Action.StopVm(vm.id(), g, ctx.d.hostNode(), "restart the VM of guest node " + g

@@ -189,10 +189,13 @@ public final class Observed {
                     backoffUntil, fenceRetryAt, shutdownAsked);
         }
 
-        /** Its VM was restarted (stopped cleanly) for its failed connection: clean again, its counters kept. */
-        public Guest containerRestarted() {
-            return new Guest(false, "", UncleanCause.GUEST_FAILED, 0, "", recoveries, lastFenceAt, backoffUntil,
-                    fenceRetryAt, shutdownAsked);
+        /**
+         * Its VM was restarted (seen stopped) for its failed connection at {@code at}: clean again, counted as the
+         * {@code n}-th recovery in a row, no VM start before {@code backoffUntil}.
+         */
+        public Guest containerRestarted(int n, Instant at, Instant backoffUntil) {
+            return new Guest(false, "", UncleanCause.GUEST_FAILED, 0, "", n, at, backoffUntil, Instant.EPOCH,
+                    shutdownAsked);
         }
 
         /** Whether only a fence settles it: unclean, not merely to have its VM restarted. */

@@ -104,6 +104,10 @@ public final class StateReducer {
             if (vm.isPresent() && v.status() == VmStatus.STOPPED && m.guest(vm.get().node()).shuttingDown()) {
                 m.guests.put(vm.get().node(), m.guest(vm.get().node()).shutdownAsked(Instant.EPOCH));
             }
+            if (vm.isPresent() && v.status() == VmStatus.STOPPED
+                    && m.guest(vm.get().node()).cause() == UncleanCause.RESTART_CONTAINER) {
+                containerRestarted(m, vm.get().node(), now); // seen stopped, however: it is restarted
+            }
             return;
         }
         String node = vm.get().node();
@@ -240,7 +244,7 @@ public final class StateReducer {
     static void fenced(ObservedState.Mutable m, String node, Instant now) {
         Guest g = m.guest(node);
         boolean guestFailed = !g.unclean() || g.cause() == UncleanCause.GUEST_FAILED;
-        int n = g.lastFenceAt().plus(CRASH_LOOP_WINDOW).isAfter(now) ? g.recoveries() + 1 : 1;
+        int n = inARow(g, now);
         m.guests.put(node, new Guest(false, "", UncleanCause.GUEST_FAILED, 0, "", n, now, now.plus(Planner.backoff(n)),
                 Instant.EPOCH));
         m.connections.put(node, new Connection(false, now));
@@ -258,6 +262,22 @@ public final class StateReducer {
         long count = add >= Score.INFINITY ? Score.INFINITY
                 : Math.min(Score.INFINITY, (prev == null ? 0 : prev.count()) + add);
         m.failures.put(k, new Failure(count, op, interval, f.rc(), f.status(), f.reason(), policy, now));
+    }
+
+    /** The recovery that one at {@code now} would be, counting those within the crash-loop window before it. */
+    private static int inARow(Guest g, Instant now) {
+        return g.lastFenceAt().plus(CRASH_LOOP_WINDOW).isAfter(now) ? g.recoveries() + 1 : 1;
+    }
+
+    /**
+     * The VM of a guest to be restarted for its failed connection is seen stopped: the guest is clean again and its
+     * VM starts, after the crash-loop back-off when this keeps happening (a remoted that keeps dying, a guest that
+     * keeps hanging), as after fences.
+     */
+    static void containerRestarted(ObservedState.Mutable m, String node, Instant now) {
+        Guest g = m.guest(node);
+        int n = inARow(g, now);
+        m.guests.put(node, g.containerRestarted(n, now, now.plus(Planner.backoff(n))));
     }
 
     /** The on-fail policy of a service's operation: the op's own, else restart (fence for stop). */

@@ -2,6 +2,7 @@ package io.guestnode.operator.simulate;
 
 import io.guestnode.operator.definitions.Definitions;
 import io.guestnode.operator.definitions.VmResource;
+import io.guestnode.operator.planner.Observed;
 import io.guestnode.operator.planner.Observed.ServiceStatus;
 import io.guestnode.operator.planner.Observed.VmStatus;
 import io.guestnode.operator.planner.ObservedState;
@@ -11,8 +12,8 @@ import java.util.Set;
 
 /**
  * The running daemon's observed state as a simulation's starting point ({@code guestnode simulate --live}): what runs
- * where, as the daemon knows it. The actions it has in flight are planned again, as if they had not begun: the
- * simulation shows what happens from here with every action succeeding.
+ * where, as the daemon knows it (what it is about to verify counted as running). The actions it has in flight are
+ * planned again, as if they had not begun: the simulation shows what happens from here with every action succeeding.
  */
 public final class LiveImport {
     private LiveImport() {
@@ -21,6 +22,13 @@ public final class LiveImport {
     public static StatusImport.Imported of(Definitions d, ObservedState s) {
         ObservedState.Mutable m = s.edit();
         List.copyOf(s.inFlight()).forEach(m.inFlight::remove);
+        // what is to be verified after a reconnection is counted as running, as the report shows it: the simulation's
+        // probes would find it stopped (as crm_simulate's do) and start it again
+        s.services().forEach((rn, svc) -> {
+            if (svc.status() == ServiceStatus.UNVERIFIED) {
+                m.services.put(rn, new Observed.Service(ServiceStatus.RUNNING, svc.monitors(), svc.since()));
+            }
+        });
         List<StatusImport.Placed> placed = new ArrayList<>();
         List<String> nodes = new ArrayList<>(List.of(d.hostNode()));
         for (VmResource v : d.vms()) {

@@ -162,6 +162,9 @@ public final class StatusImport {
     private static Set<ResourceNode> expiredFailures(Definitions d, Optional<NodeState> guest, String node,
                                                     ObservedState.Mutable m, Instant now) {
         Set<ResourceNode> out = new java.util.HashSet<>();
+        if (guest.isEmpty()) {
+            return out; // no history in it: nothing there to have failed
+        }
         for (Service s : d.services()) {
             ResourceNode k = new ResourceNode(s.id(), node);
             Observed.Service known = m.services.get(k);

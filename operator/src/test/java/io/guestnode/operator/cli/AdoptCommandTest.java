@@ -155,6 +155,23 @@ class AdoptCommandTest {
         assertTrue(existing[2].contains("state.json exists already"), existing[2]);
         assertFalse(Files.exists(defs));
 
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "");
+        String[] notADirectory = adopt(proc("bash"), "--cib", cib.toString(), "--definitions", file.toString(),
+                "--state-dir", dir.resolve("state2").toString());
+        assertEquals("1", notADirectory[0]);
+        assertTrue(notADirectory[2].contains(file + " is not a directory"), notADirectory[2]);
+        assertFalse(Files.exists(dir.resolve("state2")));
+
+        // the state cannot be written (its directory is a file inside): the definitions written are taken back
+        Files.createDirectories(dir.resolve("state3"));
+        Files.createDirectories(dir.resolve("state3").resolve("state.json.tmp"));
+        String[] unwritable = adopt(proc("bash"), "--cib", cib.toString(), "--definitions", defs.toString(),
+                "--state-dir", dir.resolve("state3").toString());
+        assertEquals("1", unwritable[0], unwritable[1] + unwritable[2]);
+        assertTrue(unwritable[2].contains("nothing was written"), unwritable[2]);
+        assertFalse(Files.exists(defs.resolve("pacemaker-cib.xml")));
+
         String[] missing = adopt(proc("bash"), "--cib", dir.resolve("none.xml").toString());
         assertEquals("78", missing[0]);
         assertTrue(missing[2].contains("none.xml"), missing[2]);

@@ -81,6 +81,14 @@ class SimulateCommandTest {
         assertTrue(out.contains("due to unrunnable grp1 running\n"), out);
     }
 
+    /** A guest node up without a node_state of its own in the status: read as one with nothing in it, probed. */
+    @Test
+    void aGuestWithoutHistoryIsProbedAndUsed() throws Exception {
+        String[] r = run("-x", resource("guest-without-history.xml").toString(), "-t", "2026-06-01T00:00:10Z");
+        assertEquals("0", r[0], r[1] + r[2]);
+        assertTrue(r[1].contains("  * Start      rsc1    ( guest1 )\n"), r[1]);
+    }
+
     /** Simulates {@code simulate/NAME.xml} at {@code at}; checks its summary and revised status against crm_simulate's. */
     private static String simulated(String name, String at) throws Exception {
         String[] r = run("-x", resource(name + ".xml").toString(), "-t", at);

@@ -35,6 +35,26 @@ class LiveImportTest {
         assertTrue(!live.summary().isEmpty(), "something to do: " + live.text());
     }
 
+    /** What the daemon is about to verify after a reconnection (UNVERIFIED) runs as far as the report goes. */
+    @Test
+    void whatIsToBeVerifiedCountsAsRunning() throws Exception {
+        CibDocument cib = CibDocument.read(resource("expired-blocking-failure.xml"));
+        Definitions d = cib.definitions();
+        Instant now = Instant.parse("2026-06-01T01:00:00Z");
+        ObservedState observed = StatusImport.read(d, cib.status(), now).state();
+        ObservedState.Mutable m = observed.edit();
+        observed.services().forEach((rn, svc) -> {
+            if (svc.status() == io.guestnode.operator.planner.Observed.ServiceStatus.RUNNING) {
+                m.services.put(rn, new io.guestnode.operator.planner.Observed.Service(
+                        io.guestnode.operator.planner.Observed.ServiceStatus.UNVERIFIED, svc.monitors(), svc.since()));
+            }
+        });
+        SimulationReport live = SimulationReport.of(d, LiveImport.of(d, m.done()), Overrides.NONE, now);
+        assertEquals(List.of(), live.summary(), String.join("\n", live.text()));
+        assertTrue(live.simulation().actions().stream().noneMatch(a -> a instanceof Action.Probe
+                || a instanceof Action.StartService), "neither probed nor started again: " + live.simulation().actions());
+    }
+
     @Test
     void actionsInFlightArePlannedAgain() throws Exception {
         CibDocument cib = CibDocument.read(resource("vm-failed.xml"));
