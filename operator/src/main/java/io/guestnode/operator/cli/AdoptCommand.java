@@ -72,11 +72,13 @@ final class AdoptCommand implements Callable<Integer> {
             return ExitCodes.PROBLEM;
         }
         String host = cib.definitions().hostNode();
-        DefinitionsLoader.Result drive = new DefinitionsLoader(host, DefinitionsLoader.Purpose.DRIVE)
-                .load(List.of(cibFile));
+        // with what the definitions directory holds already: run loads them together
+        List<Path> together = Files.isDirectory(definitions) ? List.of(definitions, cibFile) : List.of(cibFile);
+        DefinitionsLoader.Result drive = new DefinitionsLoader(host, DefinitionsLoader.Purpose.DRIVE).load(together);
         if (!drive.ok()) {
             drive.problems().stream().filter(Problem::isError).forEach(err::println);
-            err.println("guestnode adopt: " + cibFile + " has what guestnode cannot drive; nothing was written");
+            err.println("guestnode adopt: " + cibFile + " has what guestnode cannot drive, alone or with the "
+                    + "definitions in " + definitions + "; nothing was written");
             return ExitCodes.CONFIG;
         }
         Instant now = Instant.now();

@@ -155,6 +155,16 @@ class AdoptCommandTest {
         assertTrue(existing[2].contains("state.json exists already"), existing[2]);
         assertFalse(Files.exists(defs));
 
+        // the definitions directory has vm1 already: loaded together, the two clash
+        Path busy = Files.createDirectories(dir.resolve("busy"));
+        Files.copy(cib, busy.resolve("guests.xml"));
+        String[] clash = adopt(proc("bash"), "--cib", cib.toString(), "--definitions", busy.toString(),
+                "--state-dir", dir.resolve("state4").toString());
+        assertEquals("78", clash[0], clash[1] + clash[2]);
+        assertTrue(clash[2].contains("vm1") && clash[2].contains("alone or with the definitions in " + busy),
+                clash[2]);
+        assertFalse(Files.exists(busy.resolve("pacemaker-cib.xml")) || Files.exists(dir.resolve("state4")));
+
         Path file = dir.resolve("a-file");
         Files.writeString(file, "");
         String[] notADirectory = adopt(proc("bash"), "--cib", cib.toString(), "--definitions", file.toString(),
