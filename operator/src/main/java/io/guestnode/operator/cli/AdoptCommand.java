@@ -128,14 +128,22 @@ final class AdoptCommand implements Callable<Integer> {
                 + " (" + imported.state().failures().size() + " fail counts)");
         Path written = definitions.resolve(DEFINITIONS_FILE);
         Files.createDirectories(definitions);
-        Files.copy(cibFile, written);
+        Path tmp = definitions.resolve(DEFINITIONS_FILE + ".tmp");
+        Files.copy(cibFile, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true); // durable before the state that goes with it
+        }
+        Files.move(tmp, written, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         try {
             Files.createDirectories(stateDir);
             new StateStore(stateDir).save(new Engine.Snapshot(cib.definitions(), m.done(), Overrides.NONE,
                     new Plan(List.of(), Optional.empty(), Map.of()), List.of(adopted), now, 0));
-        } catch (IOException e) {
-            Files.deleteIfExists(written); // all or nothing
-            throw e;
+        } catch (IOException | RuntimeException e) {
+            // all or nothing: neither existed before (refusal() checked)
+            Files.deleteIfExists(written);
+            Files.deleteIfExists(stateDir.resolve("state.json"));
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
     }
 

@@ -104,9 +104,10 @@ public final class StateReducer {
             if (vm.isPresent() && v.status() == VmStatus.STOPPED && m.guest(vm.get().node()).shuttingDown()) {
                 m.guests.put(vm.get().node(), m.guest(vm.get().node()).shutdownAsked(Instant.EPOCH));
             }
-            if (vm.isPresent() && v.status() == VmStatus.STOPPED
+            if (vm.isPresent() && !ours && v.status() == VmStatus.STOPPED
                     && m.guest(vm.get().node()).cause() == UncleanCause.RESTART_CONTAINER) {
-                containerRestarted(m, vm.get().node(), now); // seen stopped, however: it is restarted
+                // seen stopped, not by an action of ours (whose outcome settles it): it is restarted
+                containerRestarted(m, vm.get().node(), now);
             }
             return;
         }

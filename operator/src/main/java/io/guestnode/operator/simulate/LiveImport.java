@@ -25,8 +25,11 @@ public final class LiveImport {
         // what is to be verified after a reconnection is counted as running, as the report shows it: the simulation's
         // probes would find it stopped (as crm_simulate's do) and start it again
         s.services().forEach((rn, svc) -> {
-            if (svc.status() == ServiceStatus.UNVERIFIED) {
+            if (svc.status() == ServiceStatus.UNVERIFIED && !svc.restarting()) {
                 m.services.put(rn, new Observed.Service(ServiceStatus.RUNNING, svc.monitors(), svc.since()));
+            } else if (svc.status() == ServiceStatus.UNVERIFIED) {
+                // to restart in place after its guest's fence: stopped, and started again there
+                m.services.put(rn, new Observed.Service(ServiceStatus.STOPPED, Set.of(), svc.since(), true));
             }
         });
         List<StatusImport.Placed> placed = new ArrayList<>();
@@ -50,7 +53,7 @@ public final class LiveImport {
             }
         }
         s.services().forEach((rn, svc) -> {
-            if (svc.active()) {
+            if (svc.active() && !(svc.status() == ServiceStatus.UNVERIFIED && svc.restarting())) {
                 boolean failed = svc.status() != ServiceStatus.RUNNING && svc.status() != ServiceStatus.UNVERIFIED;
                 placed.add(new StatusImport.Placed(rn.resource(), rn.node(), switch (svc.status()) {
                     case STOP_FAILED -> RoleInHistory.STOP_FAILED;

@@ -10,6 +10,7 @@ import io.guestnode.operator.planner.Overrides;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -53,6 +54,23 @@ class LiveImportTest {
         assertEquals(List.of(), live.summary(), String.join("\n", live.text()));
         assertTrue(live.simulation().actions().stream().noneMatch(a -> a instanceof Action.Probe
                 || a instanceof Action.StartService), "neither probed nor started again: " + live.simulation().actions());
+    }
+
+    /** A service to restart in place after its guest's fence, not verified yet: the report shows its start. */
+    @Test
+    void whatIsToRestartAfterAFenceIsShownStarting() throws Exception {
+        CibDocument cib = CibDocument.read(resource("expired-blocking-failure.xml"));
+        Definitions d = cib.definitions();
+        Instant now = Instant.parse("2026-06-01T01:00:00Z");
+        ObservedState observed = StatusImport.read(d, cib.status(), now).state();
+        ObservedState.Mutable m = observed.edit();
+        var k = new io.guestnode.operator.planner.ResourceNode("rsc3", "guest3");
+        var was = observed.services().get(k);
+        m.services.put(k, new io.guestnode.operator.planner.Observed.Service(
+                io.guestnode.operator.planner.Observed.ServiceStatus.UNVERIFIED, Set.of(), was.since(), true));
+        SimulationReport live = SimulationReport.of(d, LiveImport.of(d, m.done()), Overrides.NONE, now);
+        assertTrue(live.summary().stream().anyMatch(l -> l.startsWith("Start") && l.contains("rsc3")
+                && l.contains("guest3")), String.join("\n", live.text()));
     }
 
     @Test
