@@ -35,6 +35,11 @@ public sealed interface Action permits Action.OnService, Action.OnVm, Action.OnC
         default String key() {
             return "svc:" + service() + "@" + node();
         }
+
+        /** Whether an action {@link #key()} is that of an action on a service in guest node {@code node}. */
+        static boolean keyIn(String key, String node) {
+            return key.startsWith("svc:") && key.endsWith("@" + node);
+        }
     }
 
     /** An action on a guest node's VM resource. */

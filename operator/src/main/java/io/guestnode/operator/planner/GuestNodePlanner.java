@@ -289,7 +289,7 @@ final class GuestNodePlanner {
 
     /** Whether an action on a service in guest node {@code g} is in flight. */
     private boolean actionInFlightIn(String g) {
-        return s.inFlight().stream().anyMatch(k -> k.startsWith("svc:") && k.endsWith("@" + g));
+        return s.inFlight().stream().anyMatch(k -> Action.OnService.keyIn(k, g));
     }
 
     /** Whether a start or stop of the domain waits, libvirt having been overloaded (noted, woken at the time). */

@@ -284,7 +284,7 @@ public final class ObservedState {
 
         /** Whether an action on a service in guest node {@code node} is in flight (its outcome may leave it active). */
         public boolean anyOnServiceIn(String node) {
-            return set.stream().anyMatch(k -> k.startsWith("svc:") && k.endsWith("@" + node));
+            return set.stream().anyMatch(k -> Action.OnService.keyIn(k, node));
         }
 
         public void add(String key) {

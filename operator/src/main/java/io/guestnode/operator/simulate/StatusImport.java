@@ -125,9 +125,7 @@ public final class StatusImport {
         }
         if (vm == RoleInHistory.STARTED && (conn == RoleInHistory.FAILED || conn == RoleInHistory.STOP_FAILED)) {
             // as the live daemon: a failed connection with nothing active in the guest restarts its VM
-            boolean idle = conn == RoleInHistory.FAILED && guest.map(n -> d.services().stream().noneMatch(s ->
-                    RoleInHistory.of(live(n.history(s.id()), s.meta(), now)).filter(RoleInHistory::active)
-                            .isPresent())).orElse(true);
+            boolean idle = conn == RoleInHistory.FAILED && guest.flatMap(n -> activeIn(d, n, now)).isEmpty();
             return Optional.of(new Unclean(idle ? UncleanCause.RESTART_CONTAINER : UncleanCause.GUEST_FAILED,
                     "connection resource " + v.node() + " failed"));
         }
@@ -136,9 +134,7 @@ public final class StatusImport {
         }
         if (vm != RoleInHistory.STARTED || conn != RoleInHistory.STARTED) {
             // down, yet its history says something is active in it: only a fence proves it stopped
-            return d.services().stream().filter(s -> RoleInHistory.of(live(guest.get().history(s.id()), s.meta(), now))
-                    .filter(RoleInHistory::active).isPresent()).findFirst()
-                    .map(s -> new Unclean(UncleanCause.SETTLED_BY_FENCE, s.id() + " is active in it while it is down"));
+            return activeIn(d, guest.get(), now).map(s -> new Unclean(UncleanCause.SETTLED_BY_FENCE, s.id() + " is active in it while it is down"));
         }
         for (Service s : d.services()) {
             if (RoleInHistory.of(live(guest.get().history(s.id()), s.meta(), now)).orElse(null)
@@ -148,6 +144,12 @@ public final class StatusImport {
             }
         }
         return Optional.empty();
+    }
+
+    /** The first service whose history (its failures within failure-timeout) says it is active in {@code guest}. */
+    private static Optional<Service> activeIn(Definitions d, NodeState guest, Instant now) {
+        return d.services().stream().filter(s -> RoleInHistory.of(live(guest.history(s.id()), s.meta(), now))
+                .filter(RoleInHistory::active).isPresent()).findFirst();
     }
 
     /** Why a guest of the imported status must be fenced. */

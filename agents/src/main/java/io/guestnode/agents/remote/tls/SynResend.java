@@ -73,7 +73,7 @@ final class SynResend {
         } finally {
             for (Socket s : started) {
                 if (s != winner) {
-                    closeQuietly(s);
+                    TlsTransport.closeQuietly(s);
                 }
             }
         }
@@ -85,7 +85,7 @@ final class SynResend {
         try {
             configure.apply(s);
         } catch (IOException e) {
-            closeQuietly(s);
+            TlsTransport.closeQuietly(s);
             throw e;
         }
         int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(leftNanos)));
@@ -98,13 +98,5 @@ final class SynResend {
             }
         });
         return s;
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
     }
 }

@@ -185,7 +185,7 @@ public final class TlsTransport {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
     }
 
-    private static void closeQuietly(Socket s) {
+    static void closeQuietly(Socket s) {
         try {
             s.close();
         } catch (IOException ignored) {
